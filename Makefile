@@ -1,0 +1,70 @@
+# Silin: `make demo` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+UV ?= uv
+PY := $(UV) run --frozen python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+RESIDENTS ?= 5000
+DEMO_ENV := var/demo.env
+
+.PHONY: help install deps static translations demo-env migrate seed demo serve test test-fast lint bench openapi clean
+
+help:
+	@echo "make demo   - install, migrate, load the demo street and serve it on http://$(HOST):$(PORT)"
+	@echo "make test   - run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make bench  - run the benchmarks under bench/"
+
+deps:
+	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv
+	$(UV) sync --frozen --quiet
+	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --silent; fi
+
+static: deps
+	$(PY) scripts/vendor_static.py
+
+translations: deps
+	$(PY) manage.py translations compile
+
+install: deps static translations
+
+# Keys for the demo are made once and kept beside its database, so a second `make demo`
+# still decrypts the data the first one wrote.
+$(DEMO_ENV):
+	@mkdir -p var
+	@$(PY) scripts/demo_env.py > $(DEMO_ENV)
+	@echo "Wrote demo keys to $(DEMO_ENV)"
+
+demo-env: $(DEMO_ENV)
+
+migrate: install demo-env
+	set -a; source $(DEMO_ENV); set +a; $(PY) manage.py migrate --no-input
+	set -a; source $(DEMO_ENV); set +a; $(PY) manage.py collectstatic --no-input -v0
+
+seed: migrate
+	set -a; source $(DEMO_ENV); set +a; $(PY) manage.py seed_demo --residents $(RESIDENTS)
+
+demo: seed serve
+
+serve: demo-env
+	@set -a; source $(DEMO_ENV); set +a; \
+	$(PY) manage.py demo_logins; \
+	echo ""; echo "Silin is running at http://$(HOST):$(PORT)  (Ctrl+C to stop)"; \
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(UV) run --frozen gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
+
+test: install
+	$(UV) run --frozen pytest -q -p no:randomly $(PYTEST_ARGS)
+
+lint: deps
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+openapi: deps
+	$(PY) manage.py export_openapi > docs/openapi.json
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var node_modules silin/static/vendor .venv

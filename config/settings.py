@@ -1,0 +1,264 @@
+"""Silin settings: one file, driven by environment variables, failing fast on bad values.
+
+Every value a deployment may change is read here from the environment once, at start-up.
+A value that cannot be parsed raises ImproperlyConfigured rather than falling back silently.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("SILIN_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if value is None:
+        raise ImproperlyConfigured(f"Environment variable {name} is required.")
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}.")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}.") from exc
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}.")
+    return value
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("SILIN_DEBUG", False)
+# A fixed development key keeps `make demo` one command; production must set its own.
+_DEV_SECRET = "silin-development-only-secret-key-change-me-0123456789abcdef"  # noqa: S105
+SECRET_KEY = env_str("SILIN_SECRET_KEY", _DEV_SECRET if DEBUG else None)
+if not DEBUG and SECRET_KEY == _DEV_SECRET:
+    raise ImproperlyConfigured("SILIN_SECRET_KEY must be set to a private value when not in debug.")
+ALLOWED_HOSTS = env_list("SILIN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("SILIN_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rules.apps.AutodiscoverRulesConfig",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "silin.core",
+    "silin.accounts",
+    "silin.places",
+    "silin.people",
+    "silin.organizations",
+    "silin.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "silin.core.middleware.UserLanguageMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "silin.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "silin.core.context_processors.silin",
+            ],
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------------------------
+_database_url = os.environ.get("DATABASE_URL", "").strip()
+if _database_url:
+    try:
+        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    except Exception as exc:  # dj_database_url raises several types for a bad URL
+        raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from exc
+    if DATABASES["default"]["ENGINE"] not in {
+        "django.db.backends.postgresql",
+        "django.db.backends.sqlite3",
+    }:
+        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite.")
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("SILIN_SQLITE_PATH", str(VAR_DIR / "silin.sqlite3")),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SILIN_TEST_DB_NAME") or None}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- accounts -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "silin.accounts.backends.MobilePasswordBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("SILIN_PASSWORD_MIN_LENGTH", 10, minimum=8)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SILIN_LOGIN_MAX_FAILURES = env_int("SILIN_LOGIN_MAX_FAILURES", 5, minimum=1)
+SILIN_LOGIN_LOCKOUT_MINUTES = env_int("SILIN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+SILIN_OTP_TTL_MINUTES = env_int("SILIN_OTP_TTL_MINUTES", 5, minimum=1)
+SILIN_OTP_MAX_ATTEMPTS = env_int("SILIN_OTP_MAX_ATTEMPTS", 5, minimum=1)
+SILIN_SMS_BACKEND = env_str("SILIN_SMS_BACKEND", "silin.accounts.sms.ConsoleBackend")
+
+SESSION_COOKIE_AGE = env_int("SILIN_SESSION_MINUTES", 60 * 8, minimum=5) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the age restarts on each request
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE = env_bool("SILIN_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- personal data --------------------------------------------------------------------------
+def _field_keys() -> list[str]:
+    keys = env_list("SILIN_FIELD_KEYS")
+    if not keys:
+        if not DEBUG and not os.environ.get("SILIN_ALLOW_DEV_KEYS"):
+            raise ImproperlyConfigured("SILIN_FIELD_KEYS must list at least one Fernet key.")
+        keys = [base64.urlsafe_b64encode(b"silin-dev-field-key-32-bytes-000").decode()]
+    for key in keys:
+        try:
+            if len(base64.urlsafe_b64decode(key)) != 32:
+                raise ValueError
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                "Each SILIN_FIELD_KEYS entry must be a url-safe base64 32-byte Fernet key."
+            ) from exc
+    return keys
+
+
+SILIN_FIELD_KEYS = _field_keys()  # first key encrypts; all keys decrypt (rotation)
+SILIN_HASH_KEY = env_str("SILIN_HASH_KEY", "silin-dev-lookup-hash-key" if DEBUG else None)
+if not DEBUG and SILIN_HASH_KEY == "silin-dev-lookup-hash-key" and not os.environ.get(
+    "SILIN_ALLOW_DEV_KEYS"
+):
+    raise ImproperlyConfigured("SILIN_HASH_KEY must be set to a private value when not in debug.")
+SILIN_AUDIT_RETENTION_DAYS = env_int("SILIN_AUDIT_RETENTION_DAYS", 365, minimum=183)
+
+# --- i18n -----------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
+LOCALE_PATHS: list[Path] = []  # each app keeps its own locale/ folder
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "silin_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+# --- static ---------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "silin" / "static"]  # vendor/ is filled from node_modules
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+
+# --- tasks ----------------------------------------------------------------------------------
+_task_backend = env_str("SILIN_TASK_BACKEND", "database")
+if _task_backend not in {"database", "immediate"}:
+    raise ImproperlyConfigured("SILIN_TASK_BACKEND must be 'database' or 'immediate'.")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if _task_backend == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# --- caching and logging --------------------------------------------------------------------
+_redis = os.environ.get("SILIN_REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis}
+        if _redis
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("SILIN_LOG_LEVEL", "WARNING")},
+    "loggers": {"silin.sms": {"level": "INFO", "handlers": ["console"], "propagate": False}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+SILIN_VERBOSE_NAME = _("Silin")

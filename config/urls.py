@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from silin.api.api import api
+
+urlpatterns = [
+    path("", include("silin.core.urls")),
+    path("accounts/", include("silin.accounts.urls")),
+    path("places/", include("silin.places.urls")),
+    path("people/", include("silin.people.urls")),
+    path("organizations/", include("silin.organizations.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from silin.core.roles import Role
+from silin.lib import masking
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, mobile: str, password: str | None = None, **extra):
+        user = self.model(mobile=mobile, **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, mobile: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(mobile, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mobile = models.CharField(_("mobile number"), max_length=11, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    resident = models.OneToOneField(
+        "people.Resident",
+        verbose_name=_("resident record"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("may use the back office"), default=False)
+    elderly_mode = models.BooleanField(_("长辈版 (large text)"), default=False)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "mobile"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.name or masking.mask_mobile(self.mobile)
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+    @property
+    def mobile_masked(self) -> str:
+        return masking.mask_mobile(self.mobile)
+
+    def is_locked(self, now=None) -> bool:
+        return bool(self.locked_until and self.locked_until > (now or timezone.now()))
+
+    def active_role_assignments(self) -> list[RoleAssignment]:
+        cached = self.__dict__.get("_silin_assignments")
+        if cached is None:
+            cached = list(
+                self.role_assignments.select_related("street", "community", "compound")
+            )
+            self.__dict__["_silin_assignments"] = cached
+        return cached
+
+    @property
+    def roles(self) -> set[str]:
+        return {a.role for a in self.active_role_assignments()}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+
+class RoleAssignment(models.Model):
+    """A role held at exactly one node of the tree: a street, a community or a compound."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    street = models.ForeignKey(
+        "places.Street", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    community = models.ForeignKey(
+        "places.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    compound = models.ForeignKey(
+        "places.Compound", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(street__isnull=False, community__isnull=True, compound__isnull=True)
+                    | models.Q(street__isnull=True, community__isnull=False, compound__isnull=True)
+                    | models.Q(street__isnull=True, community__isnull=True, compound__isnull=False)
+                ),
+                name="role_assignment_one_node",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "street", "community", "compound"],
+                name="role_assignment_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} · {self.node}"
+
+    @property
+    def node(self):
+        return self.street or self.community or self.compound
+
+    def tree_node(self):
+        node = self.node
+        return node.tree_node() if node is not None else (None, None, None, "")
+
+
+class OneTimeCode(models.Model):
+    """A login code sent by SMS; only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="one_time_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+
+class AccessToken(models.Model):
+    """A personal access token for integrations; the secret is shown once, stored hashed."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=12, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("access token")
+        verbose_name_plural = _("access tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

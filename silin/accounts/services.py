@@ -1,0 +1,208 @@
+"""Signing in (password or one-time code), lockout, access tokens and role assignment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from silin.accounts.models import AccessToken, OneTimeCode, RoleAssignment, User
+from silin.accounts.sms import send_sms
+from silin.core import audit
+from silin.core.scoping import reset_scope_cache
+from silin.lib import phones
+
+TOKEN_PREFIX = "sl_"
+
+
+def _digest(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def _locked_error(user: User) -> ValidationError:
+    minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
+    return ValidationError(
+        _("Too many failed attempts. Please try again in %(minutes)d minutes.")
+        % {"minutes": minutes},
+        code="locked",
+    )
+
+
+def _bad_credentials() -> ValidationError:
+    return ValidationError(
+        _("The mobile number or password is not right. Please try again."), code="invalid"
+    )
+
+
+@transaction.atomic
+def _register_failure(user: User) -> None:
+    User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+    user.refresh_from_db(fields=["failed_logins", "locked_until"])
+    audit.record(actor=None, action="login_failed", obj=user, object_type="accounts.user")
+    if user.failed_logins >= settings.SILIN_LOGIN_MAX_FAILURES:
+        user.locked_until = timezone.now() + dt.timedelta(
+            minutes=settings.SILIN_LOGIN_LOCKOUT_MINUTES
+        )
+        user.failed_logins = 0
+        user.save(update_fields=["locked_until", "failed_logins"])
+        audit.record(actor=None, action="locked", obj=user, object_type="accounts.user")
+
+
+def _register_success(user: User) -> None:
+    if user.failed_logins or user.locked_until:
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    audit.record(actor=user, action="login", obj=user, object_type="accounts.user")
+
+
+def login_with_password(*, request, mobile: str, password: str) -> User:
+    """The user for these credentials, or ValidationError; failures count toward lockout."""
+    number = phones.normalise(mobile)
+    user = User.objects.filter(mobile=number, is_active=True).first()
+    if user is not None and user.is_locked():
+        raise _locked_error(user)
+    authed = authenticate(request, mobile=number, password=password)
+    if authed is None:
+        if user is not None:
+            _register_failure(user)
+            if user.is_locked():
+                raise _locked_error(user)
+        raise _bad_credentials()
+    _register_success(authed)
+    return authed
+
+
+def otp_request(*, mobile: str) -> None:
+    """Sends a six-digit code if the number belongs to an active user.
+
+    Answers the same either way so the form cannot be used to find out who is registered.
+    """
+    number = phones.normalise(mobile)
+    if not phones.is_valid(number):
+        raise ValidationError(
+            {"mobile": [_("A mobile number has 11 digits and starts with 13 to 19.")]}
+        )
+    user = User.objects.filter(mobile=number, is_active=True).first()
+    if user is None or user.is_locked():
+        return
+    recent = OneTimeCode.objects.filter(
+        user=user, created_at__gte=timezone.now() - dt.timedelta(seconds=60)
+    )
+    if recent.exists():
+        return
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    OneTimeCode.objects.create(
+        user=user,
+        code_hash=_digest(f"{user.pk}:{code}"),
+        expires_at=timezone.now() + dt.timedelta(minutes=settings.SILIN_OTP_TTL_MINUTES),
+    )
+    message = _("Your Silin login code is %(code)s. It is valid for %(minutes)d minutes.") % {
+        "code": code,
+        "minutes": settings.SILIN_OTP_TTL_MINUTES,
+    }
+    transaction.on_commit(lambda: send_sms(number, message))
+
+
+@transaction.atomic
+def login_with_code(*, mobile: str, code: str) -> User:
+    number = phones.normalise(mobile)
+    invalid = ValidationError(
+        _("The code is wrong or has expired. Please ask for a new one."), code="invalid"
+    )
+    user = User.objects.filter(mobile=number, is_active=True).first()
+    if user is None:
+        raise invalid
+    if user.is_locked():
+        raise _locked_error(user)
+    otp = (
+        OneTimeCode.objects.select_for_update()
+        .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+    if otp is None or otp.attempts >= settings.SILIN_OTP_MAX_ATTEMPTS:
+        raise invalid
+    if not hmac.compare_digest(otp.code_hash, _digest(f"{user.pk}:{code.strip()}")):
+        otp.attempts += 1
+        otp.save(update_fields=["attempts"])
+        _register_failure(user)
+        raise invalid
+    otp.used_at = timezone.now()
+    otp.save(update_fields=["used_at"])
+    _register_success(user)
+    return user
+
+
+@transaction.atomic
+def token_create(*, actor: User, name: str) -> tuple[AccessToken, str]:
+    """A new token and its secret, which is shown once and never stored."""
+    if not name.strip():
+        raise ValidationError({"name": [_("Please give the token a name.")]})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = AccessToken.objects.create(
+        user=actor, name=name.strip(), prefix=secret[:10], token_hash=_digest(secret)
+    )
+    audit.record(actor=actor, action="grant", obj=token, detail="access token")
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, token: AccessToken) -> None:
+    if token.user_id != actor.pk:
+        raise ValidationError(_("This token is not yours."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="revoke", obj=token, detail="access token")
+
+
+def token_authenticate(secret: str) -> User | None:
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        AccessToken.objects.select_related("user")
+        .filter(token_hash=_digest(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def role_assign(*, actor, user: User, role: str, node) -> RoleAssignment:
+    from silin.places.models import Community, Compound, Street
+
+    kwargs = {
+        "street": node if isinstance(node, Street) else None,
+        "community": node if isinstance(node, Community) else None,
+        "compound": node if isinstance(node, Compound) else None,
+    }
+    assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, **kwargs)
+    if created:
+        audit.record(actor=actor, action="grant", obj=assignment, detail=role)
+    reset_scope_cache(user)
+    return assignment
+
+
+def preferences_update(*, user: User, elderly_mode: bool | None = None, language: str | None = None):
+    fields = []
+    if elderly_mode is not None and user.elderly_mode != elderly_mode:
+        user.elderly_mode = elderly_mode
+        fields.append("elderly_mode")
+    if language is not None and user.language != language:
+        user.language = language
+        fields.append("language")
+    if fields:
+        user.save(update_fields=fields)

@@ -1,0 +1,119 @@
+"""The shared cast of characters (DESIGN.md convention 9).
+
+赵镇街道 has 三江社区 (compounds 沱源 and 伊顿小镇) and 金龙社区 (compound 金都华府).
+The cast: a street admin, a worker of 三江社区, a worker of 金龙社区 (another community),
+a grid member of 三江社区, 刘大爷 (80, living in 沱源, 三江社区), a volunteer of 三江社区
+and an outsider with no role at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from silin.accounts.tests.factories import PASSWORD, UserFactory, assign
+from silin.core.roles import Role
+from silin.people.tests.factories import ResidentFactory
+from silin.places.tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    CompoundFactory,
+    HouseholdFactory,
+    StreetFactory,
+    UnitFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _silin_test_settings(settings):
+    settings.SILIN_SMS_BACKEND = "silin.accounts.sms.LocmemBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from silin.accounts import sms
+
+    sms.outbox.clear()
+
+
+def _eighty_years_ago() -> dt.date:
+    today = timezone.localdate()
+    return dt.date(today.year - 80, 3, 12)
+
+
+@pytest.fixture
+def world(db):
+    street = StreetFactory(name="赵镇街道", code="510121100000")
+    sanjiang = CommunityFactory(street=street, name="三江社区", code="510121100001")
+    jinlong = CommunityFactory(street=street, name="金龙社区", code="510121100002")
+    tuoyuan = CompoundFactory(community=sanjiang, name="沱源")
+    eton = CompoundFactory(community=sanjiang, name="伊顿小镇")
+    jindu = CompoundFactory(community=jinlong, name="金都华府")
+    tuoyuan_unit = UnitFactory(building=BuildingFactory(compound=tuoyuan, number="3"), number="1")
+    jindu_unit = UnitFactory(building=BuildingFactory(compound=jindu, number="8"), number="2")
+    liu_household = HouseholdFactory(unit=tuoyuan_unit, floor=2, door="201")
+    other_household = HouseholdFactory(unit=jindu_unit, floor=5, door="502")
+    liu = ResidentFactory(
+        name="刘大爷",
+        gender="M",
+        birth_date=_eighty_years_ago(),
+        household=liu_household,
+        mobile="13800001234",
+    )
+    neighbour = ResidentFactory(name="王阿姨", gender="F", household=other_household)
+    return SimpleNamespace(
+        street=street,
+        sanjiang=sanjiang,
+        jinlong=jinlong,
+        tuoyuan=tuoyuan,
+        eton=eton,
+        jindu=jindu,
+        tuoyuan_unit=tuoyuan_unit,
+        jindu_unit=jindu_unit,
+        liu_household=liu_household,
+        other_household=other_household,
+        liu=liu,
+        other_resident=neighbour,
+    )
+
+
+@pytest.fixture
+def cast(world):
+    """One user per part of the cast, keyed by role name."""
+    street_admin = UserFactory(name="街道管理员", mobile="13900000001", is_staff=True)
+    assign(street_admin, Role.STREET_ADMIN, world.street)
+    worker = UserFactory(name="三江社工", mobile="13900000002")
+    assign(worker, Role.COMMUNITY_WORKER, world.sanjiang)
+    other_worker = UserFactory(name="金龙社工", mobile="13900000003")
+    assign(other_worker, Role.COMMUNITY_WORKER, world.jinlong)
+    grid_member = UserFactory(name="网格员", mobile="13900000004")
+    assign(grid_member, Role.GRID_MEMBER, world.sanjiang)
+    liu_user = UserFactory(name="刘大爷", mobile="13800001234", resident=world.liu)
+    assign(liu_user, Role.RESIDENT, world.tuoyuan)
+    volunteer = UserFactory(name="志愿者", mobile="13900000006")
+    assign(volunteer, Role.VOLUNTEER, world.sanjiang)
+    outsider = UserFactory(name="路人", mobile="13900000007")
+    return SimpleNamespace(
+        street_admin=street_admin,
+        worker=worker,
+        other_worker=other_worker,
+        grid_member=grid_member,
+        liu=liu_user,
+        volunteer=volunteer,
+        outsider=outsider,
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.conf import settings
+
+from silin.core.navigation import nav_for
+
+ELDERLY_COOKIE = "silin_elderly"
+
+
+def is_elderly_mode(request) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return bool(user.elderly_mode)
+    return request.COOKIES.get(ELDERLY_COOKIE) == "1"
+
+
+def silin(request):
+    return {
+        "elderly_mode": is_elderly_mode(request),
+        "ui_languages": settings.LANGUAGES,
+        "nav_items": nav_for(request) if hasattr(request, "user") else [],
+    }

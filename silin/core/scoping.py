@@ -1,0 +1,92 @@
+"""Jurisdiction scoping: which part of the tree a user may reach for a capability.
+
+A user's roles are each assigned at a street, community or compound. A capability granted
+at a street covers its communities; at a community, its compounds; at a compound, that
+compound only. Every query a user can reach filters through `Scope.q(...)`, and an object
+outside the scope is answered with 404, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from silin.core.roles import CAPABILITY_ROLES, Capability
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    street_ids: frozenset[int] = field(default_factory=frozenset)
+    community_ids: frozenset[int] = field(default_factory=frozenset)
+    compound_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.street_ids or self.community_ids or self.compound_ids)
+
+    def q(
+        self,
+        *,
+        street: str | None = None,
+        community: str | None = None,
+        compound: str | None = None,
+    ) -> Q:
+        """A filter over a model whose path to each tree level is given (None: not below it)."""
+        if self.everything:
+            return Q()
+        cond = Q(pk__in=[])
+        if street and self.street_ids:
+            cond |= Q(**{f"{street}__in": self.street_ids})
+        if community and self.community_ids:
+            cond |= Q(**{f"{community}__in": self.community_ids})
+        if compound and self.compound_ids:
+            cond |= Q(**{f"{compound}__in": self.compound_ids})
+        return cond
+
+    def covers(
+        self, *, street_id: int | None, community_id: int | None, compound_id: int | None = None
+    ) -> bool:
+        return (
+            self.everything
+            or (street_id is not None and street_id in self.street_ids)
+            or (community_id is not None and community_id in self.community_ids)
+            or (compound_id is not None and compound_id in self.compound_ids)
+        )
+
+
+def scope_for(user, capability: Capability) -> Scope:
+    """The scope `user` holds for `capability`; memoised on the user object per request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(everything=True)
+    cache = user.__dict__.setdefault("_silin_scopes", {})
+    if capability in cache:
+        return cache[capability]
+    roles = CAPABILITY_ROLES[capability]
+    streets: set[int] = set()
+    communities: set[int] = set()
+    compounds: set[int] = set()
+    for a in user.active_role_assignments():
+        if a.role not in roles:
+            continue
+        if a.street_id:
+            streets.add(a.street_id)
+        elif a.community_id:
+            communities.add(a.community_id)
+        elif a.compound_id:
+            compounds.add(a.compound_id)
+    scope = Scope(
+        street_ids=frozenset(streets),
+        community_ids=frozenset(communities),
+        compound_ids=frozenset(compounds),
+    )
+    cache[capability] = scope
+    return scope
+
+
+def reset_scope_cache(user) -> None:
+    user.__dict__.pop("_silin_scopes", None)
+    user.__dict__.pop("_silin_assignments", None)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from silin.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("preferences/elderly/", views.elderly_toggle, name="elderly-toggle"),
+]

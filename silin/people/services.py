@@ -1,0 +1,197 @@
+"""Writes to the register. Each service checks scope, validates, saves and audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from silin.core import audit
+from silin.core.roles import Capability
+from silin.core.scoping import scope_for
+from silin.people.models import Consent, Resident, Tag
+from silin.people.validation import check_id_number, check_mobile
+from silin.places.models import Household
+
+AUDITED_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "mobile",
+    "household",
+    "relation",
+    "status",
+    "tags",
+    "note",
+)
+
+
+@dataclass
+class ResidentData:
+    name: str
+    gender: str
+    birth_date: dt.date
+    household: Household
+    relation: str = Resident.Relation.HEAD
+    status: str = Resident.Status.LIVING
+    id_number: str = ""
+    mobile: str = ""
+    tags: Iterable[Tag] = ()
+    note: str = ""
+
+
+def _require_edit_scope(actor, household: Household) -> None:
+    scope = scope_for(actor, Capability.EDIT_REGISTER)
+    if not scope.covers(
+        street_id=household.community.street_id,
+        community_id=household.community_id,
+        compound_id=household.compound_id,
+    ):
+        raise ValidationError(
+            {"household": [_("This household is outside the area you look after.")]}
+        )
+
+
+def _validate(data: ResidentData, *, instance: Resident | None) -> tuple[str, str]:
+    errors: dict[str, list[str]] = {}
+    if not data.name.strip():
+        errors["name"] = [_("Please enter the resident's name.")]
+    if data.birth_date and data.birth_date > timezone.localdate():
+        errors.setdefault("birth_date", []).append(_("The date of birth is in the future."))
+    id_number, id_errors = check_id_number(
+        data.id_number, birth_date=data.birth_date, gender=data.gender
+    )
+    mobile, mobile_errors = check_mobile(data.mobile)
+    for source in (id_errors, mobile_errors):
+        for field, messages in source.items():
+            errors.setdefault(field, []).extend(messages)
+    if id_number and "id_number" not in errors:
+        from silin.lib.crypto import lookup_hash
+
+        clash = Resident.objects.filter(id_number_hash=lookup_hash(id_number))
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            errors["id_number"] = [_("Another resident in the register has this ID number.")]
+    if errors:
+        raise ValidationError(errors)
+    return id_number, mobile
+
+
+def _state(resident: Resident) -> dict:
+    return {
+        "name": resident.name,
+        "gender": resident.gender,
+        "birth_date": resident.birth_date.isoformat() if resident.birth_date else None,
+        "id_number": resident.id_number_hash,
+        "mobile": resident.mobile_hash,
+        "household": str(resident.household.uuid) if resident.household_id else None,
+        "relation": resident.relation,
+        "status": resident.status,
+        "tags": sorted(t.code for t in resident.tags.all()) if resident.pk else [],
+        "note": resident.note,
+    }
+
+
+def _apply(resident: Resident, data: ResidentData, id_number: str, mobile: str) -> None:
+    resident.name = data.name.strip()
+    resident.gender = data.gender
+    resident.birth_date = data.birth_date
+    resident.household = data.household
+    resident.relation = data.relation
+    resident.status = data.status
+    resident.note = data.note
+    if id_number != resident.id_number:
+        resident.set_id_number(id_number)
+    if mobile != resident.mobile:
+        resident.set_mobile(mobile)
+
+
+def _save(resident: Resident) -> None:
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError as exc:  # a concurrent writer registered the same ID number
+        raise ValidationError(
+            {"id_number": [_("Another resident in the register has this ID number.")]}
+        ) from exc
+
+
+@transaction.atomic
+def resident_create(*, actor, data: ResidentData) -> Resident:
+    _require_edit_scope(actor, data.household)
+    id_number, mobile = _validate(data, instance=None)
+    resident = Resident()
+    _apply(resident, data, id_number, mobile)
+    _save(resident)
+    resident.tags.set(list(data.tags))
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=resident,
+        changes=audit.diff({}, _state(resident)),
+    )
+    return resident
+
+
+@transaction.atomic
+def resident_update(*, actor, resident: Resident, data: ResidentData) -> Resident:
+    _require_edit_scope(actor, resident.household)
+    _require_edit_scope(actor, data.household)
+    before = _state(resident)
+    id_number, mobile = _validate(data, instance=resident)
+    _apply(resident, data, id_number, mobile)
+    _save(resident)
+    resident.tags.set(list(data.tags))
+    changes = audit.diff(before, _state(resident))
+    if changes:
+        audit.record(actor=actor, action="update", obj=resident, changes=changes)
+    return resident
+
+
+def resident_reveal(*, actor, resident: Resident, field: str) -> str:
+    """The unmasked value of `field`, for a role that may see it; the reveal is logged."""
+    if field not in {"id_number", "mobile"}:
+        raise ValueError(field)
+    h = resident.household
+    if not scope_for(actor, Capability.REVEAL_PERSONAL).covers(
+        street_id=h.community.street_id, community_id=h.community_id, compound_id=h.compound_id
+    ):
+        raise PermissionDenied
+    audit.record(actor=actor, action="reveal", obj=resident, detail=field)
+    return getattr(resident, field)
+
+
+@transaction.atomic
+def consent_grant(*, actor, resident: Resident, purpose: str, given_by: Resident | None = None):
+    existing = Consent.objects.select_for_update().filter(
+        resident=resident, purpose=purpose, withdrawn_at__isnull=True
+    )
+    if existing.exists():
+        return existing.get()
+    if resident.age < 14 and given_by is None:
+        raise ValidationError(
+            {"given_by": [_("A guardian must give consent for a child under 14.")]}
+        )
+    consent = Consent.objects.create(
+        resident=resident, purpose=purpose, recorded_by=actor, given_by=given_by
+    )
+    audit.record(actor=actor, action="grant", obj=resident, detail=f"consent:{purpose}")
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, consent: Consent) -> Consent:
+    if consent.withdrawn_at is None:
+        consent.withdrawn_at = timezone.now()
+        consent.save(update_fields=["withdrawn_at"])
+        audit.record(
+            actor=actor, action="revoke", obj=consent.resident, detail=f"consent:{consent.purpose}"
+        )
+    return consent

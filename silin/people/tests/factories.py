@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from silin.lib import idnumbers
+from silin.people.models import Resident
+from silin.places.tests.factories import HouseholdFactory
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resident
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"居民{n}")
+    gender = Resident.Gender.FEMALE
+    birth_date = dt.date(1960, 5, 17)
+    household = factory.SubFactory(HouseholdFactory)
+    relation = Resident.Relation.HEAD
+
+    @factory.post_generation
+    def id_number(obj, create, extracted, **kwargs):
+        value = extracted
+        if value is None:
+            value = idnumbers.build("510121", obj.birth_date, obj.pk or 1, obj.gender)
+        if value:
+            obj.set_id_number(value)
+            if create:
+                obj.save(update_fields=["id_number_encrypted", "id_number_hash"])
+
+    @factory.post_generation
+    def mobile(obj, create, extracted, **kwargs):
+        if extracted:
+            obj.set_mobile(extracted)
+            if create:
+                obj.save(update_fields=["mobile_encrypted", "mobile_hash"])

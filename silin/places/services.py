@@ -1,0 +1,46 @@
+"""Writes to the tree of places."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from silin.core import audit
+from silin.core.roles import Capability
+from silin.core.scoping import scope_for
+from silin.places.models import Household, Unit
+
+
+@transaction.atomic
+def household_create(
+    *, actor, unit: Unit, floor: int, door: str, area: Decimal | None = None
+) -> Household:
+    compound = unit.building.compound
+    if not scope_for(actor, Capability.EDIT_REGISTER).covers(
+        street_id=compound.community.street_id,
+        community_id=compound.community_id,
+        compound_id=compound.pk,
+    ):
+        raise ValidationError({"unit": [_("This unit is outside the area you look after.")]})
+    if not door.strip():
+        raise ValidationError({"door": [_("Please enter the door number.")]})
+    if Household.objects.filter(unit=unit, door=door.strip()).exists():
+        raise ValidationError({"door": [_("This unit already has a household at that door.")]})
+    household = Household.objects.create(
+        unit=unit,
+        compound=compound,
+        community=compound.community,
+        floor=floor,
+        door=door.strip(),
+        area=area,
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=household,
+        changes=audit.diff({}, {"floor": floor, "door": door, "area": area}),
+    )
+    return household
