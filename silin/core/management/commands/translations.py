@@ -38,12 +38,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("step", choices=["extract", "compile", "check"])
+        parser.add_argument("--app", help="only this app (e.g. people)")
 
-    def handle(self, *args, step: str, **options):
+    def handle(self, *args, step: str, app: str | None = None, **options):
+        self.only_app = app
         getattr(self, f"_{step}")()
 
     def _extract(self) -> None:
         for app in app_dirs():
+            if self.only_app and app.name != self.only_app:
+                continue
             (app / "locale").mkdir(exist_ok=True)
             subprocess.run(  # noqa: S603 - fixed arguments
                 [
