@@ -19,8 +19,8 @@ VAR_DIR = Path(os.environ.get("SILIN_VAR_DIR", BASE_DIR / "var"))
 
 
 def env_str(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name, default)
-    if value is None:
+    value = os.environ.get(name) or default
+    if not value:
         raise ImproperlyConfigured(f"Environment variable {name} is required.")
     return value
 
