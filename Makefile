@@ -22,8 +22,9 @@ deps:
 static: deps
 	$(PY) scripts/vendor_static.py
 
+# Compiling needs settings but no secrets: debug mode supplies development keys for it.
 translations: deps
-	$(PY) manage.py translations compile
+	SILIN_DEBUG=true $(PY) manage.py translations compile
 
 install: deps static translations
 
