@@ -1,16 +1,93 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from silin.lib import phones
 
-class PasswordLoginForm(forms.Form):
-    mobile = forms.CharField(
+MOBILE_HELP = _("11 digits, for example 13800001234")
+
+
+def _mobile_field() -> forms.CharField:
+    return forms.CharField(
         label=_("Mobile number"),
         max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "tel"}),
+        help_text=MOBILE_HELP,
+        error_messages={"required": _("Please enter your mobile number.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "inputmode": "tel", "autofocus": True}
+        ),
     )
+
+
+class MobileCleanMixin:
+    def clean_mobile(self) -> str:
+        number = phones.normalise(self.cleaned_data["mobile"])
+        if not phones.is_valid(number):
+            raise forms.ValidationError(
+                _("A mobile number has 11 digits and starts with 13 to 19."), code="invalid"
+            )
+        return number
+
+
+class PasswordLoginForm(MobileCleanMixin, forms.Form):
+    mobile = _mobile_field()
     password = forms.CharField(
         label=_("Password"),
+        error_messages={"required": _("Please enter your password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class CodeRequestForm(MobileCleanMixin, forms.Form):
+    mobile = _mobile_field()
+
+
+class CodeLoginForm(MobileCleanMixin, forms.Form):
+    mobile = _mobile_field()
+    code = forms.RegexField(
+        label=_("Code from the text message"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={
+            "required": _("Please enter the 6-digit code."),
+            "invalid": _("The code has 6 digits."),
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=())
+    elderly_mode = forms.BooleanField(
+        label=_("长辈版 (large text)"),
+        required=False,
+        help_text=_("Bigger letters and buttons on every page."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    """Django's form: checks the current password and applies AUTH_PASSWORD_VALIDATORS."""
+
+    def save(self, commit=True):  # the service saves and records it
+        raise NotImplementedError("Use services.password_change")
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("What is the token for?"),
+        max_length=80,
+        help_text=_("For example: community reporting spreadsheet"),
+        error_messages={"required": _("Please give the token a name.")},
     )

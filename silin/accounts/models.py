@@ -78,9 +78,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def active_role_assignments(self) -> list[RoleAssignment]:
         cached = self.__dict__.get("_silin_assignments")
         if cached is None:
-            cached = list(
-                self.role_assignments.select_related("street", "community", "compound")
-            )
+            cached = list(self.role_assignments.select_related("street", "community", "compound"))
             self.__dict__["_silin_assignments"] = cached
         return cached
 
@@ -151,6 +149,9 @@ class OneTimeCode(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class AccessToken(models.Model):

@@ -21,7 +21,7 @@ from silin.core import audit
 from silin.core.scoping import reset_scope_cache
 from silin.lib import phones
 
-TOKEN_PREFIX = "sl_"
+TOKEN_PREFIX = "sl_"  # noqa: S105 - a public marker, not a secret
 
 
 def _digest(value: str) -> str:
@@ -196,7 +196,9 @@ def role_assign(*, actor, user: User, role: str, node) -> RoleAssignment:
     return assignment
 
 
-def preferences_update(*, user: User, elderly_mode: bool | None = None, language: str | None = None):
+def preferences_update(
+    *, user: User, elderly_mode: bool | None = None, language: str | None = None
+) -> None:
     fields = []
     if elderly_mode is not None and user.elderly_mode != elderly_mode:
         user.elderly_mode = elderly_mode
@@ -206,3 +208,18 @@ def preferences_update(*, user: User, elderly_mode: bool | None = None, language
         fields.append("language")
     if fields:
         user.save(update_fields=fields)
+
+
+@transaction.atomic
+def password_change(*, actor: User, new_password: str) -> None:
+    """Sets a new password (already validated by the caller's form) and records it."""
+    actor.set_password(new_password)
+    actor.save(update_fields=["password"])
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=actor,
+        object_type="accounts.user",
+        changes={"password": ["***", "***"]},
+        detail="password changed",
+    )

@@ -1,19 +1,56 @@
 from __future__ import annotations
 
-from django.contrib.auth import login, logout
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from silin.accounts import services
-from silin.accounts.forms import PasswordLoginForm
+from silin.accounts.forms import (
+    CodeLoginForm,
+    CodeRequestForm,
+    PasswordChangeForm,
+    PasswordLoginForm,
+    PreferencesForm,
+    TokenCreateForm,
+)
+from silin.accounts.models import AccessToken
+from silin.core.context_processors import ELDERLY_COOKIE
 from silin.core.views import _safe_next
 
+BACKEND = "silin.accounts.backends.MobilePasswordBackend"
 
+
+def _render_login(request, *, method="password", status=200, **forms):
+    context = {
+        "method": method,
+        "password_form": forms.get("password_form") or PasswordLoginForm(),
+        "code_request_form": forms.get("code_request_form") or CodeRequestForm(),
+        "code_form": forms.get("code_form"),
+        "next": _safe_next(request, ""),
+    }
+    return render(request, "accounts/login.html", context, status=status)
+
+
+def _sign_in(request, user):
+    login(request, user, backend=BACKEND)
+    return redirect(_safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL)))
+
+
+@never_cache
 def login_view(request):
-    form = PasswordLoginForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """Mobile and password; the other tab (`?method=code`) signs in with an SMS code."""
+    if request.method != "POST":
+        method = "code" if request.GET.get("method") == "code" else "password"
+        return _render_login(request, method=method)
+    form = PasswordLoginForm(request.POST)
+    if form.is_valid():
         try:
             user = services.login_with_password(
                 request=request,
@@ -23,9 +60,44 @@ def login_view(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            login(request, user, backend="silin.accounts.backends.MobilePasswordBackend")
-            return redirect(_safe_next(request, "/"))
-    return render(request, "accounts/login.html", {"form": form})
+            return _sign_in(request, user)
+    return _render_login(request, password_form=form, status=400)
+
+
+@never_cache
+@require_POST
+def login_code_request(request):
+    """Step 1 of signing in by code: send it, then ask for it."""
+    form = CodeRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.otp_request(mobile=form.cleaned_data["mobile"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            code_form = CodeLoginForm(initial={"mobile": form.cleaned_data["mobile"]})
+            return _render_login(request, method="code", code_form=code_form)
+    return _render_login(request, method="code", code_request_form=form, status=400)
+
+
+@never_cache
+@require_POST
+def login_code(request):
+    """Step 2 of signing in by code: check it and sign in."""
+    form = CodeLoginForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.login_with_code(
+                mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"]
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "locked":
+                form.add_error(None, exc)
+            else:
+                form.add_error("code", exc)
+        else:
+            return _sign_in(request, user)
+    return _render_login(request, method="code", code_form=form, status=400)
 
 
 @require_POST
@@ -34,6 +106,79 @@ def logout_view(request):
     return redirect("accounts:login")
 
 
+def _render_profile(request, *, status=200, **extra):
+    user = request.user
+    context = {
+        "assignments": user.active_role_assignments(),
+        "tokens": AccessToken.objects.filter(user=user).order_by("-created_at"),
+        "preferences_form": PreferencesForm(
+            initial={
+                "language": user.language or translation.get_language(),
+                "elderly_mode": user.elderly_mode,
+            }
+        ),
+        "password_form": PasswordChangeForm(user),
+        "token_form": TokenCreateForm(),
+    }
+    context.update(extra)
+    return render(request, "accounts/profile.html", context, status=status)
+
+
 @login_required
 def profile(request):
-    return render(request, "accounts/profile.html", {})
+    return _render_profile(request)
+
+
+@login_required
+@require_POST
+def preferences(request):
+    form = PreferencesForm(request.POST)
+    if not form.is_valid():
+        return _render_profile(request, preferences_form=form, status=400)
+    language = form.cleaned_data["language"]
+    elderly = form.cleaned_data["elderly_mode"]
+    services.preferences_update(user=request.user, language=language, elderly_mode=elderly)
+    translation.activate(language)
+    messages.success(request, _("Your settings are saved."))
+    response = redirect("accounts:profile")
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+    )
+    response.set_cookie(ELDERLY_COOKIE, "1" if elderly else "0", max_age=365 * 24 * 3600)
+    return response
+
+
+@login_required
+@require_POST
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST)
+    if not form.is_valid():
+        return _render_profile(request, password_form=form, status=400)
+    services.password_change(actor=request.user, new_password=form.cleaned_data["new_password1"])
+    update_session_auth_hash(request, request.user)
+    messages.success(request, _("Your password is changed."))
+    return redirect("accounts:profile")
+
+
+@never_cache
+@login_required
+@require_POST
+def token_create(request):
+    form = TokenCreateForm(request.POST)
+    if not form.is_valid():
+        return _render_profile(request, token_form=form, status=400)
+    token, secret = services.token_create(actor=request.user, name=form.cleaned_data["name"])
+    # The secret is shown in this response only; it is stored hashed and never again.
+    return _render_profile(request, new_token=token, new_secret=secret)
+
+
+@login_required
+@require_POST
+def token_revoke(request, uuid):
+    token = get_object_or_404(AccessToken, uuid=uuid, user=request.user)
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
+    return redirect("accounts:profile")

@@ -72,7 +72,8 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_uuid", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+        when = f"{self.created_at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.actor_label} {self.action} {self.object_label}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from silin.accounts.services import preferences_update
+from silin.core import selectors
 from silin.core.context_processors import ELDERLY_COOKIE, is_elderly_mode
+from silin.core.forms import AuditFilterForm
+from silin.core.roles import Capability
+from silin.core.scoping import scope_for
+
+AUDIT_PAGE_SIZE = 50
 
 
 def _safe_next(request, fallback: str = "/") -> str:
@@ -32,4 +39,43 @@ def elderly_toggle(request):
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {})
+    home = selectors.home_for(actor=request.user)
+    return render(request, "core/home.html", {"home": home})
+
+
+@require_GET
+@login_required
+def audit_list(request):
+    """The audit log, read-only, for those who may read it; anyone else gets a 404."""
+    if scope_for(request.user, Capability.VIEW_AUDIT).empty:
+        raise Http404
+    communities = list(selectors.audit_communities_for(actor=request.user))
+    form = AuditFilterForm(
+        request.GET or None,
+        object_types=selectors.audit_object_types_for(actor=request.user),
+        communities=communities,
+    )
+    form.is_valid()  # fields that are valid still filter; the others show their error
+    filters = getattr(form, "cleaned_data", {})
+    entries = selectors.audit_entry_list_for(
+        actor=request.user,
+        actor_text=filters.get("actor", ""),
+        action=filters.get("action", ""),
+        object_type=filters.get("object_type", ""),
+        community_id=int(filters["community"]) if filters.get("community") else None,
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "form": form,
+            "page": page,
+            "community_names": {c.pk: c.name for c in communities},
+            "query": query.urlencode(),
+        },
+    )
