@@ -95,11 +95,20 @@ class Organization(models.Model):
 
 
 class Membership(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE)
-    resident = models.ForeignKey("people.Resident", on_delete=models.CASCADE)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE
+    )
+    resident = models.ForeignKey(
+        "people.Resident", verbose_name=_("resident"), on_delete=models.CASCADE
+    )
     joined_on = models.DateField(_("joined on"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["organization", "resident"], name="membership_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.organization}"

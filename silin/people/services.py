@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from silin.core import audit
 from silin.core.roles import Capability
 from silin.core.scoping import scope_for
-from silin.people.models import Consent, Resident, Tag
+from silin.people.models import Consent, Guardian, Resident, Tag
 from silin.people.validation import check_id_number, check_mobile
 from silin.places.models import Household
 
@@ -195,3 +195,55 @@ def consent_withdraw(*, actor, consent: Consent) -> Consent:
             actor=actor, action="revoke", obj=consent.resident, detail=f"consent:{consent.purpose}"
         )
     return consent
+
+
+def resident_validate(*, actor, data: ResidentData, instance: Resident | None = None) -> None:
+    """Every check `resident_create`/`resident_update` make, without saving: for forms.
+
+    Raises ValidationError with field errors; the services repeat the checks inside their
+    transaction, so a form that passed may still be refused (e.g. a concurrent duplicate).
+    """
+    errors: dict[str, list[str]] = {}
+    for household in {instance.household, data.household} if instance else {data.household}:
+        try:
+            _require_edit_scope(actor, household)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    try:
+        _validate(data, instance=instance)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+ADULT_AGE = 18
+
+
+@transaction.atomic
+def guardian_add(*, actor, minor: Resident, guardian: Resident, relation: str) -> Guardian:
+    """Links a guardian to a minor; the guardian must be an adult and the minor under 18."""
+    _require_edit_scope(actor, minor.household)
+    errors: dict[str, list[str]] = {}
+    if minor.age >= ADULT_AGE:
+        errors["minor"] = [_("Only a resident under 18 can have a guardian.")]
+    if guardian.pk == minor.pk:
+        errors["guardian"] = [_("A resident cannot be their own guardian.")]
+    elif guardian.age < ADULT_AGE:
+        errors["guardian"] = [_("A guardian must be 18 or older.")]
+    elif Guardian.objects.filter(minor=minor, guardian=guardian).exists():
+        errors["guardian"] = [_("This person is already a guardian of this resident.")]
+    if not relation.strip():
+        errors["relation"] = [_("Please say how the guardian is related (e.g. mother).")]
+    if errors:
+        raise ValidationError(errors)
+    link = Guardian.objects.create(minor=minor, guardian=guardian, relation=relation.strip())
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=minor,
+        changes={"guardian": [None, str(guardian.uuid)], "relation": [None, link.relation]},
+        detail="guardian",
+    )
+    return link

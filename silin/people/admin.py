@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from silin.core.admin import ScopedAdminMixin
+from silin.core.roles import Capability
+from silin.people.models import Consent, Guardian, Resident, Tag
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """The tag dictionary is street-wide, not tied to a place."""
+
+    list_display = ["code", "name", "name_en", "sensitive", "order"]
+    list_editable = ["order"]
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    fk_name = "resident"
+    extra = 0
+    fields = ["purpose", "granted_at", "withdrawn_at", "given_by", "recorded_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # consent is recorded through the register pages, which audit it
+
+
+class GuardianInline(admin.TabularInline):
+    model = Guardian
+    fk_name = "minor"
+    extra = 0
+    fields = ["guardian", "relation"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Resident)
+class ResidentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-mostly: the register's writes go through services, which validate and audit."""
+
+    scope_capability = Capability.VIEW_REGISTER
+    list_display = ["name", "gender", "birth_date", "household", "status"]
+    list_filter = ["status", "gender", "tags"]
+    list_select_related = ["household__unit__building", "household__compound"]
+    search_fields = ["name"]
+    raw_id_fields = ["household"]
+    show_full_result_count = False
+    readonly_fields = ["mobile_masked", "id_number_masked"]
+    inlines = [GuardianInline, ConsentInline]

@@ -1,0 +1,209 @@
+"""Forms of the register. Their checks are the services' checks (via ResidentData)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from silin.people import selectors, services
+from silin.people.models import Consent, Resident, Tag
+from silin.people.services import ResidentData
+
+
+class HouseholdChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.address_short
+
+
+class TagChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        if obj.sensitive:
+            return format_html(
+                '{} <span class="badge tag sensitive">{}</span>', obj.label, _("sensitive")
+            )
+        return obj.label
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget, and is-invalid on fields with errors."""
+
+    def apply_bootstrap(self) -> None:
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if name in self.errors:
+                css += " is-invalid"
+                widget.attrs["aria-describedby"] = f"{name}-errors"
+            widget.attrs["class"] = css
+
+    def full_clean(self):
+        super().full_clean()
+        self.apply_bootstrap()
+
+
+class ResidentForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Resident.Gender.choices)
+    birth_date = forms.DateField(
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    id_number = forms.CharField(
+        label=_("ID card number"),
+        max_length=30,
+        required=False,
+        help_text=_("18 characters; leave empty if unknown."),
+    )
+    mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
+    household = HouseholdChoiceField(
+        label=_("Household"),
+        queryset=None,
+        to_field_name="uuid",
+        error_messages={
+            "invalid_choice": _("This household is outside the area you look after.")
+        },
+    )
+    relation = forms.ChoiceField(
+        label=_("Relation to the head of household"), choices=Resident.Relation.choices
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Resident.Status.choices)
+    tags = TagChoiceField(
+        label=_("Tags"),
+        queryset=Tag.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("Sensitive tags (health, disability, welfare) need the resident's consent."),
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, actor, instance: Resident | None = None, **kwargs):
+        self.actor = actor
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": instance.name,
+                "gender": instance.gender,
+                "birth_date": instance.birth_date,
+                "household": instance.household,
+                "relation": instance.relation,
+                "status": instance.status,
+                "tags": list(instance.tags.all()),
+                "note": instance.note,
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = selectors.household_options(actor=actor)
+        if instance is not None:
+            # Editing never shows the stored numbers (not every editor may reveal them):
+            # an empty box keeps what is held.
+            for name, masked in (
+                ("id_number", instance.id_number_masked),
+                ("mobile", instance.mobile_masked),
+            ):
+                if masked:
+                    self.fields[name].widget.attrs["placeholder"] = masked
+                    self.fields[name].help_text = _("Leave empty to keep %(value)s.") % {
+                        "value": masked
+                    }
+        self.data_object: ResidentData | None = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.data_object = ResidentData(
+            name=cleaned["name"],
+            gender=cleaned["gender"],
+            birth_date=cleaned["birth_date"],
+            household=cleaned["household"],
+            relation=cleaned["relation"],
+            status=cleaned["status"],
+            id_number=self._kept("id_number", cleaned),
+            mobile=self._kept("mobile", cleaned),
+            tags=list(cleaned.get("tags") or []),
+            note=cleaned.get("note", ""),
+        )
+        try:
+            services.resident_validate(
+                actor=self.actor, data=self.data_object, instance=self.instance
+            )
+        except ValidationError as exc:
+            self._add_service_errors(exc)
+        return cleaned
+
+    def _kept(self, name: str, cleaned: dict) -> str:
+        value = (cleaned.get(name) or "").strip()
+        if not value and self.instance is not None:
+            return getattr(self.instance, name)
+        return value
+
+    def _add_service_errors(self, exc: ValidationError) -> None:
+        for field, messages in exc.message_dict.items():
+            self.add_error(field if field in self.fields else None, messages)
+
+    def save(self) -> Resident | None:
+        """Saves through the services; on a late refusal adds the errors and returns None."""
+        assert self.data_object is not None
+        try:
+            if self.instance is None:
+                return services.resident_create(actor=self.actor, data=self.data_object)
+            return services.resident_update(
+                actor=self.actor, resident=self.instance, data=self.data_object
+            )
+        except ValidationError as exc:
+            self._add_service_errors(exc)
+            self.apply_bootstrap()
+            return None
+
+
+class ConsentForm(BootstrapMixin, forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices)
+    given_by = forms.ModelChoiceField(
+        label=_("Given by (guardian)"),
+        queryset=Resident.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        help_text=_("Needed for a child under 14."),
+    )
+
+    def __init__(self, *args, resident: Resident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].queryset = Resident.objects.filter(wards__minor=resident)
+
+
+class GuardianForm(BootstrapMixin, forms.Form):
+    guardian = forms.ModelChoiceField(
+        label=_("Guardian in the same household"),
+        queryset=Resident.objects.none(),
+        to_field_name="uuid",
+        required=False,
+    )
+    guardian_id_number = forms.CharField(
+        label=_("Or the guardian's ID card number"), max_length=30, required=False
+    )
+    relation = forms.CharField(label=_("Relation (e.g. mother)"), max_length=40)
+
+    def __init__(self, *args, actor, minor: Resident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["guardian"].queryset = selectors.guardian_candidates(actor=actor, minor=minor)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("guardian") or self.errors:
+            return cleaned
+        number = cleaned.get("guardian_id_number", "").strip()
+        if not number:
+            self.add_error("guardian", _("Choose a guardian or enter their ID card number."))
+            return cleaned
+        found = selectors.resident_find_by_id_number(actor=self.actor, id_number=number)
+        if found is None:
+            self.add_error(
+                "guardian_id_number", _("Nobody in the register you can see has this ID number.")
+            )
+        cleaned["guardian"] = found
+        return cleaned

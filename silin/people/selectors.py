@@ -1,0 +1,176 @@
+"""Reads of the register, always starting from what the actor may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_lib
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from silin.core.roles import Capability
+from silin.lib import crypto, phones
+from silin.people.models import Consent, Guardian, Resident, Tag
+from silin.places.models import Building, Community, Compound, Household
+
+AGE_BANDS = {"60": 60, "80": 80}
+
+
+def _uuid(value) -> uuid_lib.UUID | None:
+    if not value:
+        return None
+    try:
+        return uuid_lib.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _born_on_or_before(years: int) -> dt.date:
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class ResidentFilters:
+    name: str = ""
+    mobile: str = ""
+    community: str = ""
+    compound: str = ""
+    building: str = ""
+    household: str = ""
+    tag: str = ""
+    status: str = ""
+    age_band: str = ""
+
+
+def _filter_place(qs: QuerySet, filters: ResidentFilters) -> QuerySet:
+    for key, path in (
+        ("household", "household__uuid"),
+        ("building", "household__unit__building__uuid"),
+        ("compound", "household__compound__uuid"),
+        ("community", "household__community__uuid"),
+    ):
+        value = _uuid(getattr(filters, key))
+        if value is not None:
+            return qs.filter(**{path: value})
+    return qs
+
+
+def resident_list(*, actor, filters: ResidentFilters) -> QuerySet[Resident]:
+    """The register as the actor may see it, filtered; the page's query count is fixed."""
+    qs = Resident.objects.visible_to(actor)
+    if filters.name.strip():
+        qs = qs.filter(name__contains=filters.name.strip())
+    if filters.mobile.strip():
+        # Exact match on the keyed hash: numbers are never decrypted to search.
+        qs = qs.filter(mobile_hash=crypto.lookup_hash(phones.normalise(filters.mobile)))
+    qs = _filter_place(qs, filters)
+    if filters.tag:
+        qs = qs.filter(tags__code=filters.tag)
+    if filters.status in Resident.Status.values:
+        qs = qs.filter(status=filters.status)
+    if filters.age_band in AGE_BANDS:
+        qs = qs.filter(birth_date__lte=_born_on_or_before(AGE_BANDS[filters.age_band]))
+    return qs.select_related(
+        "household__unit__building", "household__compound", "household__community"
+    ).prefetch_related("tags")
+
+
+def resident_filter_choices(*, actor, filters: ResidentFilters) -> dict:
+    """The place selects of the register, each level narrowed by the one above it."""
+    communities = Community.objects.visible_to(actor, Capability.VIEW_REGISTER).only(
+        "uuid", "name"
+    )
+    compounds = Compound.objects.none()
+    buildings = Building.objects.none()
+    community = _uuid(filters.community)
+    compound = _uuid(filters.compound)
+    if community:
+        compounds = (
+            Compound.objects.visible_to(actor, Capability.VIEW_REGISTER)
+            .filter(community__uuid=community)
+            .only("uuid", "name")
+        )
+    if compound:
+        buildings = (
+            Building.objects.visible_to(actor, Capability.VIEW_REGISTER)
+            .filter(compound__uuid=compound)
+            .only("uuid", "number")
+        )
+    return {
+        "communities": communities,
+        "compounds": compounds,
+        "buildings": buildings,
+        "tags": Tag.objects.all(),
+    }
+
+
+def resident_get(*, actor, uuid) -> Resident:
+    """A resident the actor may open: in their register scope, or their own record."""
+    value = _uuid(uuid)
+    resident = (
+        Resident.objects.select_related(
+            "household__unit__building", "household__compound", "household__community__street"
+        )
+        .filter(uuid=value)
+        .first()
+        if value
+        else None
+    )
+    if resident is None or not actor.has_perm("people.view_resident", resident):
+        raise Http404
+    return resident
+
+
+def resident_detail_related(*, resident: Resident) -> dict:
+    """Tags, guardians, wards and consents of one resident, each in one query."""
+    return {
+        "tags": list(resident.tags.all()),
+        "guardians": list(
+            Guardian.objects.filter(minor=resident).select_related("guardian__household")
+        ),
+        "wards": list(Guardian.objects.filter(guardian=resident).select_related("minor")),
+        "consents": list(
+            Consent.objects.filter(resident=resident).select_related("given_by", "recorded_by")
+        ),
+    }
+
+
+def guardian_candidates(*, actor, minor: Resident) -> QuerySet[Resident]:
+    """Adults living in the minor's household, the usual guardians."""
+    return (
+        Resident.objects.visible_to(actor, Capability.EDIT_REGISTER)
+        .filter(household_id=minor.household_id, birth_date__lte=_born_on_or_before(18))
+        .exclude(pk=minor.pk)
+        .living()
+    )
+
+
+def resident_find_by_id_number(*, actor, id_number: str) -> Resident | None:
+    from silin.lib import idnumbers
+
+    digest = crypto.lookup_hash(idnumbers.normalise(id_number))
+    return Resident.objects.visible_to(actor).filter(id_number_hash=digest).first()
+
+
+def household_options(*, actor) -> QuerySet[Household]:
+    """Households the actor may register someone in."""
+    return (
+        Household.objects.visible_to(actor, Capability.EDIT_REGISTER)
+        .select_related("unit__building", "compound")
+        .order_by("compound__name", "unit__building__number", "unit__number", "floor", "door")
+    )
+
+
+def consent_get(*, actor, resident: Resident, uuid) -> Consent:
+    value = _uuid(uuid)
+    consent = Consent.objects.filter(resident=resident, uuid=value).first() if value else None
+    if consent is None:
+        raise Http404
+    consent.resident = resident
+    return consent
