@@ -6,7 +6,7 @@ import datetime as dt
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from silin.accounts.models import AccessToken, RoleAssignment
 from silin.accounts.services import token_create, token_revoke
@@ -96,7 +96,7 @@ def token_list(request):
 def token_make(request, payload: TokenIn):
     token, secret = token_create(actor=request.auth, name=payload.name)
     token.secret = secret
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete(
@@ -107,4 +107,4 @@ def token_make(request, payload: TokenIn):
 def token_delete(request, token_uuid: UUID):
     token = get_object_or_404(AccessToken, uuid=token_uuid, user=request.auth)
     token_revoke(actor=request.auth, token=token)
-    return 204, None
+    return Status(204, None)

@@ -87,7 +87,7 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:  # noqa: C901 - a flat loo
     if kind == "less_than_equal":
         return _("Ensure this value is at most %(max)s.") % {"max": ctx.get("le")}
     if kind == "json_invalid":
-        return _("The request body is not valid JSON.")
+        return _("The request body could not be read. Please send JSON.")
     if kind == "extra_forbidden":
         return _("This field is not accepted here.")
     if kind.startswith(("string", "list", "bool", "model")):
@@ -163,7 +163,10 @@ def _on_throttled(request: HttpRequest, exc: Throttled, *, api: NinjaAPI):
 
 
 def _on_http_error(request: HttpRequest, exc: HttpError, *, api: NinjaAPI):
-    codes = {400: "bad_request", 403: "permission_denied", 404: "not_found", 409: "conflict"}
+    if exc.status_code == 400:  # ninja's only 400: a body that is not JSON
+        message = _("The request body could not be read. Please send JSON.")
+        return _respond(api, request, 400, "bad_request", message)
+    codes = {403: "permission_denied", 404: "not_found", 409: "conflict"}
     code = codes.get(exc.status_code, "error")
     return _respond(api, request, exc.status_code, code, str(exc))
 

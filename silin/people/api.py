@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from silin.api.errors import error_responses
@@ -246,7 +246,7 @@ def resident_add(request, payload: ResidentIn):
         tags=_tags(payload.tags),
     )
     resident = resident_create(actor=actor, data=data)
-    return 201, _fetch(actor, resident.uuid)
+    return Status(201, _fetch(actor, resident.uuid))
 
 
 @router.patch(

@@ -34,3 +34,23 @@ def assert_error(response, status: int, code: str) -> dict:
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
     assert isinstance(body["error"]["fields"], dict)
     return body["error"]
+
+
+def make_residents(household, count: int, *, start: int = 0, **kwargs) -> list:
+    """Residents with distinct, valid ID numbers (the factory's numbers repeat by parity)."""
+    import datetime as dt
+
+    from silin.lib import idnumbers
+    from silin.people.tests.factories import ResidentFactory
+
+    birth = dt.date(1970, 1, 1)
+    return [
+        ResidentFactory(
+            household=household,
+            birth_date=birth,
+            gender="F",
+            id_number=idnumbers.build("510121", birth, 2 * (start + i) + 500, "F"),
+            **kwargs,
+        )
+        for i in range(count)
+    ]
