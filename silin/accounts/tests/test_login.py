@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from silin.accounts import sms
+from silin.accounts.models import OneTimeCode, User
+
+LOGIN = "accounts:login"
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """Messages are checked in English, the source language."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def _password_login(client, mobile, password, **extra):
+    return client.post(reverse(LOGIN), {"mobile": mobile, "password": password, **extra})
+
+
+def _code_from_outbox() -> str:
+    assert sms.outbox, "no SMS was sent"
+    return re.search(r"\b(\d{6})\b", sms.outbox[-1][1]).group(1)
+
+
+def test_login_page_offers_password_and_code_and_a_helping_hand(client, db):
+    response = client.get(reverse(LOGIN))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="password-login"' in html
+    assert "?method=code" in html
+    assert "help-note" in html
+
+
+def test_code_tab_shows_the_code_request_form(client, db):
+    response = client.get(reverse(LOGIN), {"method": "code"})
+    assert 'id="code-request"' in response.content.decode()
+
+
+def test_password_login_with_the_right_password_signs_in(client, cast):
+    response = _password_login(client, "138 0000 1234", cast.password)
+    assert response.status_code == 302
+    assert response.url == reverse("core:home")
+    assert client.session["_auth_user_id"] == str(cast.liu.pk)
+
+
+def test_password_login_follows_a_safe_next_but_not_a_foreign_one(client, cast):
+    assert _password_login(client, cast.liu.mobile, cast.password, next="/accounts/profile/").url == (
+        "/accounts/profile/"
+    )
+    client.logout()
+    response = _password_login(client, cast.liu.mobile, cast.password, next="https://evil.example/")
+    assert response.url == reverse("core:home")
+
+
+def test_wrong_password_does_not_sign_in_and_says_so(client, cast):
+    response = _password_login(client, cast.liu.mobile, "not-the-password")
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+    assert "The mobile number or password is not right" in response.content.decode()
+
+
+def test_missing_fields_get_errors_next_to_the_field(client, db):
+    response = client.post(reverse(LOGIN), {"mobile": "12345", "password": ""})
+    html = response.content.decode()
+    assert 'id="id_mobile-error"' in html
+    assert 'id="id_password-error"' in html
+    assert "A mobile number has 11 digits" in html
+
+
+def test_repeated_failures_lock_the_account_with_a_clear_message(client, cast, settings):
+    settings.SILIN_LOGIN_MAX_FAILURES = 3
+    for _ in range(2):
+        _password_login(client, cast.liu.mobile, "wrong-password")
+    response = _password_login(client, cast.liu.mobile, "wrong-password")
+    assert "Too many failed attempts" in response.content.decode()
+    # Even the right password is refused while locked.
+    response = _password_login(client, cast.liu.mobile, cast.password)
+    assert response.status_code == 400
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert User.objects.get(pk=cast.liu.pk).is_locked()
+
+
+def test_code_login_sends_a_code_and_signs_in_with_it(client, cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:login-code-request"), {"mobile": cast.liu.mobile})
+    assert response.status_code == 200
+    assert 'id="code-login"' in response.content.decode()
+    assert sms.outbox[-1][0] == cast.liu.mobile
+    response = client.post(
+        reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": _code_from_outbox()}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(cast.liu.pk)
+
+
+def test_code_request_for_an_unknown_number_looks_the_same_and_sends_nothing(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:login-code-request"), {"mobile": "13712345678"})
+    assert response.status_code == 200
+    assert 'id="code-login"' in response.content.decode()
+    assert sms.outbox == []
+
+
+def test_wrong_code_is_refused_next_to_the_code_field(client, cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:login-code-request"), {"mobile": cast.liu.mobile})
+    wrong = "000000" if _code_from_outbox() != "000000" else "111111"
+    response = client.post(reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": wrong})
+    assert response.status_code == 400
+    assert 'id="id_code-error"' in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_expired_code_is_refused(client, cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:login-code-request"), {"mobile": cast.liu.mobile})
+    code = _code_from_outbox()
+    OneTimeCode.objects.filter(user=cast.liu).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    response = client.post(reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": code})
+    assert response.status_code == 400
+    assert "The code is wrong or has expired" in response.content.decode()
+
+
+def test_a_code_works_only_once(client, cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:login-code-request"), {"mobile": cast.liu.mobile})
+    code = _code_from_outbox()
+    client.post(reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": code})
+    client.logout()
+    response = client.post(reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": code})
+    assert response.status_code == 400
+
+
+def test_logout_needs_post_and_signs_out(client, cast, login):
+    client = login(cast.liu)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    response = client.post(reverse("accounts:logout"))
+    assert response.url == reverse(LOGIN)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("zh-hans", "登录"), ("zh-hant", "登錄"), ("en", "Log in")],
+)
+def test_login_page_speaks_each_language_before_login(client, db, settings, language, text):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse(LOGIN))
+    html = response.content.decode()
+    assert f'lang="{language}"' in html
+    assert text in html
+
+
+def test_login_page_honours_the_elderly_cookie_before_login(client, db):
+    client.cookies["silin_elderly"] = "1"
+    assert 'class="elderly"' in client.get(reverse(LOGIN)).content.decode()
