@@ -33,7 +33,7 @@ router = Router(tags=["people"])
 
 Gender = Literal[tuple(Resident.Gender.values)]  # type: ignore[valid-type]
 Relation = Literal[tuple(Resident.Relation.values)]  # type: ignore[valid-type]
-Status = Literal[tuple(Resident.Status.values)]  # type: ignore[valid-type]
+ResidentStatus = Literal[tuple(Resident.Status.values)]  # type: ignore[valid-type]
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ class ResidentFilter(Schema):
     community: UUID | None = None
     compound: UUID | None = None
     household: UUID | None = None
-    status: Status | None = None
+    status: ResidentStatus | None = None
     min_age: int | None = Field(None, ge=0, le=150, description="At least this old today.")
 
 
@@ -101,7 +101,7 @@ class ResidentIn(Schema):
     birth_date: dt.date
     household: UUID = Field(description="A household in the area you look after.")
     relation: Relation = Resident.Relation.HEAD.value
-    status: Status = Resident.Status.LIVING.value
+    status: ResidentStatus = Resident.Status.LIVING.value
     id_number: str = Field("", max_length=30)
     mobile: str = Field("", max_length=20)
     tags: list[str] = Field(default_factory=list, description="Tag codes.")
@@ -118,7 +118,7 @@ class ResidentPatch(Schema):
     birth_date: dt.date = None
     household: UUID = None
     relation: Relation = None
-    status: Status = None
+    status: ResidentStatus = None
     id_number: str = Field(None, max_length=30)
     mobile: str = Field(None, max_length=20)
     tags: list[str] = None
