@@ -24,9 +24,7 @@ class OrganizationForm(BootstrapMixin, forms.Form):
         label=_("Community"),
         queryset=None,
         to_field_name="uuid",
-        error_messages={
-            "invalid_choice": _("This community is outside the area you look after.")
-        },
+        error_messages={"invalid_choice": _("This community is outside the area you look after.")},
     )
     leader = LeaderChoiceField(
         label=_("Leader"),

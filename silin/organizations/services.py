@@ -78,9 +78,7 @@ def _state(organization: Organization) -> dict:
     state = audit.snapshot(organization, AUDITED_FIELDS)
     state["community"] = str(organization.community.uuid)
     state["leader"] = str(organization.leader.uuid) if organization.leader else None
-    state["founded_on"] = (
-        organization.founded_on.isoformat() if organization.founded_on else None
-    )
+    state["founded_on"] = organization.founded_on.isoformat() if organization.founded_on else None
     return state
 
 

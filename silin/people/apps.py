@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class PeopleConfig(AppConfig):
     name = "silin.people"
     label = "people"
+
+    def ready(self) -> None:
+        # Registers this app's rules predicates (`rules` only autodiscovers rules.py).
+        from silin.people import permissions  # noqa: F401

@@ -62,9 +62,7 @@ class ResidentForm(BootstrapMixin, forms.Form):
         label=_("Household"),
         queryset=None,
         to_field_name="uuid",
-        error_messages={
-            "invalid_choice": _("This household is outside the area you look after.")
-        },
+        error_messages={"invalid_choice": _("This household is outside the area you look after.")},
     )
     relation = forms.ChoiceField(
         label=_("Relation to the head of household"), choices=Resident.Relation.choices

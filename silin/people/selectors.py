@@ -83,9 +83,7 @@ def resident_list(*, actor, filters: ResidentFilters) -> QuerySet[Resident]:
 
 def resident_filter_choices(*, actor, filters: ResidentFilters) -> dict:
     """The place selects of the register, each level narrowed by the one above it."""
-    communities = Community.objects.visible_to(actor, Capability.VIEW_REGISTER).only(
-        "uuid", "name"
-    )
+    communities = Community.objects.visible_to(actor, Capability.VIEW_REGISTER).only("uuid", "name")
     compounds = Compound.objects.none()
     buildings = Building.objects.none()
     community = _uuid(filters.community)

@@ -49,7 +49,5 @@ def check_mobile(raw: str) -> tuple[str, dict[str, list[str]]]:
         return "", {}
     value = phones.normalise(raw)
     if not phones.is_valid(value):
-        return value, {
-            "mobile": [_("A mobile number has 11 digits and starts with 13 to 19.")]
-        }
+        return value, {"mobile": [_("A mobile number has 11 digits and starts with 13 to 19.")]}
     return value, {}

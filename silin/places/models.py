@@ -84,9 +84,7 @@ class Street(models.Model):
     name = models.CharField(_("name"), max_length=100)
     county = models.CharField(_("county or district"), max_length=100, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    code = models.CharField(
-        _("statistical code"), max_length=12, blank=True, validators=[nbs_code]
-    )
+    code = models.CharField(_("statistical code"), max_length=12, blank=True, validators=[nbs_code])
 
     objects = StreetQuerySet.as_manager()
 
@@ -113,9 +111,7 @@ class Community(models.Model):
         Street, verbose_name=_("street"), on_delete=models.PROTECT, related_name="communities"
     )
     name = models.CharField(_("name"), max_length=100)
-    code = models.CharField(
-        _("statistical code"), max_length=12, blank=True, validators=[nbs_code]
-    )
+    code = models.CharField(_("statistical code"), max_length=12, blank=True, validators=[nbs_code])
     address = models.CharField(_("address"), max_length=200, blank=True)
 
     objects = CommunityQuerySet.as_manager()

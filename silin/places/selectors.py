@@ -118,9 +118,7 @@ def unit_list_for_building(*, actor, building: Building) -> list[Unit]:
 def household_get(*, actor, uuid) -> Household:
     """A household the actor may open: in their register scope, or their own home."""
     household = _get(
-        Household.objects.select_related(
-            "unit__building", "compound", "community__street"
-        ),
+        Household.objects.select_related("unit__building", "compound", "community__street"),
         uuid,
     )
     if not actor.has_perm("places.view_household", household):

@@ -24,7 +24,11 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     def id_number(obj, create, extracted, **kwargs):
         value = extracted
         if value is None:
-            value = idnumbers.build("510121", obj.birth_date, obj.pk or 1, obj.gender)
+            # Two sequence numbers per pk (one per sex) and a new area code every 500
+            # residents keep generated numbers unique.
+            pk = obj.pk or 1
+            area = f"51{(pk // 500) % 10000:04d}"
+            value = idnumbers.build(area, obj.birth_date, (pk % 500) * 2, obj.gender)
         if value:
             obj.set_id_number(value)
             if create:

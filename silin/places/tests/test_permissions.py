@@ -14,32 +14,67 @@ CAST = ["street_admin", "worker", "other_worker", "grid_member", "liu", "volunte
 # 刘大爷 lives) unless named "jinlong".
 MATRIX = {
     "community-list": dict(
-        street_admin=200, worker=200, other_worker=200, grid_member=200, liu=200,
-        volunteer=200, outsider=404,
+        street_admin=200,
+        worker=200,
+        other_worker=200,
+        grid_member=200,
+        liu=200,
+        volunteer=200,
+        outsider=404,
     ),
     "community-detail": dict(
-        street_admin=200, worker=200, other_worker=404, grid_member=200, liu=200,
-        volunteer=200, outsider=404,
+        street_admin=200,
+        worker=200,
+        other_worker=404,
+        grid_member=200,
+        liu=200,
+        volunteer=200,
+        outsider=404,
     ),
     "community-detail-jinlong": dict(
-        street_admin=200, worker=404, other_worker=200, grid_member=404, liu=404,
-        volunteer=404, outsider=404,
+        street_admin=200,
+        worker=404,
+        other_worker=200,
+        grid_member=404,
+        liu=404,
+        volunteer=404,
+        outsider=404,
     ),
     "compound-detail": dict(
-        street_admin=200, worker=200, other_worker=404, grid_member=200, liu=200,
-        volunteer=200, outsider=404,
+        street_admin=200,
+        worker=200,
+        other_worker=404,
+        grid_member=200,
+        liu=200,
+        volunteer=200,
+        outsider=404,
     ),
     "building-detail": dict(
-        street_admin=200, worker=200, other_worker=404, grid_member=200, liu=200,
-        volunteer=200, outsider=404,
+        street_admin=200,
+        worker=200,
+        other_worker=404,
+        grid_member=200,
+        liu=200,
+        volunteer=200,
+        outsider=404,
     ),
     "household-detail": dict(
-        street_admin=200, worker=200, other_worker=404, grid_member=200, liu=200,
-        volunteer=404, outsider=404,
+        street_admin=200,
+        worker=200,
+        other_worker=404,
+        grid_member=200,
+        liu=200,
+        volunteer=404,
+        outsider=404,
     ),
     "household-detail-jinlong": dict(
-        street_admin=200, worker=404, other_worker=200, grid_member=404, liu=404,
-        volunteer=404, outsider=404,
+        street_admin=200,
+        worker=404,
+        other_worker=200,
+        grid_member=404,
+        liu=404,
+        volunteer=404,
+        outsider=404,
     ),
 }
 
@@ -86,9 +121,7 @@ def test_a_resident_may_open_their_own_household_but_not_a_neighbours(world, cas
     assert not cast.liu.has_perm("places.view_household", next_door)
 
 
-def test_a_resident_gets_404_for_a_neighbours_household_in_the_same_building(
-    world, cast, login
-):
+def test_a_resident_gets_404_for_a_neighbours_household_in_the_same_building(world, cast, login):
     from silin.places.tests.factories import HouseholdFactory
 
     next_door = HouseholdFactory(unit=world.tuoyuan_unit, floor=2, door="202")
