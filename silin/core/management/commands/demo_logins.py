@@ -1,0 +1,31 @@
+"""`manage.py demo_logins`: the demo accounts, one per role, and their shared password."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.core.management.base import BaseCommand
+
+from silin.core import demo
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+class Command(BaseCommand):
+    help = "Print the demo logins (role, name, mobile, password) created by seed_demo."
+
+    def handle(self, *args, **options):
+        rows = demo.demo_login_rows()
+        if not rows:
+            self.stdout.write("No demo logins yet: run `manage.py seed_demo` first.")
+            return
+        header = ("Role", "Name", "Mobile", "Password")
+        widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(4)]
+        for row in [header, tuple("-" * w for w in widths), *rows]:
+            self.stdout.write("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)))
