@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from silin.accounts.models import AccessToken, RoleAssignment, User
 from silin.accounts.selectors import user_list_visible_to
-from silin.core.admin import is_street_admin
+from silin.core.admin import StreetAdminPermissionsMixin
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -31,16 +31,8 @@ class AccessTokenInline(admin.TabularInline):
         return False
 
 
-class ScopedUserMixin:
-    def has_module_permission(self, request):
-        return is_street_admin(request.user) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_street_admin(request.user) or super().has_view_permission(request, obj)
-
-
 @admin.register(User)
-class UserAdmin(ScopedUserMixin, admin.ModelAdmin):
+class UserAdmin(StreetAdminPermissionsMixin, admin.ModelAdmin):
     list_display = ["name", "mobile_masked", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "role_assignments__role"]
     search_fields = ["name", "mobile"]
@@ -69,7 +61,7 @@ class UserAdmin(ScopedUserMixin, admin.ModelAdmin):
 
 
 @admin.register(AccessToken)
-class AccessTokenAdmin(ScopedUserMixin, admin.ModelAdmin):
+class AccessTokenAdmin(StreetAdminPermissionsMixin, admin.ModelAdmin):
     """Read-only: tokens are made and revoked by their owner on the profile page."""
 
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]

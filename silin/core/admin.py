@@ -21,8 +21,15 @@ It does two things:
   must offer ``visible_to(actor)``; set ``scope_capability`` to pass a capability other
   than the queryset's default (e.g. ``Capability.VIEW_REGISTER``).
 * Street administrators may *view* the models it is used on without Django model
-  permissions. Adding, changing and deleting still need Django's permissions (or
-  superuser), because writes belong in services, which keep the audit log.
+  permissions. Adding, changing and deleting need Django's model permissions granted in
+  the admin (``user_permissions`` or groups, checked by ``ModelBackend`` only) or a
+  superuser, because writes belong in services, which keep the audit log. The ``rules``
+  predicates in each app's ``permissions.py`` describe the pages, object by object, and
+  are deliberately not consulted here: being a worker in scope must not open the admin's
+  raw forms.
+
+``StreetAdminPermissionsMixin`` is the permission half alone, for a ModelAdmin whose
+model has no ``visible_to`` and which scopes ``get_queryset`` itself (accounts.User).
 """
 
 from __future__ import annotations
@@ -30,6 +37,8 @@ from __future__ import annotations
 import types
 
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
+from django.contrib.auth.backends import ModelBackend
 
 from silin.core.models import AuditEntry
 from silin.core.roles import Capability, Role
@@ -55,7 +64,38 @@ admin.site.has_permission = types.MethodType(street_admin_only, admin.site)
 admin.site.site_header = admin.site.site_title = "四邻 Silin"
 
 
-class ScopedAdminMixin:
+def _has_model_perm(request, opts, action: str) -> bool:
+    user = request.user
+    if user.is_active and user.is_superuser:
+        return True
+    codename = get_permission_codename(action, opts)
+    return ModelBackend().has_perm(user, f"{opts.app_label}.{codename}")
+
+
+class StreetAdminPermissionsMixin:
+    """View for street administrators; writes only with Django model permissions."""
+
+    def has_module_permission(self, request):
+        return is_street_admin(request.user) or _has_model_perm(request, self.opts, "view")
+
+    def has_view_permission(self, request, obj=None):
+        return (
+            is_street_admin(request.user)
+            or _has_model_perm(request, self.opts, "view")
+            or _has_model_perm(request, self.opts, "change")
+        )
+
+    def has_add_permission(self, request, *args):
+        return _has_model_perm(request, self.opts, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return _has_model_perm(request, self.opts, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return _has_model_perm(request, self.opts, "delete")
+
+
+class ScopedAdminMixin(StreetAdminPermissionsMixin):
     """Limits a ModelAdmin to what the user may see; see the module docstring."""
 
     scope_capability: Capability | None = None
@@ -68,12 +108,6 @@ class ScopedAdminMixin:
             qs = manager.visible_to(request.user)
         ordering = self.get_ordering(request)
         return qs.order_by(*ordering) if ordering else qs
-
-    def has_module_permission(self, request):
-        return is_street_admin(request.user) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_street_admin(request.user) or super().has_view_permission(request, obj)
 
 
 @admin.register(AuditEntry)

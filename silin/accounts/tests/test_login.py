@@ -50,9 +50,9 @@ def test_password_login_with_the_right_password_signs_in(client, cast):
 
 
 def test_password_login_follows_a_safe_next_but_not_a_foreign_one(client, cast):
-    assert _password_login(client, cast.liu.mobile, cast.password, next="/accounts/profile/").url == (
-        "/accounts/profile/"
-    )
+    assert _password_login(
+        client, cast.liu.mobile, cast.password, next="/accounts/profile/"
+    ).url == ("/accounts/profile/")
     client.logout()
     response = _password_login(client, cast.liu.mobile, cast.password, next="https://evil.example/")
     assert response.url == reverse("core:home")
@@ -87,7 +87,9 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client, cast, s
     assert User.objects.get(pk=cast.liu.pk).is_locked()
 
 
-def test_code_login_sends_a_code_and_signs_in_with_it(client, cast, django_capture_on_commit_callbacks):
+def test_code_login_sends_a_code_and_signs_in_with_it(
+    client, cast, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:login-code-request"), {"mobile": cast.liu.mobile})
     assert response.status_code == 200
@@ -110,11 +112,15 @@ def test_code_request_for_an_unknown_number_looks_the_same_and_sends_nothing(
     assert sms.outbox == []
 
 
-def test_wrong_code_is_refused_next_to_the_code_field(client, cast, django_capture_on_commit_callbacks):
+def test_wrong_code_is_refused_next_to_the_code_field(
+    client, cast, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("accounts:login-code-request"), {"mobile": cast.liu.mobile})
     wrong = "000000" if _code_from_outbox() != "000000" else "111111"
-    response = client.post(reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": wrong})
+    response = client.post(
+        reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": wrong}
+    )
     assert response.status_code == 400
     assert 'id="id_code-error"' in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -127,7 +133,9 @@ def test_expired_code_is_refused(client, cast, django_capture_on_commit_callback
     OneTimeCode.objects.filter(user=cast.liu).update(
         expires_at=timezone.now() - dt.timedelta(seconds=1)
     )
-    response = client.post(reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": code})
+    response = client.post(
+        reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": code}
+    )
     assert response.status_code == 400
     assert "The code is wrong or has expired" in response.content.decode()
 
@@ -138,7 +146,9 @@ def test_a_code_works_only_once(client, cast, django_capture_on_commit_callbacks
     code = _code_from_outbox()
     client.post(reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": code})
     client.logout()
-    response = client.post(reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": code})
+    response = client.post(
+        reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": code}
+    )
     assert response.status_code == 400
 
 

@@ -60,7 +60,11 @@ def test_password_change_applies_the_password_rules(cast, login):
 def test_password_change_needs_the_current_password(cast, login):
     response = login(cast.liu).post(
         reverse("accounts:password-change"),
-        {"old_password": "wrong", "new_password1": "Qiu-tian-2026!", "new_password2": "Qiu-tian-2026!"},
+        {
+            "old_password": "wrong",
+            "new_password1": "Qiu-tian-2026!",
+            "new_password2": "Qiu-tian-2026!",
+        },
     )
     assert response.status_code == 400
     assert 'id="id_old_password-error"' in response.content.decode()
