@@ -17,7 +17,7 @@ class LeaderChoiceField(forms.ModelChoiceField):
 
 
 class OrganizationForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Organisation name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=Organization.Kind.choices)
     field = forms.ChoiceField(label=_("Field"), choices=Organization.Field.choices)
     community = forms.ModelChoiceField(
