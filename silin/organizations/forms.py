@@ -36,7 +36,7 @@ class OrganizationForm(BootstrapMixin, forms.Form):
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
     founded_on = forms.DateField(
-        label=_("Founded on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Founded on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -45,7 +45,7 @@ class OrganizationForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, actor, instance: Organization | None = None, **kwargs):
         self.actor = actor
         self.instance = instance
-        if instance is not None and "initial" not in kwargs:
+        if instance is not None:
             kwargs["initial"] = {
                 "name": instance.name,
                 "kind": instance.kind,
@@ -56,6 +56,7 @@ class OrganizationForm(BootstrapMixin, forms.Form):
                 "contact_phone": instance.contact_phone,
                 "founded_on": instance.founded_on,
                 "description": instance.description,
+                **kwargs.get("initial", {}),
             }
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = selectors.organization_community_choices(actor=actor)

@@ -49,7 +49,7 @@ class ResidentForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     gender = forms.ChoiceField(label=_("Gender"), choices=Resident.Gender.choices)
     birth_date = forms.DateField(
-        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     id_number = forms.CharField(
         label=_("ID card number"),
@@ -82,7 +82,7 @@ class ResidentForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, actor, instance: Resident | None = None, **kwargs):
         self.actor = actor
         self.instance = instance
-        if instance is not None and "initial" not in kwargs:
+        if instance is not None:
             kwargs["initial"] = {
                 "name": instance.name,
                 "gender": instance.gender,
@@ -92,6 +92,7 @@ class ResidentForm(BootstrapMixin, forms.Form):
                 "status": instance.status,
                 "tags": list(instance.tags.all()),
                 "note": instance.note,
+                **kwargs.get("initial", {}),
             }
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = selectors.household_options(actor=actor)

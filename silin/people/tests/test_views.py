@@ -310,3 +310,11 @@ def test_a_child_cannot_be_named_guardian_and_the_error_is_shown(world, cast, lo
     assert response.status_code == 400
     assert "A guardian must be 18 or older." in response.content.decode()
     assert not child.guardians.exists()
+
+
+def test_the_edit_form_starts_from_what_is_held(world, cast, login):
+    response = login(cast.worker).get(reverse("people:resident-edit", args=[world.liu.uuid]))
+    html = response.content.decode()
+    assert 'value="刘大爷"' in html
+    assert f'value="{world.liu.birth_date.isoformat()}"' in html
+    assert f'value="{world.liu_household.uuid}" selected' in html
