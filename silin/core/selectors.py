@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     IntegerField,
@@ -22,6 +23,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -234,7 +236,14 @@ def worker_todos_for(*, actor, limit: int = TODO_LIMIT) -> Todos:
         )
         .filter(Q(mobile_encrypted="") | Q(has_sensitive_tag=True, has_consent=False))
         .select_related("household__unit__building", "household__compound")
-        .order_by("household__community_id", "name", "id")
+        # A sensitive tag without consent is the more urgent gap: list it first.
+        .annotate(
+            urgency=Case(
+                When(has_sensitive_tag=True, has_consent=False, then=Value(0)),
+                default=Value(1),
+            )
+        )
+        .order_by("household__community_id", "urgency", "name", "id")
     )
     items = list(flagged[:limit])
     for r in items:
