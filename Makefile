@@ -54,8 +54,13 @@ serve: demo-env
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(UV) run --frozen gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
+# The whole suite, browser tests included (they need /usr/bin/chromium; see docs/testing.md).
+# `install` first: the pages need the vendored static files and compiled translations.
 test: install
-	$(UV) run --frozen pytest -q -p no:randomly $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -q -rfEs -p no:randomly --durations=5 $(PYTEST_ARGS)
+
+test-fast: install
+	$(UV) run --frozen pytest -q -rfEs -p no:randomly -m "not browser" $(PYTEST_ARGS)
 
 lint: deps
 	$(UV) run --frozen ruff check .
