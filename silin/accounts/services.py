@@ -111,17 +111,14 @@ def otp_request(*, mobile: str) -> None:
     transaction.on_commit(lambda: send_sms(number, message))
 
 
-@transaction.atomic
-def login_with_code(*, mobile: str, code: str) -> User:
-    number = phones.normalise(mobile)
-    invalid = ValidationError(
-        _("The code is wrong or has expired. Please ask for a new one."), code="invalid"
-    )
+def _check_code(number: str, code: str) -> tuple[str, User | None]:
+    """'ok', 'locked' or 'invalid', with the user; counts a wrong code without raising,
+    so that the count is committed rather than rolled back with an exception."""
     user = User.objects.filter(mobile=number, is_active=True).first()
     if user is None:
-        raise invalid
+        return "invalid", None
     if user.is_locked():
-        raise _locked_error(user)
+        return "locked", user
     otp = (
         OneTimeCode.objects.select_for_update()
         .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
@@ -129,16 +126,30 @@ def login_with_code(*, mobile: str, code: str) -> User:
         .first()
     )
     if otp is None or otp.attempts >= settings.SILIN_OTP_MAX_ATTEMPTS:
-        raise invalid
+        return "invalid", user
     if not hmac.compare_digest(otp.code_hash, _digest(f"{user.pk}:{code.strip()}")):
         otp.attempts += 1
         otp.save(update_fields=["attempts"])
         _register_failure(user)
-        raise invalid
+        return ("locked" if user.is_locked() else "invalid"), user
     otp.used_at = timezone.now()
     otp.save(update_fields=["used_at"])
     _register_success(user)
-    return user
+    return "ok", user
+
+
+def login_with_code(*, mobile: str, code: str) -> User:
+    """The user this one-time code was sent to, or ValidationError; wrong codes count
+    toward the same lockout as wrong passwords."""
+    with transaction.atomic():
+        outcome, user = _check_code(phones.normalise(mobile), code)
+    if outcome == "ok":
+        return user
+    if outcome == "locked":
+        raise _locked_error(user)
+    raise ValidationError(
+        _("The code is wrong or has expired. Please ask for a new one."), code="invalid"
+    )
 
 
 @transaction.atomic

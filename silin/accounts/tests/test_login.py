@@ -175,3 +175,34 @@ def test_login_page_speaks_each_language_before_login(client, db, settings, lang
 def test_login_page_honours_the_elderly_cookie_before_login(client, db):
     client.cookies["silin_elderly"] = "1"
     assert 'class="elderly"' in client.get(reverse(LOGIN)).content.decode()
+
+
+def test_repeated_wrong_codes_lock_the_account_with_a_clear_message(
+    client, cast, settings, django_capture_on_commit_callbacks
+):
+    settings.SILIN_LOGIN_MAX_FAILURES = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:login-code-request"), {"mobile": cast.liu.mobile})
+    code = _code_from_outbox()
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(2):
+        client.post(reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": wrong})
+    response = client.post(
+        reverse("accounts:login-code"), {"mobile": cast.liu.mobile, "code": code}
+    )
+    assert response.status_code == 400
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_failed_and_successful_logins_are_in_the_audit_log(client, cast):
+    from silin.core.models import AuditEntry
+
+    _password_login(client, cast.liu.mobile, "wrong-password")
+    _password_login(client, cast.liu.mobile, cast.password)
+    actions = list(
+        AuditEntry.objects.filter(object_type="accounts.user", object_uuid=str(cast.liu.uuid))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["login_failed", "login"]

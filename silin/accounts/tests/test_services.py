@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from silin.accounts import services, sms
+from silin.accounts.models import OneTimeCode, User
+
+
+def _request_code(user, capture) -> str:
+    with capture(execute=True):
+        services.otp_request(mobile=user.mobile)
+    return _digits(sms.outbox[-1][1])
+
+
+def _digits(message: str) -> str:
+    return re.search(r"\b(\d{6})\b", message).group(1)
+
+
+def test_a_wrong_code_is_counted_even_though_the_login_fails(
+    cast, django_capture_on_commit_callbacks
+):
+    code = _request_code(cast.liu, django_capture_on_commit_callbacks)
+    wrong = "000000" if code != "000000" else "111111"
+    with pytest.raises(ValidationError):
+        services.login_with_code(mobile=cast.liu.mobile, code=wrong)
+    assert OneTimeCode.objects.get(user=cast.liu).attempts == 1
+    assert User.objects.get(pk=cast.liu.pk).failed_logins == 1
+
+
+def test_a_right_code_signs_in_and_resets_the_failure_count(
+    cast, django_capture_on_commit_callbacks
+):
+    code = _request_code(cast.liu, django_capture_on_commit_callbacks)
+    User.objects.filter(pk=cast.liu.pk).update(failed_logins=2)
+    assert services.login_with_code(mobile=cast.liu.mobile, code=code) == cast.liu
+    assert User.objects.get(pk=cast.liu.pk).failed_logins == 0
+    assert OneTimeCode.objects.get(user=cast.liu).used_at is not None
+
+
+def test_an_invalid_mobile_number_cannot_request_a_code(db):
+    with pytest.raises(ValidationError) as exc:
+        services.otp_request(mobile="12345")
+    assert "mobile" in exc.value.message_dict
+
+
+def test_password_change_records_an_audit_entry_without_the_password(cast):
+    from silin.core.models import AuditEntry
+
+    services.password_change(actor=cast.liu, new_password="Qiu-tian-2026!")
+    entry = AuditEntry.objects.get(detail="password changed")
+    assert entry.changes == {"password": ["***", "***"]}
+    assert "Qiu-tian" not in str(entry.changes)
+
+
+def test_token_revoke_refuses_someone_elses_token(cast):
+    token, secret = services.token_create(actor=cast.worker, name="报表")
+    with pytest.raises(ValidationError):
+        services.token_revoke(actor=cast.other_worker, token=token)
+    assert services.token_authenticate(secret) == cast.worker
+
+
+def test_a_token_secret_is_never_stored(cast):
+    token, secret = services.token_create(actor=cast.worker, name="报表")
+    token.refresh_from_db()
+    assert secret not in (token.token_hash, token.prefix)
+    assert secret.startswith(token.prefix)
