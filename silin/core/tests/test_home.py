@@ -174,3 +174,21 @@ def test_other_roles_see_their_roles_and_no_street_table(cast, login, who):
     assert 'id="my-roles"' in html
     assert 'id="street-overview"' not in html
     assert "金龙社区" not in html
+
+
+def test_worker_home_costs_the_same_queries_however_many_residents(
+    cast, world, login, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    disability = Tag.objects.get(code="disability")
+    world.liu.tags.add(disability)
+    client = login(cast.worker)
+    client.get(reverse(HOME))
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse(HOME))
+    for i in range(5):
+        ResidentFactory(name=f"新{i}", household=world.liu_household).tags.add(disability)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(reverse(HOME))
