@@ -4,6 +4,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from silin.core.roles import Capability
 from silin.places.models import Community, ScopedQuerySet
@@ -47,7 +48,7 @@ class Organization(models.Model):
         OTHER = "other", _("Other")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("of a place or group", "name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     field = models.CharField(_("field"), max_length=20, choices=Field.choices)
     community = models.ForeignKey(

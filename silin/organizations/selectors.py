@@ -30,7 +30,11 @@ def organization_list(
         qs = qs.filter(kind=kind)
     if field in Organization.Field.values:
         qs = qs.filter(field=field)
-    return qs.select_related("community", "leader").annotate(member_count=Count("members"))
+    return (
+        qs.select_related("community", "leader")
+        .annotate(member_count=Count("members"))
+        .order_by("name", "id")  # Meta.ordering is dropped from GROUP BY queries
+    )
 
 
 def organization_get(*, actor, uuid) -> Organization:

@@ -171,7 +171,11 @@ class ConsentForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, resident: Resident, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["given_by"].queryset = Resident.objects.filter(wards__minor=resident)
+        guardians = Resident.objects.filter(wards__minor=resident)
+        if resident.age >= 14 and not guardians.exists():
+            del self.fields["given_by"]  # adults and older teenagers consent themselves
+        else:
+            self.fields["given_by"].queryset = guardians
 
 
 class GuardianForm(BootstrapMixin, forms.Form):

@@ -131,7 +131,7 @@ def consent_grant(request, uuid):
                 actor=request.user,
                 resident=resident,
                 purpose=form.cleaned_data["purpose"],
-                given_by=form.cleaned_data["given_by"],
+                given_by=form.cleaned_data.get("given_by"),
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from silin.core.roles import Capability
 from silin.core.scoping import scope_for
@@ -81,7 +82,7 @@ class GridQuerySet(ScopedQuerySet):
 
 class Street(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("of a place or group", "name"), max_length=100)
     county = models.CharField(_("county or district"), max_length=100, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     code = models.CharField(_("statistical code"), max_length=12, blank=True, validators=[nbs_code])
@@ -110,7 +111,7 @@ class Community(models.Model):
     street = models.ForeignKey(
         Street, verbose_name=_("street"), on_delete=models.PROTECT, related_name="communities"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("of a place or group", "name"), max_length=100)
     code = models.CharField(_("statistical code"), max_length=12, blank=True, validators=[nbs_code])
     address = models.CharField(_("address"), max_length=200, blank=True)
 
@@ -144,7 +145,7 @@ class Compound(models.Model):
     community = models.ForeignKey(
         Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="compounds"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("of a place or group", "name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ESTATE)
     address = models.CharField(_("address"), max_length=200, blank=True)
 
@@ -275,7 +276,7 @@ class Grid(models.Model):
     community = models.ForeignKey(
         Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="grids"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("of a place or group", "name"), max_length=100)
     buildings = models.ManyToManyField(
         Building, verbose_name=_("buildings"), related_name="grids", blank=True
     )
