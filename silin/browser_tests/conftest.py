@@ -127,8 +127,9 @@ class Visitor:
     def screenshot(self, label: str) -> Path:
         self.shots += 1
         safe = re.sub(r"[^\w.-]+", "_", label).strip("_")[:60]
-        target = SCREENSHOTS / f"{self.test_name}--{self.shots:02d}-{safe}.png"
-        self.page.screenshot(path=str(target), full_page=True)
+        target = SCREENSHOTS / f"{self.test_name}--{self.shots:02d}-{safe}.jpg"
+        # JPEG: a full-page PNG costs several times as long to encode, on every visit.
+        self.page.screenshot(path=str(target), full_page=True, type="jpeg", quality=80)
         return target
 
     # -- sessions -------------------------------------------------------------------------

@@ -34,6 +34,7 @@ def test_english_stays_chosen_after_logging_in_and_moving_between_pages(visitor,
     page = visitor.page
     visitor.login_as(cast.worker)
     visitor.visit("core:home")
+    assert "Log out" not in page.locator("header").inner_text()  # the header is translated
     _choose_language(visitor, "en")
     assert _language(page) == "en"
     assert "Log out" in page.locator("header").inner_text()
