@@ -4,17 +4,41 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from silin.people import selectors, services
 from silin.people.models import Consent, Resident, Tag
 from silin.people.services import ResidentData
+from silin.places.models import Household
+
+
+class _ShownChoiceIterator(ModelChoiceIterator):
+    """Iterates the households on show, not every household the field accepts."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = field.shown_queryset
 
 
 class HouseholdChoiceField(forms.ModelChoiceField):
+    """Accepts any household the actor may use, but lists only one building's households.
+
+    A community holds thousands of households: listing them all made the form megabytes
+    long, so the page first asks for the building (see ResidentForm.building).
+    """
+
+    iterator = _ShownChoiceIterator
+    shown_queryset = Household.objects.none()
+
     def label_from_instance(self, obj) -> str:
         return obj.address_short
+
+
+class BuildingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.compound.name} {obj}"
 
 
 class TagChoiceField(forms.ModelMultipleChoiceField):
@@ -58,6 +82,13 @@ class ResidentForm(BootstrapMixin, forms.Form):
         help_text=_("18 characters; leave empty if unknown."),
     )
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
+    building = BuildingChoiceField(
+        label=_("Building"),
+        queryset=None,
+        to_field_name="uuid",
+        required=False,
+        help_text=_("Choose the building first; its households are then listed."),
+    )
     household = HouseholdChoiceField(
         label=_("Household"),
         queryset=None,
@@ -79,7 +110,9 @@ class ResidentForm(BootstrapMixin, forms.Form):
         label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, actor, instance: Resident | None = None, **kwargs):
+    def __init__(
+        self, *args, actor, instance: Resident | None = None, building: str = "", **kwargs
+    ):
         self.actor = actor
         self.instance = instance
         if instance is not None:
@@ -96,6 +129,18 @@ class ResidentForm(BootstrapMixin, forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = selectors.household_options(actor=actor)
+        self.fields["building"].queryset = selectors.building_options(actor=actor)
+        # Choosing a building reloads the household list in place (people/_household_field).
+        self.fields["building"].widget.attrs.update(
+            {
+                "hx-get": "",
+                "hx-target": "#household-field",
+                "hx-swap": "outerHTML",
+                "hx-include": "this",
+                "hx-trigger": "change",
+            }
+        )
+        self._narrow_households(building)
         if instance is not None:
             # Editing never shows the stored numbers (not every editor may reveal them):
             # an empty box keeps what is held.
@@ -133,6 +178,25 @@ class ResidentForm(BootstrapMixin, forms.Form):
         except ValidationError as exc:
             self._add_service_errors(exc)
         return cleaned
+
+    def _narrow_households(self, building: str) -> None:
+        """Lists the households of the chosen building, or of the selected household's."""
+        households = self.fields["household"].queryset
+        chosen = self.data.get("building") if self.is_bound else building
+        if not chosen:
+            selected = self.data.get("household") if self.is_bound else None
+            selected = selected or self.initial.get("household")
+            if isinstance(selected, Household):
+                selected = selected.uuid
+            found = households.filter(uuid=selectors.parse_uuid(selected)).first()
+            chosen = found.unit.building.uuid if found else None
+        building_uuid = selectors.parse_uuid(chosen)
+        if building_uuid is None:
+            return
+        self.initial.setdefault("building", building_uuid)
+        field = self.fields["household"]
+        field.shown_queryset = households.filter(unit__building__uuid=building_uuid)
+        field.widget.choices = field.choices  # the widget holds its own iterator
 
     def _kept(self, name: str, cleaned: dict) -> str:
         value = (cleaned.get(name) or "").strip()

@@ -18,7 +18,7 @@ from silin.places.models import Building, Community, Compound, Household
 AGE_BANDS = {"60": 60, "80": 80}
 
 
-def _uuid(value) -> uuid_lib.UUID | None:
+def parse_uuid(value) -> uuid_lib.UUID | None:
     if not value:
         return None
     try:
@@ -55,7 +55,7 @@ def _filter_place(qs: QuerySet, filters: ResidentFilters) -> QuerySet:
         ("compound", "household__compound__uuid"),
         ("community", "household__community__uuid"),
     ):
-        value = _uuid(getattr(filters, key))
+        value = parse_uuid(getattr(filters, key))
         if value is not None:
             return qs.filter(**{path: value})
     return qs
@@ -86,8 +86,8 @@ def resident_filter_choices(*, actor, filters: ResidentFilters) -> dict:
     communities = Community.objects.visible_to(actor, Capability.VIEW_REGISTER).only("uuid", "name")
     compounds = Compound.objects.none()
     buildings = Building.objects.none()
-    community = _uuid(filters.community)
-    compound = _uuid(filters.compound)
+    community = parse_uuid(filters.community)
+    compound = parse_uuid(filters.compound)
     if community:
         compounds = (
             Compound.objects.visible_to(actor, Capability.VIEW_REGISTER)
@@ -110,7 +110,7 @@ def resident_filter_choices(*, actor, filters: ResidentFilters) -> dict:
 
 def resident_get(*, actor, uuid) -> Resident:
     """A resident the actor may open: in their register scope, or their own record."""
-    value = _uuid(uuid)
+    value = parse_uuid(uuid)
     resident = (
         Resident.objects.select_related(
             "household__unit__building", "household__compound", "household__community__street"
@@ -156,6 +156,15 @@ def resident_find_by_id_number(*, actor, id_number: str) -> Resident | None:
     return Resident.objects.visible_to(actor).filter(id_number_hash=digest).first()
 
 
+def building_options(*, actor) -> QuerySet[Building]:
+    """Buildings the actor may register someone in."""
+    return (
+        Building.objects.visible_to(actor, Capability.EDIT_REGISTER)
+        .select_related("compound")
+        .order_by("compound__name", "number")
+    )
+
+
 def household_options(*, actor) -> QuerySet[Household]:
     """Households the actor may register someone in."""
     return (
@@ -166,7 +175,7 @@ def household_options(*, actor) -> QuerySet[Household]:
 
 
 def consent_get(*, actor, resident: Resident, uuid) -> Consent:
-    value = _uuid(uuid)
+    value = parse_uuid(uuid)
     consent = Consent.objects.filter(resident=resident, uuid=value).first() if value else None
     if consent is None:
         raise Http404

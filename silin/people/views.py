@@ -93,7 +93,11 @@ def _resident_form_view(request, *, instance: Resident | None):
     if instance is None and request.GET.get("household"):
         initial["household"] = request.GET["household"]
     form = ResidentForm(
-        request.POST or None, actor=request.user, instance=instance, initial=initial
+        request.POST or None,
+        actor=request.user,
+        instance=instance,
+        initial=initial,
+        building=request.GET.get("building", ""),
     )
     if request.method == "POST" and form.is_valid():
         resident = form.save()
@@ -101,9 +105,10 @@ def _resident_form_view(request, *, instance: Resident | None):
             messages.success(request, _("Saved."))
             return redirect("people:resident-detail", uuid=resident.uuid)
     status = 400 if form.is_bound else 200
-    return render(
-        request, "people/resident_form.html", {"form": form, "resident": instance}, status=status
-    )
+    context = {"form": form, "resident": instance}
+    if request.htmx and request.htmx.target == "household-field":
+        return render(request, "people/_household_field.html", context)
+    return render(request, "people/resident_form.html", context, status=status)
 
 
 @login_required

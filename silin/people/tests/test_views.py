@@ -322,3 +322,23 @@ def test_consent_for_a_young_child_needs_a_guardian_and_the_page_says_so(world, 
 def test_the_consent_form_of_an_adult_does_not_ask_for_a_guardian(world, cast, login):
     response = login(cast.worker).get(reverse("people:resident-detail", args=[world.liu.uuid]))
     assert "given_by" not in response.context["consent_form"].fields
+
+
+def test_the_household_list_shows_one_building_at_a_time(world, cast, login):
+    from silin.places.tests.factories import BuildingFactory, UnitFactory
+
+    other_building = BuildingFactory(compound=world.tuoyuan, number="9")
+    elsewhere = HouseholdFactory(unit=UnitFactory(building=other_building), floor=1, door="101")
+    client = login(cast.worker)
+    form = client.get(reverse("people:resident-create")).context["form"]
+    assert list(form.fields["household"].widget.choices)[1:] == []  # building first
+    response = client.get(
+        reverse("people:resident-create"),
+        {"building": str(other_building.uuid)},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="household-field",
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert str(elsewhere.uuid) in html
+    assert str(world.liu_household.uuid) not in html
