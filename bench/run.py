@@ -31,6 +31,8 @@ def main() -> int:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
     print(f"database: {database}")
+    # Figures from a busy machine are not an idle machine's: say how busy it was.
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     failed = 0
     for path in sorted(HERE.glob("*.py")):
         if path.name.startswith("_") or path.name == "run.py":
@@ -42,6 +44,7 @@ def main() -> int:
         except Exception as exc:  # one broken benchmark must not hide the others
             failed += 1
             print(f"!! {path.stem} failed: {exc!r}")
+    print("\nload average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 1 if failed else 0
 
 
