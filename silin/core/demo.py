@@ -1063,15 +1063,22 @@ def analyze(counts: dict[str, int]) -> None:
         cursor.execute("ANALYZE " + ", ".join(tables))
 
 
-def demo_login_rows() -> list[tuple[str, str, str, str]]:
-    """(role, name, mobile, password) for each demo login that exists in the database."""
+def demo_login_rows() -> list[tuple[str, str, str, str, str]]:
+    """(role, 角色, name, mobile, password) for each demo login in the database."""
+    from django.utils import translation
+
     existing = set(
         User.objects.filter(mobile__in=[d.mobile for d in DEMO_LOGINS]).values_list(
             "mobile", flat=True
         )
     )
-    return [
-        (str(Role(d.role).label), d.name, d.mobile, DEMO_PASSWORD)
-        for d in DEMO_LOGINS
-        if d.mobile in existing
-    ]
+    rows = []
+    for d in DEMO_LOGINS:
+        if d.mobile not in existing:
+            continue
+        with translation.override("en"):
+            english = str(Role(d.role).label)
+        with translation.override("zh-hans"):
+            chinese = str(Role(d.role).label)
+        rows.append((english, chinese, d.name, d.mobile, DEMO_PASSWORD))
+    return rows

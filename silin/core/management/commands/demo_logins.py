@@ -20,12 +20,19 @@ def _pad(text: str, width: int) -> str:
 class Command(BaseCommand):
     help = "Print the demo logins (role, name, mobile, password) created by seed_demo."
 
+    def _intro(self) -> None:
+        self.stdout.write(
+            f"Demo logins of {demo.STREET_NAME}: sign in with the mobile number and the "
+            "shared password."
+        )
+
     def handle(self, *args, **options):
         rows = demo.demo_login_rows()
         if not rows:
             self.stdout.write("No demo logins yet: run `manage.py seed_demo` first.")
             return
-        header = ("Role", "Name", "Mobile", "Password")
-        widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(4)]
+        self._intro()
+        header = ("Role", "角色", "Name", "Mobile", "Password")
+        widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
         for row in [header, tuple("-" * w for w in widths), *rows]:
             self.stdout.write("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)))
