@@ -67,7 +67,7 @@ lint: deps
 	$(UV) run --frozen ruff format --check .
 
 openapi: deps
-	$(PY) manage.py export_openapi > docs/openapi.json
+	SILIN_DEBUG=1 $(PY) manage.py export_openapi > docs/openapi.json
 
 bench: install
 	$(PY) bench/run.py

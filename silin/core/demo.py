@@ -356,6 +356,7 @@ RESIDENT_COLUMNS = (
     "mobile_encrypted",
     "mobile_hash",
     "household_id",
+    "community_id",
     "relation",
     "status",
     "note",
@@ -378,6 +379,7 @@ class NewResident:
     tags: set[str]
     id: int = 0
     household_id: int = 0
+    community_id: int = 0
 
     def row(self, now: dt.datetime) -> tuple:
         # The same encryption and keyed hash as Resident.set_id_number / set_mobile.
@@ -392,6 +394,7 @@ class NewResident:
             crypto.encrypt(self.phone),
             crypto.lookup_hash(self.phone),
             self.household_id,
+            self.community_id,
             str(self.relation),
             "living",
             "",
@@ -806,6 +809,7 @@ class Seeder:
             people = self.make_people(family)
             for p in people:
                 p.household_id = hid
+                p.community_id = community_id
             made.append((family, community_id, people))
         w.insert(Household, HOUSEHOLD_COLUMNS, households)
         everyone = [p for _f, _c, people in made for p in people]

@@ -147,7 +147,7 @@ def _worker_residents(actor) -> QuerySet | None:
     return (
         Resident.objects.visible_to(actor)
         .living()
-        .filter(scope.q(community="household__community_id", compound="household__compound_id"))
+        .filter(scope.q(community="community_id", compound="household__compound_id"))
     )
 
 
@@ -162,14 +162,12 @@ def register_counts_for(*, actor) -> list[CommunityCounts]:
         return []
     scope = _worker_scope(actor)
     today = timezone.localdate()
-    rows = residents.values("household__community_id").annotate(
+    rows = residents.values("community_id").annotate(
         total=Count("id"),
         over_60=Count("id", filter=Q(birth_date__lte=_years_ago(today, 60))),
         over_80=Count("id", filter=Q(birth_date__lte=_years_ago(today, 80))),
     )
-    by_community = {
-        row["household__community_id"]: row for row in rows.order_by("household__community_id")
-    }
+    by_community = {row["community_id"]: row for row in rows.order_by("community_id")}
     households = (
         Household.objects.visible_to(actor)
         .filter(scope.q(community="community_id", compound="compound_id"))
@@ -180,15 +178,15 @@ def register_counts_for(*, actor) -> list[CommunityCounts]:
     household_counts = {row["community_id"]: row["n"] for row in households}
     tag_rows = (
         Resident.tags.through.objects.filter(resident__in=residents)
-        .values("resident__household__community_id", "tag_id")
+        .values("resident__community_id", "tag_id")
         .annotate(n=Count("id"))
-        .order_by("resident__household__community_id", "tag_id")
+        .order_by("resident__community_id", "tag_id")
     )
     tag_rows = list(tag_rows)
     tags = {t.pk: t for t in Tag.objects.filter(pk__in={r["tag_id"] for r in tag_rows})}
     tag_counts: dict[int, list[tuple[Any, int]]] = defaultdict(list)
     for r in tag_rows:
-        tag_counts[r["resident__household__community_id"]].append((tags[r["tag_id"]], r["n"]))
+        tag_counts[r["resident__community_id"]].append((tags[r["tag_id"]], r["n"]))
     community_ids = set(scope.community_ids) | set(by_community) | set(household_counts)
     result = []
     for community in Community.objects.visible_to(actor).filter(pk__in=community_ids):
@@ -243,7 +241,7 @@ def worker_todos_for(*, actor, limit: int = TODO_LIMIT) -> Todos:
                 default=Value(1),
             )
         )
-        .order_by("household__community_id", "urgency", "name", "id")
+        .order_by("community_id", "urgency", "name", "id")
     )
     items = list(flagged[:limit])
     for r in items:
@@ -294,7 +292,7 @@ def street_overview_for(*, actor) -> list[StreetOverview]:
         .filter(street_id__in=street_ids)
         .select_related("street")
         .annotate(
-            n_residents=_count_in(Resident.objects.living(), "household__community_id"),
+            n_residents=_count_in(Resident.objects.living(), "community_id"),
             n_households=_count_in(Household.objects.all(), "community_id"),
             n_compounds=_count_in(Compound.objects.all(), "community_id"),
             n_organizations=_count_in(Organization.objects.all(), "community_id"),

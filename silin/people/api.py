@@ -85,7 +85,9 @@ class ResidentOut(Schema):
 
 
 class ResidentFilter(Schema):
-    q: str | None = Field(None, max_length=50, description="Part of the name.")
+    q: str | None = Field(
+        None, max_length=50, description="The start of the name: a surname or a full name."
+    )
     mobile: str | None = Field(None, max_length=20, description="The whole mobile number.")
     tag: str | None = Field(None, max_length=40, description="A tag code, e.g. gaoling.")
     community: UUID | None = None
@@ -146,19 +148,19 @@ def _residents(actor):
         Resident.objects.visible_to(actor)
         .select_related("household__unit__building", "household__compound", "household__community")
         .prefetch_related("tags")
-        .order_by("household__community__name", "name", "id")
+        .order_by("household_id", "id")
     )
 
 
 def _apply_filters(qs, f: ResidentFilter):
     if f.q:
-        qs = qs.filter(name__icontains=f.q.strip())
+        qs = qs.name_starts_with(f.q)
     if f.mobile:
         qs = qs.filter(mobile_hash=lookup_hash(phones.normalise(f.mobile)))
     if f.tag:
         qs = qs.filter(tags__code=f.tag)
     if f.community:
-        qs = qs.filter(household__community__uuid=f.community)
+        qs = qs.filter(community__uuid=f.community)
     if f.compound:
         qs = qs.filter(household__compound__uuid=f.compound)
     if f.household:

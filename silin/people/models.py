@@ -4,14 +4,14 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silin.core.roles import Capability
 from silin.lib import crypto, masking
-from silin.places.models import Household, ScopedQuerySet
+from silin.places.models import Community, Household, ScopedQuerySet
 
 
 class Tag(models.Model):
@@ -49,14 +49,28 @@ class Tag(models.Model):
 
 class ResidentQuerySet(ScopedQuerySet):
     scope_paths = {
-        "street": "household__community__street_id",
-        "community": "household__community_id",
+        "street": "community__street_id",
+        "community": "community_id",
         "compound": "household__compound_id",
     }
     capability = Capability.VIEW_REGISTER
 
     def living(self):
         return self.filter(status=Resident.Status.LIVING)
+
+    def name_starts_with(self, prefix: str):
+        """Residents whose name starts with `prefix`, using the (community, name) index.
+
+        PostgreSQL answers LIKE 'prefix%' from the varchar_pattern_ops index; SQLite's LIKE
+        is case-insensitive and cannot use a BINARY index, but a range over the UTF-8 byte
+        order selects exactly the names with that prefix and can.
+        """
+        prefix = prefix.strip()
+        if not prefix:
+            return self
+        if connection.vendor == "postgresql":
+            return self.filter(name__startswith=prefix)
+        return self.filter(name__gte=prefix, name__lt=prefix + "\U0010ffff")
 
 
 class Resident(models.Model):
@@ -92,6 +106,11 @@ class Resident(models.Model):
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="residents"
     )
+    # Repeats household.community so that the register, a street's largest table, is scoped
+    # and searched by name without joining households (services keep it in step).
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="residents", editable=False
+    )
     relation = models.CharField(
         _("relation to the head"), max_length=20, choices=Relation.choices, default=Relation.HEAD
     )
@@ -109,6 +128,15 @@ class Resident(models.Model):
         ordering = ["household_id", "id"]
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
+        indexes = [
+            models.Index(
+                fields=["community", "name"],
+                name="resident_community_name",
+                opclasses=["", "varchar_pattern_ops"],
+                include=["household"],
+            ),
+            models.Index(fields=["community", "birth_date"], name="resident_community_birth"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number_hash"],

@@ -53,7 +53,7 @@ def _filter_place(qs: QuerySet, filters: ResidentFilters) -> QuerySet:
         ("household", "household__uuid"),
         ("building", "household__unit__building__uuid"),
         ("compound", "household__compound__uuid"),
-        ("community", "household__community__uuid"),
+        ("community", "community__uuid"),
     ):
         value = parse_uuid(getattr(filters, key))
         if value is not None:
@@ -65,7 +65,7 @@ def resident_list(*, actor, filters: ResidentFilters) -> QuerySet[Resident]:
     """The register as the actor may see it, filtered; the page's query count is fixed."""
     qs = Resident.objects.visible_to(actor)
     if filters.name.strip():
-        qs = qs.filter(name__contains=filters.name.strip())
+        qs = qs.name_starts_with(filters.name)
     if filters.mobile.strip():
         # Exact match on the keyed hash: numbers are never decrypted to search.
         qs = qs.filter(mobile_hash=crypto.lookup_hash(phones.normalise(filters.mobile)))

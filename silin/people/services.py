@@ -104,6 +104,7 @@ def _apply(resident: Resident, data: ResidentData, id_number: str, mobile: str) 
     resident.gender = data.gender
     resident.birth_date = data.birth_date
     resident.household = data.household
+    resident.community_id = data.household.community_id
     resident.relation = data.relation
     resident.status = data.status
     resident.note = data.note

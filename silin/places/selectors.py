@@ -39,7 +39,7 @@ def community_tree(*, actor) -> list[tuple[Street, list[Community]]]:
         .annotate(
             compound_count=_count(Compound.objects.all(), "community"),
             household_count=_count(Household.objects.all(), "community"),
-            resident_count=_count(_residents(), "household__community"),
+            resident_count=_count(_residents(), "community"),
         )
         .order_by("street__name", "name")
     )

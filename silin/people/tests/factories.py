@@ -18,6 +18,7 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     gender = Resident.Gender.FEMALE
     birth_date = dt.date(1960, 5, 17)
     household = factory.SubFactory(HouseholdFactory)
+    community = factory.LazyAttribute(lambda o: o.household.community)
     relation = Resident.Relation.HEAD
 
     @factory.post_generation

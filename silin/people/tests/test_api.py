@@ -100,7 +100,8 @@ def test_resident_filters(cast, world):
     def names(query):
         return sorted(r["name"] for r in client.get(f"{API}/residents?{query}").json()["results"])
 
-    assert names("q=大") == ["刘大爷"]
+    assert names("q=刘大") == ["刘大爷"]
+    assert names("q=大爷") == []  # names are searched from their first character
     assert names("mobile=138-0000-1234") == ["刘大爷"]
     assert names("mobile=13800000000") == []
     assert names("tag=gaoling") == ["刘大爷"]

@@ -170,9 +170,13 @@ def test_searching_by_a_partial_mobile_number_finds_nobody(world, cast, login):
     assert list(response.context["page"].object_list) == []
 
 
-def test_searching_by_part_of_a_name(world, cast, login):
-    response = login(cast.street_admin).get(reverse("people:resident-list"), {"name": "大爷"})
-    assert [r.name for r in response.context["page"].object_list] == ["刘大爷"]
+def test_searching_by_surname_or_full_name_matches_from_the_first_character(world, cast, login):
+    client = login(cast.street_admin)
+    for query in ("刘", "刘大爷"):
+        response = client.get(reverse("people:resident-list"), {"name": query})
+        assert [r.name for r in response.context["page"].object_list] == ["刘大爷"]
+    response = client.get(reverse("people:resident-list"), {"name": "大爷"})
+    assert list(response.context["page"].object_list) == []
 
 
 def test_the_register_lists_only_residents_the_viewer_may_see(world, cast, login):
