@@ -115,8 +115,10 @@ class Visitor:
         return reverse(name, args=args or None, kwargs=kwargs or None)
 
     def visit(self, name_or_path: str, *args, label: str | None = None, **kwargs):
-        path = name_or_path if name_or_path.startswith("/") else self.url(
-            name_or_path, *args, **kwargs
+        path = (
+            name_or_path
+            if name_or_path.startswith("/")
+            else self.url(name_or_path, *args, **kwargs)
         )
         response = self.page.goto(path)
         assert response is not None, f"no response for {path}"

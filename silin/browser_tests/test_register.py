@@ -47,9 +47,7 @@ def test_worker_edits_a_note_on_liu_and_sees_it_on_his_page(visitor, cast, world
     assert world.liu.note == "每周三上午来活动室下棋"
 
 
-def test_a_bad_id_number_is_reported_next_to_its_field_and_nothing_changes(
-    visitor, cast, world
-):
+def test_a_bad_id_number_is_reported_next_to_its_field_and_nothing_changes(visitor, cast, world):
     page = visitor.page
     before = Resident.objects.get(pk=world.liu.pk)
     visitor.login_as(cast.worker)
@@ -67,9 +65,11 @@ def test_a_bad_id_number_is_reported_next_to_its_field_and_nothing_changes(
     )
     assert invalid, "the ID number field is not marked invalid"
     # The message sits in the field's own group, not only in a banner at the top.
-    group = _resident_form(page).locator(
-        "div:has(> [name=id_number]), div:has(> * > [name=id_number])"
-    ).last
+    group = (
+        _resident_form(page)
+        .locator("div:has(> [name=id_number]), div:has(> * > [name=id_number])")
+        .last
+    )
     error = group.locator(".invalid-feedback, .errorlist, [id$='_error']")
     assert error.count() >= 1 and error.first.is_visible()
     assert error.first.inner_text().strip()
