@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silin.accounts.models import AccessToken, OneTimeCode, RoleAssignment, User
-from silin.accounts.sms import send_sms
+from silin.accounts.tasks import send_sms_task
 from silin.core import audit
 from silin.core.scoping import reset_scope_cache
 from silin.lib import phones
@@ -108,7 +108,7 @@ def otp_request(*, mobile: str) -> None:
         "code": code,
         "minutes": settings.SILIN_OTP_TTL_MINUTES,
     }
-    transaction.on_commit(lambda: send_sms(number, message))
+    transaction.on_commit(lambda: send_sms_task.enqueue(number, message))
 
 
 def _check_code(number: str, code: str) -> tuple[str, User | None]:

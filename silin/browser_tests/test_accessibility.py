@@ -5,11 +5,13 @@ Each case names a page, who looks at it and how to build its URL from the test c
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import pytest
 
 pytestmark = pytest.mark.browser
 
-# (case id, who, URL name, how to find the URL's uuid in the world, or None)
+# (case id, who, URL name, the dotted path in `world` to the object whose uuid the URL needs)
 PAGES = [
     ("login", None, "accounts:login", None),
     ("home-street-admin", "street_admin", "core:home", None),
@@ -23,7 +25,10 @@ PAGES = [
     ("community-list", "street_admin", "places:community-list", None),
     ("community-detail", "worker", "places:community-detail", "sanjiang"),
     ("compound", "worker", "places:compound-detail", "tuoyuan"),
+    ("building", "worker", "places:building-detail", "tuoyuan_unit.building"),
+    ("resident-create", "worker", "people:resident-create", None),
     ("organization-list", "street_admin", "organizations:organization-list", None),
+    ("organization-create", "street_admin", "organizations:organization-create", None),
     ("audit-log", "street_admin", "core:audit-list", None),
 ]
 
@@ -33,7 +38,7 @@ PAGES = [
 def test_page_has_no_serious_accessibility_violation(
     visitor, cast, world, case, who, url_name, obj, elderly
 ):
-    kwargs = {"uuid": getattr(world, obj).uuid} if obj else {}
+    kwargs = {"uuid": attrgetter(obj)(world).uuid} if obj else {}
     if who is None:
         if elderly:
             visitor.page.context.add_cookies(

@@ -10,7 +10,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from silin.core.roles import Capability
-from silin.places.models import Building, Community, Compound, Household, Street, Unit
+from django.contrib.auth import get_user_model
+
+from silin.places.models import Building, Community, Compound, Grid, Household, Street, Unit
 
 
 def _count(model_qs: QuerySet, outer_field: str) -> Coalesce:
@@ -140,4 +142,22 @@ def household_choices(*, actor, capability: Capability = Capability.EDIT_REGISTE
     """Households the actor may place a resident in, for form choices."""
     return Household.objects.visible_to(actor, capability).select_related(
         "unit__building", "compound"
+    )
+
+
+def grid_list_for_community(*, actor, community: Community) -> QuerySet[Grid]:
+    """The community's grids with their buildings and grid members (three queries)."""
+    return (
+        Grid.objects.visible_to(actor)
+        .filter(community=community)
+        .prefetch_related(
+            Prefetch(
+                "buildings",
+                queryset=Building.objects.select_related("compound").order_by(
+                    "compound__name", "number"
+                ),
+            ),
+            Prefetch("members", queryset=get_user_model().objects.order_by("name")),
+        )
+        .order_by("name")
     )

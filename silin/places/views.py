@@ -26,10 +26,11 @@ def community_detail(request, uuid):
     _require_places(request)
     community = selectors.community_get(actor=request.user, uuid=uuid)
     compounds = selectors.compound_list_for_community(actor=request.user, community=community)
+    grids = selectors.grid_list_for_community(actor=request.user, community=community)
     return render(
         request,
         "places/community_detail.html",
-        {"community": community, "compounds": compounds},
+        {"community": community, "compounds": compounds, "grids": grids},
     )
 
 

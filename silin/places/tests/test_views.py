@@ -119,3 +119,19 @@ def test_the_compound_page_runs_a_fixed_number_of_queries(
     client.get(url)
     with django_assert_num_queries(9):
         client.get(url)
+
+
+def test_the_community_page_lists_its_grids_with_buildings_and_grid_members(world, cast, login):
+    from silin.places.models import Grid
+
+    grid = Grid.objects.create(community=world.sanjiang, name="第一网格")
+    grid.buildings.add(world.tuoyuan_unit.building)
+    grid.members.add(cast.grid_member)
+    Grid.objects.create(community=world.jinlong, name="金龙网格")
+    response = login(cast.worker).get(
+        reverse("places:community-detail", args=[world.sanjiang.uuid])
+    )
+    page = response.content.decode()
+    assert "第一网格" in page and cast.grid_member.name in page
+    assert "金龙网格" not in page
+    assert reverse("places:building-detail", args=[world.tuoyuan_unit.building.uuid]) in page
