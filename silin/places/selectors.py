@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid as uuid_lib
 from collections import defaultdict
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from silin.core.roles import Capability
-from django.contrib.auth import get_user_model
-
 from silin.places.models import Building, Community, Compound, Grid, Household, Street, Unit
 
 
