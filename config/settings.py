@@ -182,6 +182,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+
 # --- personal data --------------------------------------------------------------------------
 def _field_keys() -> list[str]:
     keys = env_list("SILIN_FIELD_KEYS")
@@ -202,8 +203,10 @@ def _field_keys() -> list[str]:
 
 SILIN_FIELD_KEYS = _field_keys()  # first key encrypts; all keys decrypt (rotation)
 SILIN_HASH_KEY = env_str("SILIN_HASH_KEY", "silin-dev-lookup-hash-key" if DEBUG else None)
-if not DEBUG and SILIN_HASH_KEY == "silin-dev-lookup-hash-key" and not os.environ.get(
-    "SILIN_ALLOW_DEV_KEYS"
+if (
+    not DEBUG
+    and SILIN_HASH_KEY == "silin-dev-lookup-hash-key"
+    and not os.environ.get("SILIN_ALLOW_DEV_KEYS")
 ):
     raise ImproperlyConfigured("SILIN_HASH_KEY must be set to a private value when not in debug.")
 SILIN_AUDIT_RETENTION_DAYS = env_int("SILIN_AUDIT_RETENTION_DAYS", 365, minimum=183)

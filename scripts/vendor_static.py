@@ -20,7 +20,9 @@ FILES = {
     "alpinejs/dist/cdn.min.js": "alpine/alpine.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
     "bootstrap-icons/font/bootstrap-icons.min.css": "bootstrap-icons/bootstrap-icons.min.css",
-    "bootstrap-icons/font/fonts/bootstrap-icons.woff2": "bootstrap-icons/fonts/bootstrap-icons.woff2",
+    "bootstrap-icons/font/fonts/bootstrap-icons.woff2": (
+        "bootstrap-icons/fonts/bootstrap-icons.woff2"
+    ),
     "bootstrap-icons/font/fonts/bootstrap-icons.woff": "bootstrap-icons/fonts/bootstrap-icons.woff",
 }
 

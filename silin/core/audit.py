@@ -55,12 +55,8 @@ def record(
     changes: Mapping[str, Any] | None = None,
     detail: str = "",
 ) -> AuditEntry:
-    street_id, community_id, compound_id, node_label = node_of(obj) if obj is not None else (
-        None,
-        None,
-        None,
-        "",
-    )
+    no_node: tuple[None, None, None, str] = (None, None, None, "")
+    street_id, community_id, compound_id, node_label = node_of(obj) if obj else no_node
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=actor_obj,

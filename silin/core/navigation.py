@@ -51,8 +51,7 @@ def nav_for(request) -> list[dict]:
                 "url": url,
                 "label": item.label,
                 "icon": item.icon,
-                "active": request.path == url
-                or (url != "/" and request.path.startswith(url)),
+                "active": request.path == url or (url != "/" and request.path.startswith(url)),
             }
         )
     return items

@@ -48,7 +48,12 @@ def test_built_numbers_parse_back_to_their_birth_date_and_sex():
 
 @pytest.mark.parametrize(
     ("raw", "ok"),
-    [("13800001234", True), ("+86 138-0000-1234", True), ("12800001234", False), ("1380000123", False)],
+    [
+        ("13800001234", True),
+        ("+86 138-0000-1234", True),
+        ("12800001234", False),
+        ("1380000123", False),
+    ],
 )
 def test_mobile_numbers(raw, ok):
     assert phones.is_valid(phones.normalise(raw)) is ok
