@@ -181,3 +181,49 @@ def consent_get(*, actor, resident: Resident, uuid) -> Consent:
         raise Http404
     consent.resident = resident
     return consent
+
+
+@dataclass(frozen=True)
+class TagBadge:
+    label: str
+    sensitive: bool
+
+
+@dataclass(frozen=True)
+class ResidentRow:
+    """What a register row shows, computed once: the page renders it as a table row and as
+    a phone card, and the register lists up to 25 of them at street scale."""
+
+    uuid: str
+    name: str
+    address: str
+    relation: str
+    age: int
+    gender: str
+    status: str
+    mobile_masked: str
+    tags: tuple[TagBadge, ...]
+    can_open: bool
+
+
+def resident_rows(residents, *, can_open=lambda resident: True) -> list[ResidentRow]:
+    """Display rows for residents loaded by `resident_list` or `household_members`."""
+    today = timezone.localdate()
+    rows = []
+    for r in residents:
+        household = r.household
+        rows.append(
+            ResidentRow(
+                uuid=str(r.uuid),
+                name=r.name,
+                address=f"{household.community.name} · {household.address_short}",
+                relation=r.get_relation_display(),
+                age=r.age_on(today),
+                gender=r.get_gender_display(),
+                status=r.get_status_display(),
+                mobile_masked=r.mobile_masked,
+                tags=tuple(TagBadge(t.label, t.sensitive) for t in r.tags.all()),
+                can_open=can_open(r),
+            )
+        )
+    return rows

@@ -36,6 +36,7 @@ def resident_list(request):
     query.pop("page", None)
     context = {
         "page": page,
+        "rows": selectors.resident_rows(page.object_list),
         "filters": filters,
         "query": query.urlencode(),
         "choices": selectors.resident_filter_choices(actor=request.user, filters=filters),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from silin.people.selectors import resident_rows
 from silin.places import selectors
 
 
@@ -64,10 +65,10 @@ def household_detail(request, uuid):
     user = request.user
     for member in members:
         member.household = household  # already loaded: no query per member
-        member.can_open = user.has_perm("people.view_resident", member)
+    rows = resident_rows(members, can_open=lambda r: user.has_perm("people.view_resident", r))
     context = {
         "household": household,
-        "members": members,
+        "members": rows,
         "can_browse": user.has_perm("places.browse_places"),
         "can_add": user.has_perm("people.change_household_members", household),
     }
