@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
+from silin.core.paging import rows_for_slice
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
@@ -39,5 +41,5 @@ class PageNumberPagination(PaginationBase):
             "count": self._items_count(queryset),
             "page": pagination.page,
             "page_size": page_size,
-            "results": list(queryset[offset : offset + page_size]),
+            "results": rows_for_slice(queryset, offset, offset + page_size),
         }

@@ -130,10 +130,9 @@ class Resident(models.Model):
         verbose_name_plural = _("residents")
         indexes = [
             models.Index(
-                fields=["community", "name"],
+                fields=["community", "name", "household"],
                 name="resident_community_name",
-                opclasses=["", "varchar_pattern_ops"],
-                include=["household"],
+                opclasses=["", "varchar_pattern_ops", ""],
             ),
             models.Index(fields=["community", "birth_date"], name="resident_community_birth"),
         ]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silin.core.paging import KeysFirstPaginator
 from silin.people import selectors, services
 from silin.people.forms import ConsentForm, GuardianForm, ResidentForm
 from silin.people.models import Resident
@@ -31,7 +31,7 @@ def resident_list(request):
         **{k: request.GET.get(k, "") for k in ResidentFilters.__dataclass_fields__}
     )
     residents = selectors.resident_list(actor=request.user, filters=filters)
-    page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -51,10 +51,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="resident",
             index=models.Index(
-                fields=["community", "name"],
-                include=("household",),
+                fields=["community", "name", "household"],
                 name="resident_community_name",
-                opclasses=["", "varchar_pattern_ops"],
+                opclasses=["", "varchar_pattern_ops", ""],
             ),
         ),
         migrations.AddIndex(
