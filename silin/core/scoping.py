@@ -90,3 +90,21 @@ def scope_for(user, capability: Capability) -> Scope:
 def reset_scope_cache(user) -> None:
     user.__dict__.pop("_silin_scopes", None)
     user.__dict__.pop("_silin_assignments", None)
+
+
+def covers_compound(user, capability: Capability, compound) -> bool:
+    """Whether `user` holds `capability` over `compound` (and so over what is in it)."""
+    return scope_for(user, capability).covers(
+        street_id=compound.community.street_id,
+        community_id=compound.community_id,
+        compound_id=compound.pk,
+    )
+
+
+def covers_household(user, capability: Capability, household) -> bool:
+    """Whether `user` holds `capability` over `household`; reads its repeated tree ids."""
+    return scope_for(user, capability).covers(
+        street_id=household.community.street_id,
+        community_id=household.community_id,
+        compound_id=household.compound_id,
+    )

@@ -22,7 +22,7 @@ from silin.api.errors import error_responses
 from silin.api.pagination import PageNumberPagination
 from silin.api.schemas import NodeRef
 from silin.core.roles import Capability
-from silin.core.scoping import scope_for
+from silin.core.scoping import covers_household, scope_for
 from silin.lib import phones
 from silin.lib.crypto import lookup_hash
 from silin.people.models import Resident, Tag
@@ -259,17 +259,18 @@ def resident_add(request, payload: ResidentIn):
 def resident_change(request, resident_uuid: UUID, payload: ResidentPatch):
     actor = request.auth
     resident = _fetch(actor, resident_uuid)
-    h = resident.household
-    if not scope_for(actor, Capability.EDIT_REGISTER).covers(
-        street_id=h.community.street_id, community_id=h.community_id, compound_id=h.compound_id
-    ):
+    if not covers_household(actor, Capability.EDIT_REGISTER, resident.household):
         raise PermissionDenied
     sent = payload.dict(exclude_unset=True)
     data = ResidentData(
         name=sent.get("name", resident.name),
         gender=sent.get("gender", resident.gender),
         birth_date=sent.get("birth_date", resident.birth_date),
-        household=(_household_in_scope(actor, sent["household"]) if "household" in sent else h),
+        household=(
+            _household_in_scope(actor, sent["household"])
+            if "household" in sent
+            else resident.household
+        ),
         relation=sent.get("relation", resident.relation),
         status=sent.get("status", resident.status),
         id_number=sent.get("id_number", resident.id_number),

@@ -5,15 +5,7 @@ from __future__ import annotations
 import rules
 
 from silin.core.roles import Capability
-from silin.core.scoping import scope_for
-
-
-def _covers(user, capability: Capability, household) -> bool:
-    return scope_for(user, capability).covers(
-        street_id=household.community.street_id,
-        community_id=household.community_id,
-        compound_id=household.compound_id,
-    )
+from silin.core.scoping import covers_household, scope_for
 
 
 @rules.predicate
@@ -28,17 +20,17 @@ def has_edit_scope(user) -> bool:
 
 @rules.predicate
 def resident_in_register_scope(user, resident) -> bool:
-    return _covers(user, Capability.VIEW_REGISTER, resident.household)
+    return covers_household(user, Capability.VIEW_REGISTER, resident.household)
 
 
 @rules.predicate
 def resident_in_edit_scope(user, resident) -> bool:
-    return _covers(user, Capability.EDIT_REGISTER, resident.household)
+    return covers_household(user, Capability.EDIT_REGISTER, resident.household)
 
 
 @rules.predicate
 def resident_in_reveal_scope(user, resident) -> bool:
-    return _covers(user, Capability.REVEAL_PERSONAL, resident.household)
+    return covers_household(user, Capability.REVEAL_PERSONAL, resident.household)
 
 
 @rules.predicate
@@ -49,7 +41,7 @@ def is_self(user, resident) -> bool:
 
 @rules.predicate
 def household_in_edit_scope(user, household) -> bool:
-    return _covers(user, Capability.EDIT_REGISTER, household)
+    return covers_household(user, Capability.EDIT_REGISTER, household)
 
 
 rules.add_perm("people.browse_register", has_register_scope)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from silin.core import audit
 from silin.core.roles import Capability
-from silin.core.scoping import scope_for
+from silin.core.scoping import covers_household
 from silin.people.models import Consent, Guardian, Resident, Tag
 from silin.people.validation import check_id_number, check_mobile
 from silin.places.models import Household
@@ -47,12 +47,7 @@ class ResidentData:
 
 
 def _require_edit_scope(actor, household: Household) -> None:
-    scope = scope_for(actor, Capability.EDIT_REGISTER)
-    if not scope.covers(
-        street_id=household.community.street_id,
-        community_id=household.community_id,
-        compound_id=household.compound_id,
-    ):
+    if not covers_household(actor, Capability.EDIT_REGISTER, household):
         raise ValidationError(
             {"household": [_("This household is outside the area you look after.")]}
         )
@@ -160,10 +155,7 @@ def resident_reveal(*, actor, resident: Resident, field: str) -> str:
     """The unmasked value of `field`, for a role that may see it; the reveal is logged."""
     if field not in {"id_number", "mobile"}:
         raise ValueError(field)
-    h = resident.household
-    if not scope_for(actor, Capability.REVEAL_PERSONAL).covers(
-        street_id=h.community.street_id, community_id=h.community_id, compound_id=h.compound_id
-    ):
+    if not covers_household(actor, Capability.REVEAL_PERSONAL, resident.household):
         raise PermissionDenied
     audit.record(actor=actor, action="reveal", obj=resident, detail=field)
     return getattr(resident, field)

@@ -8,15 +8,7 @@ from __future__ import annotations
 import rules
 
 from silin.core.roles import Capability
-from silin.core.scoping import scope_for
-
-
-def _covers(user, capability: Capability, household) -> bool:
-    return scope_for(user, capability).covers(
-        street_id=household.community.street_id,
-        community_id=household.community_id,
-        compound_id=household.compound_id,
-    )
+from silin.core.scoping import covers_compound, covers_household, scope_for
 
 
 @rules.predicate
@@ -31,7 +23,7 @@ def has_register_scope(user) -> bool:
 
 @rules.predicate
 def household_in_register_scope(user, household) -> bool:
-    return household is not None and _covers(user, Capability.VIEW_REGISTER, household)
+    return household is not None and covers_household(user, Capability.VIEW_REGISTER, household)
 
 
 @rules.predicate
@@ -45,12 +37,7 @@ def is_own_household(user, household) -> bool:
 
 @rules.predicate
 def building_in_register_scope(user, building) -> bool:
-    compound = building.compound
-    return scope_for(user, Capability.VIEW_REGISTER).covers(
-        street_id=compound.community.street_id,
-        community_id=compound.community_id,
-        compound_id=compound.pk,
-    )
+    return covers_compound(user, Capability.VIEW_REGISTER, building.compound)
 
 
 rules.add_perm("places.view_building_households", building_in_register_scope)

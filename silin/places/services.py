@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from silin.core import audit
 from silin.core.roles import Capability
-from silin.core.scoping import scope_for
+from silin.core.scoping import covers_compound
 from silin.places.models import Household, Unit
 
 
@@ -19,11 +19,7 @@ def household_create(
     *, actor, unit: Unit, floor: int, door: str, area: Decimal | None = None
 ) -> Household:
     compound = unit.building.compound
-    if not scope_for(actor, Capability.EDIT_REGISTER).covers(
-        street_id=compound.community.street_id,
-        community_id=compound.community_id,
-        compound_id=compound.pk,
-    ):
+    if not covers_compound(actor, Capability.EDIT_REGISTER, compound):
         raise ValidationError({"unit": [_("This unit is outside the area you look after.")]})
     if not door.strip():
         raise ValidationError({"door": [_("Please enter the door number.")]})
