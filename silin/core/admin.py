@@ -110,8 +110,25 @@ class ScopedAdminMixin(StreetAdminPermissionsMixin):
         return qs.order_by(*ordering) if ordering else qs
 
 
+class ReadOnlyAdminMixin:
+    """Browse only, superusers included. For records whose writes must go through the
+    services (which validate, keep repeated tree ids in step and audit), or never happen."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: the log is append-only."""
 
     list_display = ["created_at", "actor_label", "action", "object_type", "object_label"]
@@ -120,15 +137,3 @@ class AuditEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = False
     show_full_result_count = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

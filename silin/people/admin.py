@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from silin.core.admin import ScopedAdminMixin
+from silin.core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from silin.core.roles import Capability
 from silin.people.models import Consent, Guardian, Resident, Tag
 
@@ -38,8 +38,9 @@ class GuardianInline(admin.TabularInline):
 
 
 @admin.register(Resident)
-class ResidentAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Read-mostly: the register's writes go through services, which validate and audit."""
+class ResidentAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: the register's writes go through the pages and services, which validate
+    ID numbers, keep the resident's community in step with the household and audit."""
 
     scope_capability = Capability.VIEW_REGISTER
     list_display = ["name", "gender", "birth_date", "household", "status"]
@@ -48,5 +49,8 @@ class ResidentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
     raw_id_fields = ["household"]
     show_full_result_count = False
-    readonly_fields = ["mobile_masked", "id_number_masked"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "mobile_masked", "id_number_masked"]
+
     inlines = [GuardianInline, ConsentInline]

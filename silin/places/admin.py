@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from silin.core.admin import ScopedAdminMixin
+from silin.core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from silin.places.models import Building, Community, Compound, Grid, Household, Street, Unit
 
 
@@ -41,7 +41,9 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class HouseholdAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: a household's compound and community repeat its unit's, kept by services."""
+
     list_display = ["__str__", "community", "floor", "door", "area"]
     list_select_related = ["unit__building", "compound", "community"]
     search_fields = ["compound__name", "door"]

@@ -78,3 +78,26 @@ def test_access_tokens_are_read_only_in_the_admin(cast, login):
     client = login(cast.street_admin)
     assert client.get(reverse("admin:accounts_accesstoken_changelist")).status_code == 200
     assert client.get(reverse("admin:accounts_accesstoken_add")).status_code == 403
+
+
+@pytest.mark.parametrize("model", ["people/resident", "places/household"])
+def test_register_records_are_browse_only_in_the_admin_even_for_a_superuser(
+    model, cast, world, login
+):
+    from silin.accounts.tests.factories import UserFactory
+
+    root = UserFactory(mobile="13900000099", is_staff=True, is_superuser=True)
+    client = login(root)
+    app, name = model.split("/")
+    obj = world.liu if name == "resident" else world.liu_household
+    change_url = reverse(f"admin:{app}_{name}_change", args=[obj.pk])
+    assert client.get(reverse(f"admin:{app}_{name}_add")).status_code == 403
+    page = client.get(change_url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(change_url, {"name": "改名"}).status_code == 403
+
+
+def test_street_admin_browses_the_register_in_the_admin_within_the_street(cast, world, login):
+    page = login(cast.street_admin).get(reverse("admin:people_resident_changelist"))
+    assert page.status_code == 200
+    assert "刘大爷" in page.content.decode()
