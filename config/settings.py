@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "silin.places",
     "silin.people",
     "silin.organizations",
+    "silin.notifications",
+    "silin.spaces",
+    "silin.workbooks",
     "silin.api",
 ]
 

@@ -12,6 +12,8 @@ from silin.api.errors import install_exception_handlers
 from silin.organizations.api import router as organizations_router
 from silin.people.api import router as people_router
 from silin.places.api import router as places_router
+from silin.spaces.api import router as spaces_router
+from silin.workbooks.api import router as workbooks_router
 
 api = NinjaAPI(
     title="Silin API",
@@ -33,6 +35,8 @@ api.add_router("", accounts_router)
 api.add_router("", places_router)
 api.add_router("", people_router)
 api.add_router("", organizations_router)
+api.add_router("", spaces_router)
+api.add_router("", workbooks_router)
 
 # Last, so it only catches what no endpoint matched (including malformed UUIDs in a path):
 # such requests get the error schema instead of the site's HTML 404 page.

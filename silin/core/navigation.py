@@ -30,6 +30,13 @@ ITEMS = (
         "diagram-3",
         Capability.VIEW_ORGANIZATIONS,
     ),
+    NavItem("spaces:space-list", _("Spaces"), "door-open"),
+    NavItem(
+        "workbooks:workbook-home",
+        _("Import & export"),
+        "file-earmark-spreadsheet",
+        Capability.EXPORT_REGISTER,
+    ),
     NavItem("core:audit-list", _("Audit log"), "journal-text", Capability.VIEW_AUDIT),
 )
 

@@ -28,6 +28,11 @@ class Capability(models.TextChoices):
     VIEW_ORGANIZATIONS = "view_organizations"
     EDIT_ORGANIZATIONS = "edit_organizations"
     VIEW_AUDIT = "view_audit"
+    IMPORT_REGISTER = "import_register"
+    EXPORT_REGISTER = "export_register"
+    ANONYMISE_RESIDENTS = "anonymise_residents"
+    MANAGE_SPACES = "manage_spaces"
+    VIEW_SPACE_FIGURES = "view_space_figures"
 
 
 R = Role
@@ -45,6 +50,31 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     C.VIEW_ORGANIZATIONS: ALL_ROLES,
     C.EDIT_ORGANIZATIONS: frozenset({R.STREET_ADMIN, R.COMMUNITY_WORKER, R.SOCIAL_WORKER}),
     C.VIEW_AUDIT: frozenset({R.STREET_ADMIN}),
+    C.IMPORT_REGISTER: frozenset({R.STREET_ADMIN, R.COMMUNITY_WORKER}),
+    C.EXPORT_REGISTER: frozenset(
+        {R.STREET_ADMIN, R.COMMUNITY_WORKER, R.SOCIAL_WORKER, R.GRID_MEMBER}
+    ),
+    C.ANONYMISE_RESIDENTS: frozenset({R.STREET_ADMIN, R.COMMUNITY_WORKER}),
+    # Run spaces: edit them, approve and book on someone's behalf, check people in.
+    C.MANAGE_SPACES: frozenset(
+        {
+            R.STREET_ADMIN,
+            R.COMMUNITY_WORKER,
+            R.SOCIAL_WORKER,
+            R.COMMITTEE_MEMBER,
+            R.PROPERTY_MANAGER,
+        }
+    ),
+    C.VIEW_SPACE_FIGURES: frozenset(
+        {
+            R.STREET_ADMIN,
+            R.COMMUNITY_WORKER,
+            R.SOCIAL_WORKER,
+            R.COMMITTEE_MEMBER,
+            R.PROPERTY_MANAGER,
+            R.GRID_MEMBER,
+        }
+    ),
 }
 
 STAFF_ROLES = frozenset(CAPABILITY_ROLES[C.VIEW_REGISTER] | {R.PROPERTY_MANAGER, R.REVIEWER})

@@ -1,0 +1,5 @@
+"""The workbooks endpoints of the JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["workbooks"])
