@@ -36,8 +36,10 @@ def configure() -> str:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if os.environ.get("BENCH_DB", "postgres").lower() == "sqlite":
         os.environ.pop("DATABASE_URL", None)
-        SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
-        os.environ["SILIN_SQLITE_PATH"] = str(SQLITE_PATH)
+        # BENCH_SQLITE_PATH (like DATABASE_URL for PostgreSQL) lets runs keep apart.
+        path = Path(os.environ.get("BENCH_SQLITE_PATH", SQLITE_PATH))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.environ["SILIN_SQLITE_PATH"] = str(path)
     else:
         os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
         _create_postgres_database(os.environ["DATABASE_URL"])
