@@ -212,7 +212,15 @@ if (
     and not os.environ.get("SILIN_ALLOW_DEV_KEYS")
 ):
     raise ImproperlyConfigured("SILIN_HASH_KEY must be set to a private value when not in debug.")
+# Retention periods per kind of record, in days (`manage.py apply_retention` acts on them).
+# The audit log is kept at least six months whatever the environment says.
 SILIN_AUDIT_RETENTION_DAYS = env_int("SILIN_AUDIT_RETENTION_DAYS", 365, minimum=183)
+# Residents who moved out or died: anonymised once this long has passed since the change.
+SILIN_RESIDENT_RETENTION_DAYS = env_int("SILIN_RESIDENT_RETENTION_DAYS", 3 * 365, minimum=30)
+SILIN_OTP_RETENTION_DAYS = env_int("SILIN_OTP_RETENTION_DAYS", 30, minimum=1)
+SILIN_NOTIFICATION_RETENTION_DAYS = env_int("SILIN_NOTIFICATION_RETENTION_DAYS", 365, minimum=1)
+# Uploaded import workbooks and their error reports (silin.workbooks).
+SILIN_IMPORT_FILE_RETENTION_DAYS = env_int("SILIN_IMPORT_FILE_RETENTION_DAYS", 30, minimum=1)
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
