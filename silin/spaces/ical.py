@@ -1,0 +1,62 @@
+"""iCalendar (RFC 5545) documents for the booking feeds, built with `icalendar`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import icalendar
+
+PRODID = "-//Silin Four Neighbours//Neighbour Spaces//EN"
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    uid: str
+    summary: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+    cancelled: bool
+    tentative: bool
+    stamp: dt.datetime
+    url: str = ""
+    description: str = ""
+
+
+def _event(item: FeedEvent) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", item.uid)
+    event.add("summary", item.summary)
+    event.add("dtstart", item.starts_at)
+    event.add("dtend", item.ends_at)
+    event.add("dtstamp", item.stamp.astimezone(dt.UTC))
+    if item.location:
+        event.add("location", item.location)
+    if item.description:
+        event.add("description", item.description)
+    if item.url:
+        event.add("url", item.url)
+    if item.cancelled:
+        event.add("status", "CANCELLED")
+    elif item.tentative:
+        event.add("status", "TENTATIVE")
+    else:
+        event.add("status", "CONFIRMED")
+    return event
+
+
+def build_calendar(*, name: str, events: Iterable[FeedEvent]) -> bytes:
+    """The feed as bytes; a calendar app re-reads it and matches events by their UID."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Asia/Shanghai")
+    for item in events:
+        calendar.add_component(_event(item))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
