@@ -117,6 +117,10 @@ class Resident(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.LIVING
     )
+    # When `status` last changed: the retention period of a resident who moved out or died
+    # runs from here (services keep it in step with `status`).
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="+")
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -264,3 +268,96 @@ class Consent(models.Model):
     @property
     def sensitive(self) -> bool:
         return self.purpose == self.Purpose.SENSITIVE_TAGS
+
+
+class CorrectionRequestQuerySet(ScopedQuerySet):
+    scope_paths = {
+        "street": "community__street_id",
+        "community": "community_id",
+        "compound": "resident__household__compound_id",
+    }
+    # The workers who may correct the register are the ones who see the requests.
+    capability = Capability.EDIT_REGISTER
+
+
+class CorrectionRequest(models.Model):
+    """A resident's request to correct one field of their register record (PIPL art. 46)."""
+
+    class Field(models.TextChoices):
+        NAME = "name", _("Name")
+        GENDER = "gender", _("Gender")
+        BIRTH_DATE = "birth_date", _("Date of birth")
+        ID_NUMBER = "id_number", _("ID number")
+        MOBILE = "mobile", _("Mobile number")
+        RELATION = "relation", _("Relation to the head of household")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the community")
+        APPLIED = "applied", _("Corrected")
+        DECLINED = "declined", _("Declined")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    resident = models.ForeignKey(
+        Resident,
+        verbose_name=_("resident"),
+        on_delete=models.CASCADE,
+        related_name="correction_requests",
+    )
+    # Repeats resident.community so the workers' to-do list is scoped without joins.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    field = models.CharField(_("what to correct"), max_length=20, choices=Field.choices)
+    # The value asked for may be an ID number or a mobile number: stored encrypted.
+    requested_value_encrypted = models.TextField(editable=False, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decline_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    objects = CorrectionRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        indexes = [
+            models.Index(fields=["community", "status", "-created_at"], name="correction_todo")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(decline_reason=""),
+                name="correction_declined_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.get_field_display()}"
+
+    @property
+    def requested_value(self) -> str:
+        return crypto.decrypt(self.requested_value_encrypted)
+
+    def set_requested_value(self, value: str) -> None:
+        self.requested_value_encrypted = crypto.encrypt(value) if value else ""
+
+    def tree_node(self):
+        return self.resident.tree_node()

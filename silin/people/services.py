@@ -101,6 +101,9 @@ def _apply(resident: Resident, data: ResidentData, id_number: str, mobile: str) 
     resident.household = data.household
     resident.community_id = data.household.community_id
     resident.relation = data.relation
+    if data.status != resident.status or resident.pk is None:
+        # The retention period of a resident who moved out or died runs from this moment.
+        resident.status_changed_at = timezone.now()
     resident.status = data.status
     resident.note = data.note
     if id_number != resident.id_number:
