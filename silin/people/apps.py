@@ -8,3 +8,6 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         # Registers this app's rules predicates (`rules` only autodiscovers rules.py).
         from silin.people import permissions  # noqa: F401
+        from silin.people.personal_data_sections import register_defaults
+
+        register_defaults()

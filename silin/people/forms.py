@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from silin.people import selectors, services
-from silin.people.models import Consent, Resident, Tag
+from silin.people.models import Consent, CorrectionRequest, Resident, Tag
 from silin.people.services import ResidentData
 from silin.places.models import Household
 
@@ -274,3 +274,76 @@ class GuardianForm(BootstrapMixin, forms.Form):
             )
         cleaned["guardian"] = found
         return cleaned
+
+
+def _choice_code(field: str, text: str) -> str:
+    """The code of a gender or relation written as its label in any of our languages."""
+    from django.utils import translation
+
+    choices = services.CORRECTABLE_CHOICES.get(field)
+    if choices is None:
+        return text
+    model_choices = Resident.Gender if field == "gender" else Resident.Relation
+    wanted = text.strip().lower()
+    for code, label in model_choices.choices:
+        names = {code.lower()}
+        for lang in ("zh-hans", "zh-hant", "en"):
+            with translation.override(lang):
+                names.add(str(label).lower())
+        if wanted in names:
+            return code
+    return text
+
+
+class CorrectionRequestForm(BootstrapMixin, forms.Form):
+    field = forms.ChoiceField(
+        label=_("What is wrong"), choices=[("", "—"), *CorrectionRequest.Field.choices]
+    )
+    value = forms.CharField(
+        label=_("What it should say"),
+        max_length=100,
+        help_text=_(
+            "Dates as year-month-day, e.g. 1946-03-12. For gender or relation write the word, "
+            "e.g. 女 or 配偶."
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note for the community (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "field" in cleaned and "value" in cleaned:
+            cleaned["value"] = _choice_code(cleaned["field"], cleaned["value"])
+        return cleaned
+
+
+class CorrectionDeclineForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why the record stays as it is (the resident reads this)"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CorrectionFilterForm(BootstrapMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *CorrectionRequest.Status.choices],
+    )
+    field = forms.ChoiceField(
+        label=_("Field"),
+        required=False,
+        choices=[("", _("All")), *CorrectionRequest.Field.choices],
+    )
+    community = forms.ChoiceField(label=_("Community"), required=False)
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [("", _("All"))] + [
+            (str(c.uuid), c.name) for c in communities
+        ]

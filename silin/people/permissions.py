@@ -44,9 +44,54 @@ def household_in_edit_scope(user, household) -> bool:
     return covers_household(user, Capability.EDIT_REGISTER, household)
 
 
+@rules.predicate
+def has_own_record(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.resident_id is not None
+
+
+@rules.predicate
+def may_withdraw_consent(user, consent) -> bool:
+    """Their own consent, or a ward's under 14: a guardian decides for a young child."""
+    if not getattr(user, "is_authenticated", False) or user.resident_id is None:
+        return False
+    if consent.resident_id == user.resident_id:
+        return True
+    from silin.people.models import Guardian
+    from silin.people.personal_data_sections import CHILD_CONSENT_AGE
+
+    return (
+        consent.resident.age < CHILD_CONSENT_AGE
+        and Guardian.objects.filter(
+            minor_id=consent.resident_id, guardian_id=user.resident_id
+        ).exists()
+    )
+
+
+@rules.predicate
+def correction_in_edit_scope(user, correction) -> bool:
+    return covers_household(user, Capability.EDIT_REGISTER, correction.resident.household)
+
+
+@rules.predicate
+def has_anonymise_scope(user) -> bool:
+    return not scope_for(user, Capability.ANONYMISE_RESIDENTS).empty
+
+
+@rules.predicate
+def resident_in_anonymise_scope(user, resident) -> bool:
+    return covers_household(user, Capability.ANONYMISE_RESIDENTS, resident.household)
+
+
 rules.add_perm("people.browse_register", has_register_scope)
 rules.add_perm("people.add_resident", has_edit_scope)
 rules.add_perm("people.view_resident", resident_in_register_scope | is_self)
 rules.add_perm("people.change_resident", resident_in_edit_scope)
 rules.add_perm("people.reveal_resident", resident_in_reveal_scope)
 rules.add_perm("people.change_household_members", household_in_edit_scope)
+rules.add_perm("people.view_my_data", rules.is_authenticated)
+rules.add_perm("people.request_correction", has_own_record)
+rules.add_perm("people.withdraw_consent", may_withdraw_consent)
+rules.add_perm("people.browse_corrections", has_edit_scope)
+rules.add_perm("people.decide_correction", correction_in_edit_scope)
+rules.add_perm("people.browse_anonymisation", has_anonymise_scope)
+rules.add_perm("people.anonymise_resident", resident_in_anonymise_scope)

@@ -94,6 +94,11 @@ class Section:
     note: str = ""
     key: str = ""
 
+    @property
+    def anchor(self) -> str:
+        """The id of the section on the page, e.g. "section-people-consents"."""
+        return "section-" + self.key.replace(".", "-").replace("_", "-")
+
 
 Provider = Callable[[Subject], Section | None]
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from silin.core.roles import Capability
 from silin.lib import crypto, phones
-from silin.people.models import Consent, Guardian, Resident, Tag
+from silin.people.models import Consent, CorrectionRequest, Guardian, Resident, Tag
 from silin.places.models import Building, Community, Compound, Household
 
 AGE_BANDS = {"60": 60, "80": 80}
@@ -227,3 +227,98 @@ def resident_rows(residents, *, can_open=lambda resident: True) -> list[Resident
             )
         )
     return rows
+
+
+# --- residents' rights (PIPL) --------------------------------------------------------------
+
+
+def my_data_for(*, actor):
+    """Every section held on the signed-in person: always the actor's own data, never
+    anyone else's (there is no parameter naming whose data to show)."""
+    from silin.people import personal_data
+
+    resident = None
+    if actor.resident_id:
+        resident = (
+            Resident.objects.select_related(
+                "household__unit__building",
+                "household__compound",
+                "household__community__street",
+            )
+            .prefetch_related("tags")
+            .get(pk=actor.resident_id)
+        )
+    subject = personal_data.Subject(user=actor, resident=resident)
+    return subject, personal_data.collect(subject)
+
+
+def my_consent_get(*, actor, uuid) -> Consent:
+    """A consent the actor may withdraw (their own, or a young ward's); otherwise 404."""
+    value = parse_uuid(uuid)
+    consent = (
+        Consent.objects.select_related("resident").filter(uuid=value).first() if value else None
+    )
+    if consent is None or not actor.has_perm("people.withdraw_consent", consent):
+        raise Http404
+    return consent
+
+
+@dataclass(frozen=True)
+class CorrectionFilters:
+    status: str = "open"
+    field: str = ""
+    community: str = ""
+
+
+def correction_request_list(*, actor, filters: CorrectionFilters) -> QuerySet[CorrectionRequest]:
+    """Correction requests of residents the actor may correct, newest first."""
+    qs = CorrectionRequest.objects.visible_to(actor)
+    if filters.status in CorrectionRequest.Status.values:
+        qs = qs.filter(status=filters.status)
+    if filters.field in CorrectionRequest.Field.values:
+        qs = qs.filter(field=filters.field)
+    community = parse_uuid(filters.community)
+    if community:
+        qs = qs.filter(community__uuid=community)
+    return qs.select_related(
+        "resident__household__unit__building", "resident__household__compound", "community"
+    )
+
+
+def correction_request_get(*, actor, uuid) -> CorrectionRequest:
+    value = parse_uuid(uuid)
+    request = (
+        CorrectionRequest.objects.visible_to(actor)
+        .select_related(
+            "resident__household__unit__building",
+            "resident__household__compound",
+            "resident__household__community__street",
+            "community",
+            "decided_by",
+        )
+        .filter(uuid=value)
+        .first()
+        if value
+        else None
+    )
+    if request is None:
+        raise Http404
+    return request
+
+
+def correction_communities(*, actor) -> QuerySet[Community]:
+    return Community.objects.visible_to(actor, Capability.EDIT_REGISTER).only("uuid", "name")
+
+
+def residents_due_for_anonymisation(*, actor) -> QuerySet[Resident]:
+    """Former residents the actor may anonymise whose retention period is over."""
+    from django.conf import settings
+
+    cutoff = timezone.now() - dt.timedelta(days=settings.SILIN_RESIDENT_RETENTION_DAYS)
+    return (
+        Resident.objects.visible_to(actor, Capability.ANONYMISE_RESIDENTS)
+        .exclude(status=Resident.Status.LIVING)
+        .filter(anonymised_at__isnull=True, status_changed_at__lte=cutoff)
+        .select_related("household__unit__building", "household__compound", "community")
+        .order_by("status_changed_at", "id")
+    )

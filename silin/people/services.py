@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silin.core import audit
 from silin.core.roles import Capability
 from silin.core.scoping import covers_household
-from silin.people.models import Consent, Guardian, Resident, Tag
+from silin.people.models import Consent, CorrectionRequest, Guardian, Resident, Tag
 from silin.people.validation import check_id_number, check_mobile
 from silin.places.models import Household
 
@@ -142,6 +143,8 @@ def resident_create(*, actor, data: ResidentData) -> Resident:
 @transaction.atomic
 def resident_update(*, actor, resident: Resident, data: ResidentData) -> Resident:
     _require_edit_scope(actor, resident.household)
+    if resident.anonymised_at is not None:
+        raise ValidationError(_("This resident is anonymised: the record can no longer change."))
     _require_edit_scope(actor, data.household)
     before = _state(resident)
     id_number, mobile = _validate(data, instance=resident)
@@ -243,3 +246,268 @@ def guardian_add(*, actor, minor: Resident, guardian: Resident, relation: str) -
         detail="guardian",
     )
     return link
+
+
+# --- residents' rights (PIPL): access, withdrawal, correction, anonymisation ---------------
+
+
+def personal_data_access_record(*, actor, resident: Resident | None, kind: str) -> None:
+    """Logs that `actor` saw (kind "view") or downloaded ("json", "xlsx") their own data.
+
+    The page and the files show the person's own ID and mobile numbers in full: a view is
+    logged as a reveal of them, a download as an export.
+    """
+    obj = resident if resident is not None else actor
+    if kind == "view":
+        if resident is not None:
+            audit.record(actor=actor, action="reveal", obj=obj, detail="self:id_number,mobile")
+        return
+    audit.record(actor=actor, action="export", obj=obj, detail=f"self:personal data ({kind})")
+
+
+def consent_withdraw_by_resident(*, actor, consent: Consent) -> Consent:
+    """A resident withdraws their own consent, or a guardian one of a ward under 14."""
+    from silin.people.permissions import may_withdraw_consent
+
+    if not may_withdraw_consent(actor, consent):
+        raise PermissionDenied
+    return consent_withdraw(actor=actor, consent=consent)
+
+
+CORRECTABLE_CHOICES = {
+    CorrectionRequest.Field.GENDER: Resident.Gender.values,
+    CorrectionRequest.Field.RELATION: Resident.Relation.values,
+}
+
+
+def _clean_requested_value(resident: Resident, field: str, value: str) -> str:
+    """The requested value normalised, or a ValidationError on `value`."""
+    value = value.strip()
+    if not value:
+        raise ValidationError({"value": [_("Please say what it should say.")]})
+    if field in CORRECTABLE_CHOICES and value not in CORRECTABLE_CHOICES[field]:
+        raise ValidationError({"value": [_("Please choose one of the options.")]})
+    if field == CorrectionRequest.Field.BIRTH_DATE:
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValidationError(
+                {"value": [_("Please write the date as year-month-day, e.g. 1946-03-12.")]}
+            ) from exc
+        if day > timezone.localdate():
+            raise ValidationError({"value": [_("The date of birth is in the future.")]})
+    if field == CorrectionRequest.Field.MOBILE:
+        value, errors = check_mobile(value)
+        if errors:
+            raise ValidationError({"value": errors["mobile"]})
+    if field == CorrectionRequest.Field.ID_NUMBER:
+        value, errors = check_id_number(value, birth_date=None, gender="")
+        if errors:
+            raise ValidationError({"value": errors["id_number"]})
+    return value
+
+
+@transaction.atomic
+def correction_request_create(
+    *, actor, field: str, value: str, note: str = ""
+) -> CorrectionRequest:
+    """A resident asks the community to correct one field of their own record."""
+    resident = getattr(actor, "resident", None)
+    if resident is None or resident.anonymised_at is not None:
+        raise PermissionDenied
+    if field not in CorrectionRequest.Field.values:
+        raise ValidationError({"field": [_("Please choose what to correct.")]})
+    clean = _clean_requested_value(resident, field, value)
+    request = CorrectionRequest(
+        resident=resident,
+        community_id=resident.community_id,
+        field=field,
+        note=note.strip()[:300],
+        requested_by=actor,
+    )
+    request.set_requested_value(clean)
+    request.save()
+    audit.record(actor=actor, action="create", obj=request, detail=f"correction:{field}")
+    return request
+
+
+def _data_from(resident: Resident) -> ResidentData:
+    return ResidentData(
+        name=resident.name,
+        gender=resident.gender,
+        birth_date=resident.birth_date,
+        household=resident.household,
+        relation=resident.relation,
+        status=resident.status,
+        id_number=resident.id_number,
+        mobile=resident.mobile,
+        tags=list(resident.tags.all()),
+        note=resident.note,
+    )
+
+
+def _require_open_in_scope(actor, request: CorrectionRequest) -> None:
+    if not covers_household(actor, Capability.EDIT_REGISTER, request.resident.household):
+        raise PermissionDenied
+    if request.status != CorrectionRequest.Status.OPEN:
+        raise ValidationError(_("This request has already been decided."))
+
+
+def correction_request_reveal(*, actor, request: CorrectionRequest) -> None:
+    """Logs that a worker saw a requested (and the current) ID or mobile number unmasked."""
+    if not covers_household(actor, Capability.REVEAL_PERSONAL, request.resident.household):
+        raise PermissionDenied
+    audit.record(
+        actor=actor, action="reveal", obj=request.resident, detail=f"correction:{request.field}"
+    )
+
+
+def _notify_resident(request: CorrectionRequest) -> None:
+    """Tells the resident the outcome, through silin.notifications when it is installed."""
+    try:
+        from silin.notifications.services import notification_send
+    except ImportError:  # the status on the resident's "My data" page is the notice
+        return
+    from django.urls import reverse
+    from django.utils import translation
+
+    user = getattr(request.resident, "user", None)
+    if user is None:
+        return
+    with translation.override(user.language or None):
+        if request.status == CorrectionRequest.Status.APPLIED:
+            title = _("Your record is corrected")
+        else:
+            title = _("Your correction request was declined")
+        body = _("%(field)s: %(status)s. %(reason)s") % {
+            "field": request.get_field_display(),
+            "status": request.get_status_display(),
+            "reason": request.decline_reason,
+        }
+        notification_send(
+            user=user,
+            kind="people.correction",
+            title=str(title),
+            body=body.strip(),
+            url=reverse("people:my-data"),
+        )
+
+
+def _decide(actor, request: CorrectionRequest, status: str, reason: str = "") -> None:
+    request.status = status
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decline_reason = reason
+    request.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=request,
+        changes={"status": [CorrectionRequest.Status.OPEN, status]},
+        detail=f"correction:{request.field}",
+    )
+    transaction.on_commit(lambda: _notify_resident(request))
+
+
+@transaction.atomic
+def correction_request_apply(*, actor, request: CorrectionRequest) -> CorrectionRequest:
+    """Writes the requested value through `resident_update` (so the register is checked
+    and audited as any edit) and closes the request."""
+    request = (
+        CorrectionRequest.objects.select_for_update().select_related("resident").get(pk=request.pk)
+    )
+    _require_open_in_scope(actor, request)
+    resident = request.resident
+    data = _data_from(resident)
+    value = request.requested_value
+    if request.field == CorrectionRequest.Field.BIRTH_DATE:
+        value = dt.date.fromisoformat(value)
+    setattr(data, request.field, value)
+    resident_update(actor=actor, resident=resident, data=data)
+    _decide(actor, request, CorrectionRequest.Status.APPLIED)
+    return request
+
+
+@transaction.atomic
+def correction_request_decline(
+    *, actor, request: CorrectionRequest, reason: str
+) -> CorrectionRequest:
+    request = (
+        CorrectionRequest.objects.select_for_update().select_related("resident").get(pk=request.pk)
+    )
+    _require_open_in_scope(actor, request)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Please tell the resident why.")]})
+    _decide(actor, request, CorrectionRequest.Status.DECLINED, reason.strip()[:300])
+    return request
+
+
+ANONYMOUS_NAME = "已匿名居民 {code}"
+ERASED_FIELDS = ("name", "birth_date", "id_number", "mobile", "note")
+
+
+def anonymisation_due_on(resident: Resident) -> dt.datetime | None:
+    """When `resident` may be anonymised; None while they still live here."""
+    from django.conf import settings
+
+    if resident.status == Resident.Status.LIVING or resident.status_changed_at is None:
+        return None
+    return resident.status_changed_at + dt.timedelta(days=settings.SILIN_RESIDENT_RETENTION_DAYS)
+
+
+def _check_anonymisable(actor, resident: Resident, *, by_retention: bool) -> None:
+    if actor is None and not by_retention:
+        raise PermissionDenied
+    if actor is not None and not covers_household(
+        actor, Capability.ANONYMISE_RESIDENTS, resident.household
+    ):
+        raise PermissionDenied
+    if resident.anonymised_at is not None:
+        raise ValidationError(_("This resident is already anonymised."))
+    due = anonymisation_due_on(resident)
+    if due is None:
+        raise ValidationError(_("Only a resident who has moved out or died can be anonymised."))
+    if due > timezone.now():
+        raise ValidationError(
+            _("The retention period has not ended: this resident can be anonymised from %(date)s.")
+            % {"date": timezone.localdate(due).isoformat()}
+        )
+
+
+@transaction.atomic
+def resident_anonymise(*, actor, resident: Resident, by_retention: bool = False) -> Resident:
+    """Erases a former resident's personal details once the retention period is over.
+
+    Kept for statistics: gender, birth year, household (and so community), status and
+    non-sensitive tags. Erased: name (replaced by a neutral label), exact birth date (now
+    1 January of the birth year), ID and mobile numbers with their lookup hashes, the note,
+    sensitive tags, guardian links, correction requests. The login account, if any, is
+    detached from the record. The audit entry names the erased fields, not their values.
+    `by_retention` lets `apply_retention` act without a user.
+    """
+    from silin.accounts.models import User
+
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    _check_anonymisable(actor, resident, by_retention=by_retention)
+    resident.name = ANONYMOUS_NAME.format(code=resident.uuid.hex[:8].upper())
+    resident.birth_date = resident.birth_date.replace(month=1, day=1)
+    resident.id_number_encrypted = resident.id_number_hash = ""
+    resident.mobile_encrypted = resident.mobile_hash = ""
+    resident.note = ""
+    resident.anonymised_at = timezone.now()
+    resident.save()
+    resident.tags.remove(*resident.tags.filter(sensitive=True))
+    Guardian.objects.filter(Q(minor=resident) | Q(guardian=resident)).delete()
+    Consent.objects.filter(given_by=resident).update(given_by=None)
+    CorrectionRequest.objects.filter(resident=resident).delete()
+    detached = User.objects.filter(resident=resident).update(resident=None)
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=resident,
+        changes={f: [audit.MASK, "erased"] for f in ERASED_FIELDS},
+        detail="anonymised"
+        + (" (retention)" if by_retention else "")
+        + (" · account detached" if detached else ""),
+    )
+    return resident

@@ -16,4 +16,20 @@ urlpatterns = [
         name="consent-withdraw",
     ),
     path("<uuid:uuid>/guardians/", views.guardian_add, name="guardian-add"),
+    path("<uuid:uuid>/anonymise/", views.resident_anonymise, name="resident-anonymise"),
+    # A resident's own data (PIPL): always the signed-in person's, never a parameter.
+    path("my-data/", views.my_data, name="my-data"),
+    path("my-data/download/<str:fmt>/", views.my_data_download, name="my-data-download"),
+    path(
+        "my-data/consents/<uuid:uuid>/withdraw/",
+        views.my_consent_withdraw,
+        name="my-data-consent-withdraw",
+    ),
+    path("my-data/corrections/new/", views.correction_request_create, name="correction-create"),
+    # The workers' side: correction requests and residents due for anonymisation.
+    path("corrections/", views.correction_list, name="correction-list"),
+    path("corrections/<uuid:uuid>/", views.correction_detail, name="correction-detail"),
+    path("corrections/<uuid:uuid>/apply/", views.correction_apply, name="correction-apply"),
+    path("corrections/<uuid:uuid>/decline/", views.correction_decline, name="correction-decline"),
+    path("anonymise/", views.anonymisation_list, name="anonymisation-list"),
 ]

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silin.core.paging import KeysFirstPaginator
-from silin.people import selectors, services
-from silin.people.forms import ConsentForm, GuardianForm, ResidentForm
-from silin.people.models import Resident
+from silin.lib import masking
+from silin.people import personal_data, personal_data_files, selectors, services
+from silin.people.forms import (
+    ConsentForm,
+    CorrectionDeclineForm,
+    CorrectionFilterForm,
+    CorrectionRequestForm,
+    GuardianForm,
+    ResidentForm,
+)
+from silin.people.models import CorrectionRequest, Resident
 from silin.people.selectors import ResidentFilters
 
 PAGE_SIZE = 25
@@ -182,3 +194,199 @@ def guardian_add(request, uuid):
             form.apply_bootstrap()
     context = _detail_context(request, minor, guardian_form=form)
     return render(request, "people/resident_detail.html", context, status=400)
+
+
+# --- residents' rights (PIPL) --------------------------------------------------------------
+
+DOWNLOADS = {
+    "json": ("application/json; charset=utf-8", personal_data_files.as_json),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        personal_data_files.as_xlsx,
+    ),
+}
+
+
+@login_required
+def my_data(request):
+    """Everything held on the signed-in person; their own ID and mobile shown, and logged."""
+    subject, sections = selectors.my_data_for(actor=request.user)
+    services.personal_data_access_record(actor=request.user, resident=subject.resident, kind="view")
+    context = {
+        "subject": subject,
+        "sections": sections,
+        "can_request_correction": request.user.has_perm("people.request_correction"),
+    }
+    return render(request, "people/my_data.html", context)
+
+
+@login_required
+def my_data_download(request, fmt: str):
+    if fmt not in DOWNLOADS:
+        raise Http404
+    content_type, build = DOWNLOADS[fmt]
+    subject, sections = selectors.my_data_for(actor=request.user)
+    body = build(personal_data.as_export(sections))
+    services.personal_data_access_record(actor=request.user, resident=subject.resident, kind=fmt)
+    response = HttpResponse(body, content_type=content_type)
+    filename = f"silin-my-data-{timezone.localdate():%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def my_consent_withdraw(request, uuid):
+    """A confirmation page (no pop-up, for 长辈版), then the withdrawal."""
+    consent = selectors.my_consent_get(actor=request.user, uuid=uuid)
+    if request.method == "POST":
+        services.consent_withdraw_by_resident(actor=request.user, consent=consent)
+        messages.success(
+            request,
+            _("Consent withdrawn: %(purpose)s.") % {"purpose": consent.get_purpose_display()},
+        )
+        return redirect(reverse("people:my-data") + "#section-people-consents")
+    return render(request, "people/my_consent_withdraw.html", {"consent": consent})
+
+
+@login_required
+def correction_request_create(request):
+    _require(request, "people.request_correction")
+    form = CorrectionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correction_request_create(
+                actor=request.user,
+                field=form.cleaned_data["field"],
+                value=form.cleaned_data["value"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            form.apply_bootstrap()
+        else:
+            messages.success(
+                request, _("Your request is sent. Your community will look at it soon.")
+            )
+            return redirect(reverse("people:my-data") + "#section-people-corrections")
+    status = 400 if form.is_bound else 200
+    return render(request, "people/correction_form.html", {"form": form}, status=status)
+
+
+@login_required
+def correction_list(request):
+    _require(request, "people.browse_corrections")
+    communities = list(selectors.correction_communities(actor=request.user))
+    data = request.GET.copy()
+    data.setdefault("status", CorrectionRequest.Status.OPEN)
+    form = CorrectionFilterForm(data, communities=communities)
+    form.is_valid()
+    filters = selectors.CorrectionFilters(
+        **{k: form.cleaned_data.get(k, "") for k in ("status", "field", "community")}
+    )
+    requests = selectors.correction_request_list(actor=request.user, filters=filters)
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "people/correction_list.html", context)
+
+
+def _correction_context(request, correction, **extra) -> dict:
+    """The current and requested values; ID and mobile numbers masked unless the worker
+    may reveal them (and then the reveal is logged)."""
+    current, requested = _current_value(correction), correction.requested_value
+    sensitive = correction.field in {"id_number", "mobile"}
+    revealed = sensitive and request.user.has_perm("people.reveal_resident", correction.resident)
+    if revealed:
+        services.correction_request_reveal(actor=request.user, request=correction)
+    elif sensitive:
+        mask = masking.mask_id_number if correction.field == "id_number" else masking.mask_mobile
+        current, requested = mask(current), mask(requested)
+    if correction.field in services.CORRECTABLE_CHOICES:
+        model_field = Resident._meta.get_field(correction.field)
+        requested = dict(model_field.choices).get(requested, requested)
+    return {
+        "correction": correction,
+        "current_value": current,
+        "requested_value": requested,
+        "decline_form": extra.pop("decline_form", None) or CorrectionDeclineForm(),
+        **extra,
+    }
+
+
+def _current_value(correction) -> str:
+    resident = correction.resident
+    if correction.field in services.CORRECTABLE_CHOICES:
+        return getattr(resident, f"get_{correction.field}_display")()
+    return personal_data.display(getattr(resident, correction.field))
+
+
+@login_required
+def correction_detail(request, uuid):
+    correction = selectors.correction_request_get(actor=request.user, uuid=uuid)
+    context = _correction_context(request, correction)
+    return render(request, "people/correction_detail.html", context)
+
+
+@login_required
+@require_POST
+def correction_apply(request, uuid):
+    correction = selectors.correction_request_get(actor=request.user, uuid=uuid)
+    try:
+        services.correction_request_apply(actor=request.user, request=correction)
+    except ValidationError as exc:
+        context = _correction_context(request, correction, apply_errors=exc.messages)
+        return render(request, "people/correction_detail.html", context, status=400)
+    messages.success(request, _("The record is corrected and the resident is told."))
+    return redirect("people:correction-list")
+
+
+@login_required
+@require_POST
+def correction_decline(request, uuid):
+    correction = selectors.correction_request_get(actor=request.user, uuid=uuid)
+    form = CorrectionDeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.correction_request_decline(
+                actor=request.user, request=correction, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The request is declined and the resident is told."))
+            return redirect("people:correction-list")
+    context = _correction_context(request, correction, decline_form=form)
+    return render(request, "people/correction_detail.html", context, status=400)
+
+
+@login_required
+def anonymisation_list(request):
+    _require(request, "people.browse_anonymisation")
+    residents = selectors.residents_due_for_anonymisation(actor=request.user)
+    page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "retention_days": settings.SILIN_RESIDENT_RETENTION_DAYS}
+    return render(request, "people/anonymisation_list.html", context)
+
+
+@login_required
+def resident_anonymise(request, uuid):
+    resident = selectors.resident_get(actor=request.user, uuid=uuid)
+    _require(request, "people.anonymise_resident", resident)
+    error = None
+    if request.method == "POST":
+        try:
+            services.resident_anonymise(actor=request.user, resident=resident)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _("The resident is anonymised."))
+            return redirect("people:anonymisation-list")
+    context = {
+        "resident": resident,
+        "due": services.anonymisation_due_on(resident),
+        "error": error,
+        "erased": services.ERASED_FIELDS,
+    }
+    return render(request, "people/resident_anonymise.html", context, status=400 if error else 200)
