@@ -6,8 +6,13 @@ class PeopleConfig(AppConfig):
     label = "people"
 
     def ready(self) -> None:
-        # Registers this app's rules predicates (`rules` only autodiscovers rules.py).
-        from silin.people import permissions  # noqa: F401
-        from silin.people.personal_data_sections import register_defaults
+        # Registers this app's rules predicates (`rules` only autodiscovers rules.py), its
+        # sections of a person's "My data" and its retention rules.
+        from silin.people import (
+            permissions,  # noqa: F401
+            personal_data_sections,
+            retention,
+        )
 
-        register_defaults()
+        personal_data_sections.register_defaults()
+        retention.register_defaults()
