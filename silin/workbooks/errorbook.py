@@ -1,0 +1,136 @@
+"""Workbooks the app writes: the template, the copy of an upload with its errors marked,
+and the register export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from typing import IO
+
+from django.utils.translation import gettext as _
+
+from silin.workbooks import columns as c
+
+ERROR_HEADER = "错误 Errors"
+_RED = "FFC7CE"
+_HEADER_FILL = "DDEBF7"
+
+
+def _fills():
+    from openpyxl.styles import Font, PatternFill
+
+    return (
+        PatternFill(start_color=_RED, end_color=_RED, fill_type="solid"),
+        PatternFill(start_color=_HEADER_FILL, end_color=_HEADER_FILL, fill_type="solid"),
+        Font(bold=True),
+    )
+
+
+def _cell(sheet, value, *, fill=None, font=None, date=False):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if fill is not None:
+        cell.fill = fill
+    if font is not None:
+        cell.font = font
+    if date or isinstance(value, dt.date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def _headers(sheet, values: Iterable[str]) -> list:
+    _red, header_fill, bold = _fills()
+    return [_cell(sheet, v, fill=header_fill, font=bold) for v in values]
+
+
+def error_workbook(stream: IO[bytes], errors: dict[int, list[tuple[str, str]]]) -> bytes:
+    """A copy of the register sheet with an error column and the bad cells highlighted."""
+    import openpyxl
+
+    from silin.workbooks.reader import open_register
+
+    red, _header_fill, _bold = _fills()
+    source = open_register(stream)
+    out = openpyxl.Workbook(write_only=True)
+    sheet = out.create_sheet(source.sheet.title)
+    keep = [i for i, v in enumerate(source.header) if str(v or "").strip() != ERROR_HEADER]
+    where = {key: keep.index(i) for key, i in source.columns.items() if i in keep}
+    sheet.append(_headers(sheet, [source.header[i] for i in keep] + [ERROR_HEADER]))
+    for number, values in enumerate(source.sheet.iter_rows(min_row=2, values_only=True), 2):
+        row_errors = errors.get(number, [])
+        bad = {where[k] for k, _m in row_errors if k in where}
+        cells = [
+            _cell(sheet, values[i] if i < len(values) else None, fill=red if n in bad else None)
+            for n, i in enumerate(keep)
+        ]
+        message = "；".join(f"{c.BY_KEY[k].zh}: {m}" if k in c.BY_KEY else m for k, m in row_errors)
+        cells.append(_cell(sheet, message or None, fill=red if message else None))
+        sheet.append(cells)
+    source.close()
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def template_workbook(tags: list) -> bytes:
+    """The empty register with an example row, drop-down lists and a sheet of explanations."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    _red, header_fill, bold = _fills()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "登记表"
+    sheet.append([col.header for col in c.COLUMNS])
+    sheet.append([col.example for col in c.COLUMNS])
+    for i, col in enumerate(c.COLUMNS, 1):
+        letter = get_column_letter(i)
+        sheet.column_dimensions[letter].width = col.width + 6
+        head = sheet.cell(row=1, column=i)
+        head.fill, head.font = header_fill, bold
+        if col.key in {"id_number", "mobile", "building", "unit", "door", "record"}:
+            for row in range(2, 2002):
+                sheet.cell(row=row, column=i).number_format = "@"
+        if col.key == "birth_date":
+            sheet.cell(row=2, column=i).number_format = "yyyy-mm-dd"
+    lists = {"gender": c.GENDERS, "relation": c.RELATIONS, "status": c.STATUSES}
+    for key, mapping in lists.items():
+        i = [col.key for col in c.COLUMNS].index(key) + 1
+        letter = get_column_letter(i)
+        rule = DataValidation(type="list", formula1='"' + ",".join(mapping) + '"', allow_blank=True)
+        rule.error = _("Choose a value from the list.")
+        rule.add(f"{letter}2:{letter}200000")
+        sheet.add_data_validation(rule)
+    sheet.freeze_panes = "A2"
+    _explanations(book, tags, bold)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _explanations(book, tags: list, bold) -> None:
+    notes = book.create_sheet("说明 Help")
+    notes.append([_("Column"), _("Required"), _("What to write")])
+    for cell in notes[1]:
+        cell.font = bold
+    for col in c.COLUMNS:
+        notes.append([col.header, _("yes") if col.required else _("no"), str(col.help)])
+    notes.append([])
+    notes.append([_("Tags"), "", "、".join(t.name for t in tags)])
+    notes.append(
+        [
+            _("Rules"),
+            "",
+            _(
+                "One row per resident. The whole file is imported or nothing is: fix every "
+                "error shown and upload again. A resident whose ID number (or record number) "
+                "is already in the register is updated, after you confirm the changes."
+            ),
+        ]
+    )
+    notes.column_dimensions["A"].width = 24
+    notes.column_dimensions["B"].width = 10
+    notes.column_dimensions["C"].width = 90

@@ -1,0 +1,203 @@
+"""Reads of the workbooks app, each starting from what the actor may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from silin.core.roles import Capability
+from silin.core.scoping import scope_for
+from silin.lib import crypto, masking
+from silin.people.models import Resident, Tag
+from silin.places.models import Community, Compound, Street
+from silin.workbooks import columns as c
+from silin.workbooks.models import ImportJob
+
+NODE_KINDS = {"street": Street, "community": Community, "compound": Compound}
+CHUNK = 2000
+
+
+def import_job_list(*, actor) -> QuerySet[ImportJob]:
+    return ImportJob.objects.visible_to(actor).select_related("created_by")
+
+
+def import_job_get(*, actor, uuid) -> ImportJob:
+    job = import_job_list(actor=actor).filter(uuid=uuid).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@dataclass(frozen=True)
+class Node:
+    kind: str
+    obj: Street | Community | Compound
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def uuid(self):
+        return self.obj.uuid
+
+    @property
+    def value(self) -> str:
+        return f"{self.kind}:{self.obj.uuid}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == "compound":
+            return f"{self.obj.community.name} · {self.obj.name}"
+        return self.obj.name
+
+    def ids(self) -> tuple[int | None, int | None, int | None]:
+        if self.kind == "street":
+            return self.obj.pk, None, None
+        if self.kind == "community":
+            return self.obj.street_id, self.obj.pk, None
+        return self.obj.community.street_id, self.obj.community_id, self.obj.pk
+
+    def tree_node(self):
+        street_id, community_id, compound_id = self.ids()
+        return street_id, community_id, compound_id, self.label
+
+
+def export_nodes(*, actor) -> list[Node]:
+    """Every node the actor may export: their streets, communities and compounds."""
+    cap = Capability.EXPORT_REGISTER
+    scope = scope_for(actor, cap)
+    nodes: list[Node] = []
+    streets = (
+        Street.objects.filter(id__in=scope.street_ids)
+        if not scope.everything
+        else Street.objects.all()
+    )
+    nodes += [Node("street", s) for s in streets]
+    nodes += [Node("community", x) for x in Community.objects.visible_to(actor, cap)]
+    compounds = Compound.objects.visible_to(actor, cap).select_related("community")
+    nodes += [Node("compound", x) for x in compounds.order_by("community__name", "name")]
+    return nodes
+
+
+def export_node_get(*, actor, value: str) -> Node:
+    kind, _sep, uuid = (value or "").partition(":")
+    for node in export_nodes(actor=actor):
+        if node.kind == kind and str(node.obj.uuid) == uuid:
+            return node
+    raise Http404
+
+
+def may_reveal(*, actor, node: Node) -> bool:
+    street_id, community_id, compound_id = node.ids()
+    return scope_for(actor, Capability.REVEAL_PERSONAL).covers(
+        street_id=street_id, community_id=community_id, compound_id=compound_id
+    )
+
+
+EXPORT_VALUES = (
+    "id",
+    "uuid",
+    "name",
+    "gender",
+    "birth_date",
+    "id_number_encrypted",
+    "mobile_encrypted",
+    "relation",
+    "status",
+    "note",
+    "community__name",
+    "household__compound__name",
+    "household__unit__building__number",
+    "household__unit__number",
+    "household__floor",
+    "household__door",
+)
+
+
+def _residents(actor, node: Node):
+    filters = {
+        "street": {"community__street": node.obj},
+        "community": {"community": node.obj},
+        "compound": {"household__compound": node.obj},
+    }[node.kind]
+    return (
+        Resident.objects.visible_to(actor, Capability.EXPORT_REGISTER)
+        .filter(**filters)
+        .order_by(
+            "community__name",
+            "household__compound__name",
+            "household__unit__building__number",
+            "household__unit__number",
+            "household__door",
+            "id",
+        )
+        .values(*EXPORT_VALUES)
+    )
+
+
+class RowMaker:
+    """Turns a resident's values into the cells of the chosen columns."""
+
+    def __init__(self, keys: list[str], reveal: bool) -> None:
+        self.keys = keys
+        self.reveal = reveal
+        self.tags = {t.pk: t for t in Tag.objects.all()}
+
+    def _tags(self, tag_ids: list[int]) -> str:
+        tags = sorted((self.tags[t] for t in tag_ids), key=lambda t: (t.order, t.code))
+        names = [t.name for t in tags if self.reveal or not t.sensitive]
+        if not self.reveal and any(t.sensitive for t in tags):
+            names.append(c.HIDDEN_TAGS)
+        return "、".join(names)
+
+    def _secret(self, token: str, mask) -> str:
+        value = crypto.decrypt(token)
+        return value if self.reveal else mask(value)
+
+    def cells(self, item: dict, tag_ids: list[int]) -> list:
+        get = {
+            "record": lambda: str(item["uuid"]),
+            "community": lambda: item["community__name"],
+            "compound": lambda: item["household__compound__name"],
+            "building": lambda: item["household__unit__building__number"],
+            "unit": lambda: item["household__unit__number"],
+            "floor": lambda: item["household__floor"],
+            "door": lambda: item["household__door"],
+            "name": lambda: item["name"],
+            "gender": lambda: c.label_of(c.GENDERS, item["gender"]),
+            "birth_date": lambda: item["birth_date"],
+            "id_number": lambda: self._secret(item["id_number_encrypted"], masking.mask_id_number),
+            "mobile": lambda: self._secret(item["mobile_encrypted"], masking.mask_mobile),
+            "relation": lambda: c.label_of(c.RELATIONS, item["relation"]),
+            "status": lambda: c.label_of(c.STATUSES, item["status"]),
+            "tags": lambda: self._tags(tag_ids),
+            "note": lambda: item["note"],
+        }
+        return [get[key]() for key in self.keys]
+
+
+def export_rows(*, actor, node: Node, keys: list[str], reveal: bool) -> Iterator[list]:
+    """The rows of the export, read in chunks (flat memory at street scale)."""
+    maker = RowMaker(keys, reveal)
+    through = Resident.tags.through
+    chunk: list[dict] = []
+    for item in _residents(actor, node).iterator(chunk_size=CHUNK):
+        chunk.append(item)
+        if len(chunk) == CHUNK:
+            yield from _chunk_rows(maker, through, chunk)
+            chunk = []
+    yield from _chunk_rows(maker, through, chunk)
+
+
+def _chunk_rows(maker: RowMaker, through, chunk: list[dict]) -> Iterator[list]:
+    if not chunk:
+        return
+    tags: dict[int, list[int]] = {}
+    links = through.objects.filter(resident_id__in=[i["id"] for i in chunk])
+    for resident_id, tag_id in links.values_list("resident_id", "tag_id"):
+        tags.setdefault(resident_id, []).append(tag_id)
+    for item in chunk:
+        yield maker.cells(item, tags.get(item["id"], []))

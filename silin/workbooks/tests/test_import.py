@@ -1,0 +1,164 @@
+"""Importing the register: checks, the dry run, all-or-nothing, updates with a preview."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from silin.core.models import AuditEntry
+from silin.people.models import Resident, Tag
+from silin.places.models import Building, Household
+from silin.workbooks import importer, services
+from silin.workbooks.models import ImportJob
+from silin.workbooks.tests.helpers import person, upload, workbook
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tags(db):
+    """The default tags come with the people migrations: 高龄 and the sensitive 残疾."""
+    assert Tag.objects.get(name="残疾").sensitive
+
+
+def run(actor, content: bytes, *, apply: bool = False) -> ImportJob:
+    job = services.import_upload(actor=actor, upload=upload(content))
+    services.import_start(job=job)
+    job.refresh_from_db()
+    if apply and job.state == ImportJob.State.CHECKED:
+        services.import_confirm(actor=actor, job=job)
+        job.refresh_from_db()
+    return job
+
+
+def test_check_counts_what_would_change_and_writes_nothing(cast, world, tags):
+    before = Resident.objects.count()
+    job = run(cast.worker, workbook([person(1, tags="高龄"), person(2)]))
+    assert job.state == ImportJob.State.CHECKED, job.report
+    assert (job.to_create, job.to_update, job.households_to_create) == (2, 0, 2)
+    assert Resident.objects.count() == before
+    assert not Building.objects.filter(compound=world.tuoyuan, number="9").exists()
+
+
+def test_confirmed_import_creates_residents_households_and_audit(cast, world, tags):
+    job = run(cast.worker, workbook([person(1, tags="高龄、残疾"), person(5)]), apply=True)
+    assert job.state == ImportJob.State.DONE, (job.message, job.report)
+    assert job.rows_written == 2
+    new = Resident.objects.get(name="测试1")
+    assert new.household.compound == world.tuoyuan
+    assert new.household.unit.building.number == "9"
+    assert new.community == world.sanjiang
+    assert new.mobile == "13900000001"
+    assert sorted(t.code for t in new.tags.all()) == ["disability", "elderly_80"]
+    entries = AuditEntry.objects.filter(detail=f"import:{job.uuid}")
+    assert entries.count() == 2
+    assert entries.first().changes["id_number"] == ["", "***"]
+    job_entry = AuditEntry.objects.get(object_uuid=str(job.uuid), detail__startswith="import ")
+    assert job_entry.changes["residents_created"] == [0, 2]
+    assert job.file_sha256 in job_entry.detail
+
+
+def test_one_bad_row_in_the_middle_changes_nothing(cast, world, tags):
+    rows = [person(n) for n in range(1, 8)]
+    rows[3]["id_number"] = rows[3]["id_number"][:-1] + (
+        "0" if rows[3]["id_number"][-1] != "0" else "1"
+    )
+    before = Resident.objects.count()
+    job = run(cast.worker, workbook(rows), apply=True)
+    assert job.state == ImportJob.State.FAILED
+    assert job.error_count == 1
+    assert job.report["errors"][0]["row"] == 5
+    assert job.report["errors"][0]["column"] == "id_number"
+    assert Resident.objects.count() == before
+    assert not Household.objects.filter(unit__building__number="9").exists()
+    book = openpyxl.load_workbook(io.BytesIO(job.error_file.read()))
+    sheet = book.worksheets[0]
+    assert sheet.cell(row=1, column=17).value == "错误 Errors"
+    assert "身份证号" in sheet.cell(row=5, column=17).value
+    assert sheet.cell(row=5, column=11).fill.start_color.rgb.endswith("FFC7CE")
+    assert sheet.cell(row=4, column=17).value is None
+
+
+def test_a_row_that_became_bad_after_the_check_rolls_back_earlier_batches(
+    cast, world, tags, monkeypatch
+):
+    monkeypatch.setattr(importer, "BATCH", 2)
+    rows = [person(n) for n in range(1, 8)]
+    job = run(cast.worker, workbook(rows))
+    assert job.state == ImportJob.State.CHECKED
+    # Someone registers the sixth person in 金龙社区 before the worker confirms.
+    clash = Resident.objects.get(pk=world.other_resident.pk)
+    clash.set_id_number(rows[5]["id_number"])
+    clash.save()
+    before = Resident.objects.count()
+    services.import_confirm(actor=cast.worker, job=job)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED
+    assert job.report["errors"][0]["row"] == 7
+    assert Resident.objects.count() == before
+    assert not Building.objects.filter(compound=world.tuoyuan, number="9").exists()
+
+
+def test_duplicates_inside_the_file_and_outside_the_area_are_errors(cast, world, tags):
+    twin = person(
+        2, id_number=person(1)["id_number"], birth_date=person(1)["birth_date"], gender="男"
+    )
+    outsider_id = world.other_resident.id_number
+    other = person(
+        3, id_number=outsider_id, birth_date=world.other_resident.birth_date, gender="女"
+    )
+    job = run(cast.worker, workbook([person(1), twin, other]))
+    messages = {(e["row"], e["column"]): e["message"] for e in job.report["errors"]}
+    assert job.state == ImportJob.State.FAILED
+    assert set(messages) == {(3, "id_number"), (4, "id_number")}
+    assert "2" in messages[(3, "id_number")]
+
+
+def test_update_by_id_number_previews_fields_masked_then_applies(cast, world, tags):
+    liu = world.liu
+    row = person(
+        1,
+        name="刘大爷",
+        gender="男",
+        birth_date=liu.birth_date,
+        id_number=liu.id_number,
+        mobile="13811112222",
+        building="3",
+        unit="1",
+        floor=2,
+        door="201",
+    )
+    job = run(cast.worker, workbook([row]))
+    assert (job.to_create, job.to_update) == (0, 1)
+    changes = {c[0]: c[1:] for c in job.report["preview"][0]["changes"]}
+    assert changes["mobile"] == ["138****1234", "138****2222"]
+    assert "id_number" not in changes
+    services.import_confirm(actor=cast.worker, job=job)
+    liu.refresh_from_db()
+    assert liu.mobile == "13811112222"
+
+
+def test_text_dates_full_width_digits_and_spaces_are_normalised(cast, world, tags):
+    p = person(1)
+    birth = p["birth_date"]
+    full_width = "".join(chr(ord(ch) + 0xFEE0) if ch.isdigit() else ch for ch in p["id_number"])
+    row = dict(
+        p,
+        birth_date=f"{birth.year}年{birth.month}月{birth.day}日",
+        id_number=" " + full_width[:6] + " " + full_width[6:],
+    )
+    job = run(cast.worker, workbook([row]), apply=True)
+    assert job.state == ImportJob.State.DONE, job.report
+    assert Resident.objects.get(name="测试1").id_number == p["id_number"]
+
+
+def test_cancel_before_confirming_changes_nothing(cast, world, tags):
+    job = run(cast.worker, workbook([person(1)]))
+    services.import_cancel(actor=cast.worker, job=job)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.CANCELLED
+    with pytest.raises(Exception, match="checked"):
+        services.import_confirm(actor=cast.worker, job=job)
+    assert not Resident.objects.filter(name="测试1").exists()
