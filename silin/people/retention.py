@@ -24,11 +24,12 @@ nothing enforces is visible rather than silently ignored.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 Rule = Callable[[dt.datetime, bool], int]
@@ -116,20 +117,43 @@ def residents_rule(cutoff: dt.datetime, apply: bool) -> int:
     return done
 
 
-def audit_rule(cutoff: dt.datetime, apply: bool) -> int:
-    """Audit entries older than the period (never less than six months) are deleted.
+def _append_only_trigger():
+    return importlib.import_module("silin.core.migrations.0002_audit_append_only_trigger")
 
-    The application cannot edit or delete entries (AuditQuerySet refuses); this purge is
-    the one exception, and it leaves an entry saying how many it removed.
+
+def _purge_audit_before(cutoff: dt.datetime) -> int:
+    """Deletes entries older than `cutoff`: the one way an audit entry ever leaves.
+
+    The database refuses to delete audit entries (core migration 0002's trigger). The purge
+    lifts that guard for its own transaction only: drop the trigger, delete, put the trigger
+    back, commit. DDL is transactional on PostgreSQL and SQLite, so no other connection ever
+    sees the table unguarded; on PostgreSQL DROP TRIGGER also locks the table until commit.
     """
+    trigger = _append_only_trigger()
+    vendor = connection.vendor
+    drop = [trigger.DROP] if vendor == "postgresql" else trigger.SQLITE_DROP
+    create = [trigger.CREATE] if vendor == "postgresql" else trigger.SQLITE_CREATE
+    table = connection.ops.quote_name("core_auditentry")
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in drop:
+            cursor.execute(sql)
+        cursor.execute(f"DELETE FROM {table} WHERE created_at < %s", [cutoff])  # noqa: S608
+        count = cursor.rowcount
+        for sql in create:
+            cursor.execute(sql)
+    return count
+
+
+def audit_rule(cutoff: dt.datetime, apply: bool) -> int:
+    """Audit entries older than the period (never less than six months) are deleted, and
+    the purge itself is recorded with the number it removed."""
     from silin.core import audit
     from silin.core.models import AuditEntry
 
-    old = AuditEntry.objects.filter(created_at__lt=cutoff)
     if not apply:
-        return old.count()
+        return AuditEntry.objects.filter(created_at__lt=cutoff).count()
     with transaction.atomic():
-        count = models.QuerySet._raw_delete(old, old.db)
+        count = _purge_audit_before(cutoff)
         if count:
             audit.record(
                 actor=None,

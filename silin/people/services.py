@@ -422,6 +422,13 @@ def correction_request_apply(*, actor, request: CorrectionRequest) -> Correction
     value = request.requested_value
     if request.field == CorrectionRequest.Field.BIRTH_DATE:
         value = dt.date.fromisoformat(value)
+    if request.field == CorrectionRequest.Field.ID_NUMBER:
+        # The ID number states the birth date and sex: a corrected number corrects them too
+        # (otherwise neither could ever be corrected alone, each disagreeing with the other).
+        from silin.lib import idnumbers
+
+        parsed = idnumbers.parse(value)
+        data.birth_date, data.gender = parsed.birth_date, parsed.sex
     setattr(data, request.field, value)
     resident_update(actor=actor, resident=resident, data=data)
     _decide(actor, request, CorrectionRequest.Status.APPLIED)
