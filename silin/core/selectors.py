@@ -251,6 +251,41 @@ def worker_todos_for(*, actor, limit: int = TODO_LIMIT) -> Todos:
     return Todos(items=items, total=total)
 
 
+@dataclass(frozen=True)
+class RightsTodos:
+    """Residents' requests waiting for the actor (PIPL): corrections and anonymisations."""
+
+    corrections: list[Any]
+    corrections_total: int
+    anonymisation_due: int | None  # None: the actor may not anonymise
+
+    @property
+    def any(self) -> bool:
+        return bool(self.corrections or self.anonymisation_due)
+
+
+RIGHTS_TODO_LIMIT = 5
+
+
+def rights_todos_for(*, actor, limit: int = RIGHTS_TODO_LIMIT) -> RightsTodos | None:
+    """Open correction requests the actor may decide and the number of former residents
+    due for anonymisation: two queries (three past `limit`), none for other users."""
+    from silin.core.scoping import scope_for
+    from silin.people import selectors as people_selectors
+
+    if scope_for(actor, Capability.EDIT_REGISTER).empty:
+        return None
+    open_requests = people_selectors.correction_request_list(
+        actor=actor, filters=people_selectors.CorrectionFilters(status="open")
+    )
+    items = list(open_requests[:limit])
+    total = len(items) if len(items) < limit else open_requests.count()
+    due = None
+    if not scope_for(actor, Capability.ANONYMISE_RESIDENTS).empty:
+        due = people_selectors.residents_due_for_anonymisation(actor=actor).count()
+    return RightsTodos(corrections=items, corrections_total=total, anonymisation_due=due)
+
+
 # --- street administrators: every community in one table ----------------------------------
 
 
@@ -325,6 +360,7 @@ class Home:
     todos: Todos
     streets: list[StreetOverview]
     assignments: list[Any]
+    rights: RightsTodos | None = None
 
     @property
     def empty(self) -> bool:
@@ -339,6 +375,7 @@ def home_for(*, actor) -> Home:
         todos=worker_todos_for(actor=actor),
         streets=street_overview_for(actor=actor),
         assignments=actor.active_role_assignments(),
+        rights=rights_todos_for(actor=actor),
     )
 
 

@@ -78,6 +78,9 @@ def _detail_context(request, resident: Resident, **extra) -> dict:
         "can_reveal": user.has_perm("people.reveal_resident", resident),
         "can_view_household": user.has_perm("places.view_household", resident.household),
         "is_minor": resident.age < services.ADULT_AGE,
+        "can_anonymise": resident.status != Resident.Status.LIVING
+        and resident.anonymised_at is None
+        and user.has_perm("people.anonymise_resident", resident),
     }
     if can_edit:
         context.setdefault("consent_form", ConsentForm(resident=resident))
