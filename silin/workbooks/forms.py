@@ -41,7 +41,10 @@ class UploadForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    node = forms.ChoiceField(label=_("Part of the register"))
+    node = forms.ChoiceField(
+        label=_("Part of the register"),
+        error_messages={"invalid_choice": _("This part of the register is not in your area.")},
+    )
     columns = forms.MultipleChoiceField(
         label=_("Optional columns"),
         required=False,

@@ -15,7 +15,7 @@ from silin.places.models import ScopedQuerySet
 class ImportJobQuerySet(ScopedQuerySet):
     # A job belongs to the node the uploader holds import rights at; scoping by the
     # uploader alone would hide a colleague's job from the worker who must finish it, so
-    # jobs carry the community (or street) they were uploaded for.
+    # jobs carry the community they were uploaded for and always its street.
     scope_paths = {"street": "street_id", "community": "community_id", "compound": None}
     capability = Capability.IMPORT_REGISTER
 

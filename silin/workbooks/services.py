@@ -42,7 +42,8 @@ INLINE_ROWS = 2000
 def _home_node(actor) -> tuple[Street | None, Community | None]:
     scope = scope_for(actor, Capability.IMPORT_REGISTER)
     if scope.community_ids:
-        return None, Community.objects.get(pk=min(scope.community_ids))
+        community = Community.objects.select_related("street").get(pk=min(scope.community_ids))
+        return community.street, community
     if scope.street_ids:
         return Street.objects.get(pk=min(scope.street_ids)), None
     return None, None
