@@ -1,0 +1,508 @@
+"""Use figures of shared spaces (邻空间), read from the bookings themselves.
+
+For a week or a month, per space, per compound and for the whole scope:
+  - hours open: the weekly opening hours of each day, replaced on a date by that date's
+    exceptions (closed all day, or special hours);
+  - hours booked: bookings that held the slot (booked, checked in, or not used and
+    released), counted in the period their start falls in;
+  - hours used: bookings checked in;
+  - no-show rate: not used ÷ (checked in + not used), over the bookings whose fate is known;
+  - busiest hours: booked hours per weekday × hour of day.
+
+The bookings are summed in the database (a handful of grouped queries for any number of
+spaces, on PostgreSQL and SQLite alike); only the opening hours, a few rows per space, are
+added up in Python. Everything is scoped by the VIEW_SPACE_FIGURES capability: a space
+outside the actor's scope answers 404, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import (
+    ExtractHour,
+    ExtractIsoWeekDay,
+    ExtractMinute,
+    TruncDate,
+    TruncMonth,
+)
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from silin.core.roles import Capability
+from silin.core.scoping import Scope, scope_for
+from silin.spaces.models import Booking, OpeningException, OpeningHours, Space
+
+WEEK = "week"
+MONTH = "month"
+PERIOD_KINDS = (WEEK, MONTH)
+TREND_LENGTH = {WEEK: 8, MONTH: 6}
+
+# A booking counts as booked when it held its slot; as used when someone checked in.
+BOOKED_STATES = (Booking.Status.APPROVED, Booking.Status.CHECKED_IN, Booking.Status.NO_SHOW)
+USED = Booking.Status.CHECKED_IN
+NO_SHOW = Booking.Status.NO_SHOW
+
+_DURATION = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar week (Monday first) or month, as local dates [start, end)."""
+
+    kind: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return _local_midnight(self.start)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return _local_midnight(self.end)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    @property
+    def label(self) -> str:
+        if self.kind == MONTH:
+            return date_format(self.start, "YEAR_MONTH_FORMAT")
+        last = self.end - dt.timedelta(days=1)
+        return _("%(first)s – %(last)s") % {
+            "first": date_format(self.start, "MONTH_DAY_FORMAT"),
+            "last": date_format(last, "MONTH_DAY_FORMAT"),
+        }
+
+    @property
+    def short_label(self) -> str:
+        if self.kind == MONTH:
+            return f"{self.start:%Y-%m}"
+        return f"{self.start:%m-%d}"
+
+    def shifted(self, steps: int) -> Period:
+        if self.kind == WEEK:
+            return period_of(WEEK, self.start + dt.timedelta(weeks=steps))
+        month_index = self.start.year * 12 + self.start.month - 1 + steps
+        return period_of(MONTH, dt.date(month_index // 12, month_index % 12 + 1, 1))
+
+    def dates(self) -> Iterable[dt.date]:
+        for offset in range(self.days):
+            yield self.start + dt.timedelta(days=offset)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def period_of(kind: str, day: dt.date) -> Period:
+    """The week or month holding `day`."""
+    if kind == MONTH:
+        first = day.replace(day=1)
+        length = calendar.monthrange(day.year, day.month)[1]
+        return Period(MONTH, first, first + dt.timedelta(days=length))
+    monday = day - dt.timedelta(days=day.weekday())
+    return Period(WEEK, monday, monday + dt.timedelta(days=7))
+
+
+def period_from_params(kind: str | None, on: str | None, *, today: dt.date | None = None) -> Period:
+    """The period a page asks for (`?period=week|month&on=YYYY-MM-DD`); bad values fall back
+    to this month rather than failing, since they come from hand-edited links."""
+    today = today or timezone.localdate()
+    kind = kind if kind in PERIOD_KINDS else MONTH
+    try:
+        day = dt.date.fromisoformat(on) if on else today
+    except ValueError:
+        day = today
+    return period_of(kind, day)
+
+
+def trend_periods(period: Period) -> list[Period]:
+    """The chosen period and the ones before it, oldest first."""
+    n = TREND_LENGTH[period.kind]
+    return [period.shifted(step) for step in range(-(n - 1), 1)]
+
+
+# --- scope ---------------------------------------------------------------------------------
+
+
+def figures_scope(actor) -> Scope:
+    return scope_for(actor, Capability.VIEW_SPACE_FIGURES)
+
+
+def _space_q(scope: Scope) -> Q:
+    return scope.q(street="community__street_id", community="community_id", compound="compound_id")
+
+
+def figures_spaces(*, actor, community=None) -> QuerySet[Space]:
+    """The spaces whose figures `actor` may read (active ones), with their places loaded."""
+    scope = figures_scope(actor)
+    if scope.empty:
+        return Space.objects.none()
+    spaces = Space.objects.filter(_space_q(scope), active=True)
+    if community is not None:
+        spaces = spaces.filter(community=community)
+    # Community-level spaces (no compound) first in each community, on either database.
+    return spaces.select_related("community", "compound").order_by(
+        "community__name", F("compound__name").asc(nulls_first=True), "name", "id"
+    )
+
+
+def figures_space_get(*, actor, uuid) -> Space:
+    """One space whose figures `actor` may read; 404 otherwise."""
+    scope = figures_scope(actor)
+    space = (
+        Space.objects.filter(_space_q(scope), uuid=uuid)
+        .select_related("community", "compound")
+        .first()
+        if not scope.empty
+        else None
+    )
+    if space is None:
+        raise Http404
+    return space
+
+
+def can_view_figures(actor, space: Space | None = None) -> bool:
+    scope = figures_scope(actor)
+    if space is None:
+        return not scope.empty
+    return scope.covers(
+        street_id=space.community.street_id,
+        community_id=space.community_id,
+        compound_id=space.compound_id,
+    )
+
+
+# --- hours open ----------------------------------------------------------------------------
+
+
+def _minutes_between(opens: dt.time, closes: dt.time) -> int:
+    return (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
+
+
+@dataclass
+class OpeningTable:
+    """The opening hours and exceptions of many spaces, loaded in two queries."""
+
+    weekly: dict[int, list[int]]  # space id -> open minutes for weekday 0..6
+    exceptions: dict[tuple[int, dt.date], int]  # (space id, date) -> open minutes that day
+
+    @classmethod
+    def load(cls, space_ids: Sequence[int], start: dt.date, end: dt.date) -> OpeningTable:
+        weekly: dict[int, list[int]] = defaultdict(lambda: [0] * 7)
+        for space_id, weekday, opens, closes in (
+            OpeningHours.objects.filter(space_id__in=space_ids)
+            .order_by()
+            .values_list("space_id", "weekday", "opens", "closes")
+        ):
+            weekly[space_id][weekday] += _minutes_between(opens, closes)
+        exceptions: dict[tuple[int, dt.date], int] = {}
+        closed: set[tuple[int, dt.date]] = set()
+        rows = (
+            OpeningException.objects.filter(space_id__in=space_ids, date__gte=start, date__lt=end)
+            .order_by()
+            .values_list("space_id", "date", "closed", "opens", "closes")
+        )
+        for space_id, day, is_closed, opens, closes in rows:
+            key = (space_id, day)
+            if is_closed:
+                closed.add(key)
+            else:
+                exceptions[key] = exceptions.get(key, 0) + _minutes_between(opens, closes)
+        for key in closed:  # any closed row closes the whole day
+            exceptions[key] = 0
+        return cls(weekly=dict(weekly), exceptions=exceptions)
+
+    def open_minutes(self, space_id: int, period: Period) -> int:
+        week = self.weekly.get(space_id, [0] * 7)
+        total = 0
+        for day in period.dates():
+            special = self.exceptions.get((space_id, day))
+            total += week[day.weekday()] if special is None else special
+        return total
+
+
+# --- the figures ---------------------------------------------------------------------------
+
+
+def _hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    """part/whole as a percentage with one decimal; None when there is nothing to divide."""
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Figures:
+    """Sums in minutes for one space, compound or scope over one period."""
+
+    label: str = ""
+    open_minutes: int = 0
+    booked_minutes: int = 0
+    used_minutes: int = 0
+    bookings: int = 0
+    checked_in: int = 0
+    no_shows: int = 0
+    spaces: int = 0
+
+    def add(self, other: Figures) -> None:
+        self.open_minutes += other.open_minutes
+        self.booked_minutes += other.booked_minutes
+        self.used_minutes += other.used_minutes
+        self.bookings += other.bookings
+        self.checked_in += other.checked_in
+        self.no_shows += other.no_shows
+        self.spaces += other.spaces
+
+    @property
+    def hours_open(self) -> Decimal:
+        return _hours(self.open_minutes)
+
+    @property
+    def hours_booked(self) -> Decimal:
+        return _hours(self.booked_minutes)
+
+    @property
+    def hours_used(self) -> Decimal:
+        return _hours(self.used_minutes)
+
+    @property
+    def booked_share(self) -> Decimal | None:
+        """Hours booked as a percentage of hours open."""
+        return _share(self.booked_minutes, self.open_minutes)
+
+    @property
+    def used_share(self) -> Decimal | None:
+        """Hours used as a percentage of hours open."""
+        return _share(self.used_minutes, self.open_minutes)
+
+    @property
+    def no_show_rate(self) -> Decimal | None:
+        return _share(self.no_shows, self.checked_in + self.no_shows)
+
+
+def _minutes(value: dt.timedelta | int | None) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.timedelta):
+        return int(value.total_seconds() // 60)
+    return int(value) // 60_000_000  # a backend handing back microseconds
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which bookings a figure reads: the actor's scope, narrowed to a community or a space.
+
+    It matches `figures_spaces` (active spaces in scope) without listing their ids, so a
+    street-wide query stays one indexed range over the bookings' start times.
+    """
+
+    scope: Scope
+    community_id: int | None = None
+    space_id: int | None = None
+
+    def bookings(self, start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
+        bookings = Booking.objects.filter(
+            _space_q(self.scope),
+            starts_at__gte=start,
+            starts_at__lt=end,
+            status__in=BOOKED_STATES,
+            space__active=True,
+        )
+        if self.community_id is not None:
+            bookings = bookings.filter(community_id=self.community_id)
+        if self.space_id is not None:
+            bookings = bookings.filter(space_id=self.space_id)
+        return bookings
+
+
+_SUMS = {
+    "booked": Sum(_DURATION),
+    "used": Sum(_DURATION, filter=Q(status=USED)),
+    "n": Count("id"),
+    "n_used": Count("id", filter=Q(status=USED)),
+    "n_no_show": Count("id", filter=Q(status=NO_SHOW)),
+}
+
+
+def _fill(fig: Figures, row: dict) -> Figures:
+    fig.booked_minutes = _minutes(row["booked"])
+    fig.used_minutes = _minutes(row["used"])
+    fig.bookings = row["n"]
+    fig.checked_in = row["n_used"]
+    fig.no_shows = row["n_no_show"]
+    return fig
+
+
+def _compound_key(space: Space) -> tuple[str, str]:
+    if space.compound_id:
+        return space.community.name, space.compound.name
+    return space.community.name, ""
+
+
+@dataclass
+class Overview:
+    """The figures of every space in scope, grouped by compound, for one period."""
+
+    period: Period
+    total: Figures
+    by_compound: list[Figures]
+    by_space: list[tuple[Space, Figures]]
+    trend: list[tuple[Period, Figures]] = field(default_factory=list)
+    heat: list[list[Decimal]] = field(default_factory=list)
+
+
+def street_overview(*, actor, period: Period, community=None) -> Overview:
+    """Per space and per compound for `period`, the trend before it and the busiest hours."""
+    selection = Selection(figures_scope(actor), community_id=getattr(community, "pk", None))
+    spaces = list(figures_spaces(actor=actor, community=community))
+    trend = trend_periods(period)
+    table = OpeningTable.load([s.pk for s in spaces], trend[0].start, trend[-1].end)
+    rows = {
+        row["space_id"]: row
+        for row in selection.bookings(period.starts_at, period.ends_at)
+        .values("space_id")
+        .annotate(**_SUMS)
+        .order_by()
+    }
+    by_space, groups = [], {}
+    total = Figures(label=_("All spaces"))
+    for space in spaces:
+        fig = Figures(label=space.name, open_minutes=table.open_minutes(space.pk, period), spaces=1)
+        if space.pk in rows:
+            _fill(fig, rows[space.pk])
+        by_space.append((space, fig))
+        key = _compound_key(space)
+        if key not in groups:
+            community_name, compound_name = key
+            groups[key] = Figures(
+                label=compound_name
+                or _("%(community)s (community spaces)") % {"community": community_name}
+            )
+        groups[key].add(fig)
+        total.add(fig)
+    return Overview(
+        period=period,
+        total=total,
+        by_compound=list(groups.values()),
+        by_space=by_space,
+        trend=_trend(selection, trend, table, [s.pk for s in spaces]),
+        heat=busiest_hours(selection, period) if spaces else _empty_heat(),
+    )
+
+
+def space_figures(*, actor, space: Space, period: Period) -> Overview:
+    """The same figures for one space (which the caller looked up with figures_space_get)."""
+    selection = Selection(figures_scope(actor), space_id=space.pk)
+    trend = trend_periods(period)
+    table = OpeningTable.load([space.pk], trend[0].start, trend[-1].end)
+    row = selection.bookings(period.starts_at, period.ends_at).aggregate(**_SUMS)
+    fig = _fill(
+        Figures(label=space.name, open_minutes=table.open_minutes(space.pk, period), spaces=1),
+        row,
+    )
+    return Overview(
+        period=period,
+        total=fig,
+        by_compound=[],
+        by_space=[(space, fig)],
+        trend=_trend(selection, trend, table, [space.pk]),
+        heat=busiest_hours(selection, period),
+    )
+
+
+def _trend(
+    selection: Selection, periods: list[Period], table: OpeningTable, space_ids: list[int]
+) -> list[tuple[Period, Figures]]:
+    """Booked and used minutes per period in one grouped query (by local day, or month,
+    folded into the periods here, so weeks need no database-specific week truncation)."""
+    figures = []
+    for p in periods:
+        fig = Figures(label=p.short_label)
+        fig.open_minutes = sum(table.open_minutes(s, p) for s in space_ids)
+        figures.append(fig)
+    if not space_ids:
+        return list(zip(periods, figures, strict=True))
+    trunc = TruncMonth if periods[0].kind == MONTH else TruncDate
+    rows = (
+        selection.bookings(periods[0].starts_at, periods[-1].ends_at)
+        .annotate(bucket=trunc("starts_at", tzinfo=timezone.get_current_timezone()))
+        .values("bucket")
+        .annotate(**_SUMS)
+        .order_by()
+    )
+    index = {p.start: i for i, p in enumerate(periods)}
+    for row in rows:
+        bucket = row["bucket"]
+        day = bucket.date() if isinstance(bucket, dt.datetime) else bucket
+        position = index.get(period_of(periods[0].kind, day).start)
+        if position is not None:
+            fig = figures[position]
+            fig.booked_minutes += _minutes(row["booked"])
+            fig.used_minutes += _minutes(row["used"])
+            fig.bookings += row["n"]
+            fig.checked_in += row["n_used"]
+            fig.no_shows += row["n_no_show"]
+    return list(zip(periods, figures, strict=True))
+
+
+def _empty_heat() -> list[list[Decimal]]:
+    return [[Decimal("0.0")] * 24 for _day in range(7)]
+
+
+def busiest_hours(selection: Selection, period: Period) -> list[list[Decimal]]:
+    """Booked hours per weekday (0 = Monday) × hour of day (0-23), local time.
+
+    The database groups the bookings by weekday, start time and length (few distinct
+    combinations however many bookings); each group is then spread over the hours it
+    covers, so a booking from 9:30 to 11:00 adds half an hour to 9 o'clock and an hour to
+    10 o'clock.
+    """
+    minutes = [[0] * 24 for _day in range(7)]
+    tz = timezone.get_current_timezone()
+    rows = (
+        selection.bookings(period.starts_at, period.ends_at)
+        .annotate(
+            weekday=ExtractIsoWeekDay("starts_at", tzinfo=tz),
+            hour=ExtractHour("starts_at", tzinfo=tz),
+            minute=ExtractMinute("starts_at", tzinfo=tz),
+            length=_DURATION,
+        )
+        .values("weekday", "hour", "minute", "length")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        start = row["hour"] * 60 + row["minute"]
+        _spread(minutes, row["weekday"] - 1, start, _minutes(row["length"]), row["n"])
+    return [[_hours(m) for m in day] for day in minutes]
+
+
+def _spread(minutes: list[list[int]], weekday: int, start: int, length: int, n: int) -> None:
+    """Adds `n` bookings of `length` minutes from minute `start` of `weekday` to the grid,
+    running over midnight into the next day if need be."""
+    position, left = weekday * 1440 + start, length
+    while left > 0:
+        day, minute = divmod(position, 1440)
+        take = min(left, 60 - minute % 60)
+        minutes[day % 7][minute // 60] += take * n
+        position += take
+        left -= take

@@ -1,0 +1,276 @@
+"""Pages of renewal records: where the shared spaces came from (list, detail, create, edit).
+
+Reads start from `RenewalRecord.objects.visible_to(actor)` (anyone with a place in the
+tree sees the renewals of their part of it); writes go through `renewal_services` and need
+MANAGE_SPACES over the record's place.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from silin.core.roles import Capability
+from silin.core.scoping import scope_for
+from silin.people.forms import BootstrapMixin
+from silin.places.models import Community, Compound
+from silin.spaces import renewal_services
+from silin.spaces.models import RenewalRecord, Space
+from silin.spaces.renewal_services import RenewalData
+
+PAGE_SIZE = 25
+
+
+def _records(actor):
+    return RenewalRecord.objects.visible_to(actor).select_related("community", "compound", "space")
+
+
+def _record_get(actor, uuid) -> RenewalRecord:
+    record = _records(actor).filter(uuid=uuid).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def _may_manage(actor, record: RenewalRecord | None = None) -> bool:
+    if record is None:
+        return not scope_for(actor, Capability.MANAGE_SPACES).empty
+    return renewal_services.may_manage_renewals_at(
+        actor, community=record.community, compound=record.compound
+    )
+
+
+def _manageable_spaces(actor, community: Community | None = None):
+    scope = scope_for(actor, Capability.MANAGE_SPACES)
+    spaces = Space.objects.filter(
+        scope.q(street="community__street_id", community="community_id", compound="compound_id")
+    )
+    if community is not None:
+        spaces = spaces.filter(community=community)
+    return spaces.select_related("community").order_by("community__name", "name")
+
+
+class RenewalForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    community = forms.ModelChoiceField(
+        label=gettext_lazy("Community"), queryset=Community.objects.none(), to_field_name="uuid"
+    )
+    compound = forms.ModelChoiceField(
+        label=gettext_lazy("Compound"),
+        queryset=Compound.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        empty_label=gettext_lazy("— community level —"),
+    )
+    site_kind = forms.ChoiceField(
+        label=gettext_lazy("Idle site"), choices=RenewalRecord.SiteKind.choices
+    )
+    project_kind = forms.ChoiceField(
+        label=gettext_lazy("Project kind"), choices=RenewalRecord.ProjectKind.choices
+    )
+    description = forms.CharField(
+        label=gettext_lazy("What was done"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    started_on = forms.DateField(
+        label=gettext_lazy("Started on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    finished_on = forms.DateField(
+        label=gettext_lazy("Finished on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    cost = forms.DecimalField(
+        label=gettext_lazy("Cost (yuan)"),
+        required=False,
+        min_value=Decimal(0),
+        decimal_places=2,
+        max_digits=12,
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=RenewalRecord.Status.choices)
+    space = forms.ModelChoiceField(
+        label=gettext_lazy("Space it became"),
+        queryset=Space.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        empty_label=gettext_lazy("— not a space yet —"),
+    )
+    photo_before = forms.FileField(label=gettext_lazy("Photo before"), required=False)
+    photo_after = forms.FileField(label=gettext_lazy("Photo after"), required=False)
+
+    def __init__(self, *args, actor, instance: RenewalRecord | None = None, **kwargs):
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "title": instance.title,
+                "community": instance.community.uuid,
+                "compound": instance.compound.uuid if instance.compound_id else None,
+                "site_kind": instance.site_kind,
+                "project_kind": instance.project_kind,
+                "description": instance.description,
+                "started_on": instance.started_on,
+                "finished_on": instance.finished_on,
+                "cost": instance.cost,
+                "status": instance.status,
+                "space": instance.space.uuid if instance.space_id else None,
+            }
+        super().__init__(*args, **kwargs)
+        self.actor, self.instance = actor, instance
+        scope = scope_for(actor, Capability.MANAGE_SPACES)
+        self.fields["community"].queryset = (
+            Community.objects.filter(
+                scope.q(street="street_id", community="id", compound="compounds__id")
+            )
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["compound"].queryset = (
+            Compound.objects.filter(
+                scope.q(street="community__street_id", community="community_id", compound="id")
+            )
+            .select_related("community")
+            .order_by("community__name", "name")
+        )
+        self.fields["compound"].label_from_instance = lambda c: f"{c.community.name} · {c.name}"
+        self.fields["space"].queryset = _manageable_spaces(actor)
+        self.fields["space"].label_from_instance = lambda s: f"{s.community.name} · {s.name}"
+        for name in ("photo_before", "photo_after"):
+            self.fields[name].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+        self.apply_bootstrap()
+
+    def save(self) -> RenewalRecord | None:
+        """Through the services; their field errors land next to the fields."""
+        data = RenewalData(**{k: v for k, v in self.cleaned_data.items()})
+        data.description = data.description or ""
+        try:
+            if self.instance is None:
+                return renewal_services.renewal_create(actor=self.actor, data=data)
+            return renewal_services.renewal_update(
+                actor=self.actor, record=self.instance, data=data
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+            return None
+
+
+def _space_url(space: Space | None) -> str | None:
+    if space is None:
+        return None
+    try:
+        return reverse("spaces:space-detail", kwargs={"uuid": space.uuid})
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def renewal_list(request):
+    records = _records(request.user)
+    status = request.GET.get("status", "")
+    if status in RenewalRecord.Status.values:
+        records = records.filter(status=status)
+    totals = records.aggregate(
+        n=Count("id"),
+        opened=Count("id", filter=Q(status=RenewalRecord.Status.OPENED)),
+        cost=Sum("cost"),
+    )
+    page = Paginator(records.order_by("-started_on", "title", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": RenewalRecord.Status.choices,
+        "totals": totals,
+        "can_add": _may_manage(request.user),
+        "query": f"status={status}" if status else "",
+    }
+    return render(request, "spaces/renewal_list.html", context)
+
+
+@login_required
+def renewal_detail(request, uuid):
+    record = _record_get(request.user, uuid)
+    can_edit = _may_manage(request.user, record)
+    context = {
+        "record": record,
+        "can_edit": can_edit,
+        "space_url": _space_url(record.space),
+        "open_spaces": _manageable_spaces(request.user, record.community)
+        if can_edit and record.space_id is None
+        else [],
+    }
+    return render(request, "spaces/renewal_detail.html", context)
+
+
+def _form_view(request, *, instance: RenewalRecord | None):
+    form = RenewalForm(
+        request.POST or None, request.FILES or None, actor=request.user, instance=instance
+    )
+    if request.method == "POST" and form.is_valid():
+        record = form.save()
+        if record is not None:
+            messages.success(request, _("Saved."))
+            return redirect("spaces:renewal-detail", uuid=record.uuid)
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "record": instance}
+    return render(request, "spaces/renewal_form.html", context, status=status)
+
+
+@login_required
+def renewal_create(request):
+    if not _may_manage(request.user):
+        raise Http404
+    return _form_view(request, instance=None)
+
+
+@login_required
+def renewal_edit(request, uuid):
+    record = _record_get(request.user, uuid)
+    if not _may_manage(request.user, record):
+        raise Http404
+    return _form_view(request, instance=record)
+
+
+@login_required
+@require_POST
+def renewal_open(request, uuid):
+    record = _record_get(request.user, uuid)
+    if not _may_manage(request.user, record):
+        raise Http404
+    space = _chosen_space(request, record)
+    if space is None:
+        messages.error(request, _("Please choose the space this renewal became."))
+        return redirect("spaces:renewal-detail", uuid=record.uuid)
+    try:
+        renewal_services.renewal_open_as_space(actor=request.user, record=record, space=space)
+        messages.success(
+            request, _("Recorded: this renewal became %(space)s.") % {"space": space.name}
+        )
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    return redirect("spaces:renewal-detail", uuid=record.uuid)
+
+
+def _chosen_space(request, record: RenewalRecord) -> Space | None:
+    try:
+        wanted = uuidlib.UUID(request.POST.get("space", ""))
+    except ValueError:
+        return None
+    return _manageable_spaces(request.user, record.community).filter(uuid=wanted).first()
