@@ -185,10 +185,10 @@ class Importer:
         if row.record and (by_record is None or not self._in_scope(by_record)):
             row.error("record", _("No resident with this record number in your area."))
             return None
-        if by_id is not None and (by_record is None or by_id["id"] != by_record["id"]):
-            if by_record is not None or not self._in_scope(by_id):
-                row.error("id_number", _("Another resident in the register has this ID number."))
-                return None
+        other = by_id is not None and (by_record is None or by_id["id"] != by_record["id"])
+        if other and (by_record is not None or not self._in_scope(by_id)):
+            row.error("id_number", _("Another resident in the register has this ID number."))
+            return None
         target = by_record or by_id
         if target is None and KEEP in (row.id_number, row.mobile):
             key = "id_number" if row.id_number == KEEP else "mobile"

@@ -13,6 +13,7 @@ from silin.core.models import AuditEntry
 from silin.people.models import Resident, Tag
 from silin.people.tests.factories import ResidentFactory
 from silin.workbooks import services
+from silin.workbooks.columns import COLUMNS
 from silin.workbooks.models import ImportJob
 from silin.workbooks.tests.helpers import read_sheet, upload
 
