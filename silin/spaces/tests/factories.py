@@ -69,3 +69,11 @@ class WaitlistEntryFactory(factory.django.DjangoModelFactory):
     attendees = 2
     starts_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
+
+
+def local(day_offset: int, hour: int, minute: int = 0) -> dt.datetime:
+    """An aware local (Asia/Shanghai) time `day_offset` days from today."""
+    from django.utils import timezone
+
+    day = timezone.localdate() + dt.timedelta(days=day_offset)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())

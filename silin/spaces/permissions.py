@@ -1,0 +1,287 @@
+"""Who may see, book, run and approve what in Neighbour Spaces.
+
+Three ways to reach a space:
+- staff scope: MANAGE_SPACES (run it) or VIEW_SPACE_FIGURES over its place see every space
+  there, open or not; other roles (volunteer, organisation leader ...) except RESIDENT see the
+  open spaces of the nodes they are assigned at;
+- home: a resident sees the open spaces of their street whose reach ("open to") includes
+  their compound, community or street; the home comes from the resident record linked to the
+  account and from RESIDENT role assignments;
+- named: the space's manager and its named approvers.
+Outsiders (no role, no home) see none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import rules
+from django.db.models import Q
+from django.utils import timezone
+
+from silin.core.roles import Capability, Role
+from silin.core.scoping import Scope, scope_for
+
+
+@dataclass(frozen=True)
+class Home:
+    street_id: int
+    community_id: int
+    compound_id: int | None
+
+
+def _authenticated(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def homes(user) -> tuple[Home, ...]:
+    """Where `user` lives, for the reach of spaces; memoised on the user object."""
+    if not _authenticated(user):
+        return ()
+    cached = user.__dict__.get("_silin_space_homes")
+    if cached is not None:
+        return cached
+    found: set[Home] = set()
+    if user.resident_id:
+        from silin.places.models import Household
+
+        row = (
+            Household.objects.filter(residents__pk=user.resident_id)
+            .values_list("community__street_id", "community_id", "compound_id")
+            .first()
+        )
+        if row:
+            found.add(Home(*row))
+    compound_ids = []
+    for a in user.active_role_assignments():
+        if a.role != Role.RESIDENT:
+            continue
+        if a.compound_id:
+            compound_ids.append(a.compound_id)
+        elif a.community_id:
+            found.add(Home(a.community.street_id, a.community_id, None))
+    if compound_ids:
+        from silin.places.models import Compound
+
+        rows = Compound.objects.filter(id__in=compound_ids).values_list(
+            "community__street_id", "community_id", "id"
+        )
+        found.update(Home(*row) for row in rows)
+    result = tuple(sorted(found, key=lambda h: (h.street_id, h.community_id, h.compound_id or 0)))
+    user.__dict__["_silin_space_homes"] = result
+    return result
+
+
+def staff_scope(user) -> Scope:
+    """Nodes where `user` holds a role other than RESIDENT (they see open spaces there)."""
+    if not _authenticated(user):
+        return Scope()
+    if user.is_superuser:
+        return Scope(everything=True)
+    streets, communities, compounds = set(), set(), set()
+    for a in user.active_role_assignments():
+        if a.role == Role.RESIDENT:
+            continue
+        if a.street_id:
+            streets.add(a.street_id)
+        elif a.community_id:
+            communities.add(a.community_id)
+        elif a.compound_id:
+            compounds.add(a.compound_id)
+    return Scope(
+        street_ids=frozenset(streets),
+        community_ids=frozenset(communities),
+        compound_ids=frozenset(compounds),
+    )
+
+
+def covers_space(scope: Scope, space) -> bool:
+    return scope.covers(
+        street_id=space.community.street_id,
+        community_id=space.community_id,
+        compound_id=space.compound_id,
+    )
+
+
+def reach_includes(space, home: Home) -> bool:
+    """Whether a resident living at `home` is someone `space` is open to."""
+    reach = space.reach
+    if reach == "street":
+        return home.street_id == space.community.street_id
+    if reach == "compound" and space.compound_id is not None:
+        return home.compound_id == space.compound_id
+    return home.community_id == space.community_id
+
+
+def in_reach(user, space) -> bool:
+    return any(reach_includes(space, home) for home in homes(user))
+
+
+def manages(user, space) -> bool:
+    if not _authenticated(user):
+        return False
+    return user.pk == space.manager_id or covers_space(
+        scope_for(user, Capability.MANAGE_SPACES), space
+    )
+
+
+def leads_organization(user, space, organization=None) -> bool:
+    """Whether `user` (through their resident record) leads or belongs to an organisation
+    that may book `space`: `organization` if given, else any of the space's community."""
+    if not _authenticated(user) or not user.resident_id:
+        return False
+    from silin.organizations.models import Organization
+
+    orgs = Organization.objects.filter(
+        Q(leader_id=user.resident_id) | Q(members__pk=user.resident_id)
+    )
+    if organization is not None:
+        orgs = orgs.filter(pk=organization.pk)
+    if space.reach == "street":
+        orgs = orgs.filter(community__street_id=space.community.street_id)
+    else:
+        orgs = orgs.filter(community_id=space.community_id)
+    return orgs.exists()
+
+
+def may_book_for_self(user, space, organization=None) -> bool:
+    """The booking policy of `space` applied to `user` booking in their own name."""
+    if not _authenticated(user) or not space.active:
+        return False
+    if organization is not None:
+        return space.bookable_by_organizations and leads_organization(user, space, organization)
+    if space.bookable_by_residents and in_reach(user, space):
+        return True
+    if space.bookable_by_staff and (
+        covers_space(staff_scope(user), space) or user.pk == space.manager_id
+    ):
+        return True
+    return space.bookable_by_organizations and leads_organization(user, space)
+
+
+# --- predicates ------------------------------------------------------------------------------
+
+
+@rules.predicate
+def can_browse_spaces(user) -> bool:
+    return bool(homes(user)) or not staff_scope(user).empty
+
+
+@rules.predicate
+def can_view_space(user, space) -> bool:
+    if not _authenticated(user):
+        return False
+    if manages(user, space) or covers_space(scope_for(user, Capability.VIEW_SPACE_FIGURES), space):
+        return True
+    if not space.active:
+        return False
+    return covers_space(staff_scope(user), space) or in_reach(user, space)
+
+
+@rules.predicate
+def can_book_space(user, space) -> bool:
+    return can_view_space(user, space) and may_book_for_self(user, space)
+
+
+@rules.predicate
+def can_manage_space(user, space) -> bool:
+    return manages(user, space)
+
+
+@rules.predicate
+def can_add_space(user) -> bool:
+    return _authenticated(user) and not scope_for(user, Capability.MANAGE_SPACES).empty
+
+
+@rules.predicate
+def can_book_on_behalf(user, space) -> bool:
+    return space.active and manages(user, space)
+
+
+def _is_approver(user, space) -> bool:
+    return _authenticated(user) and space.approvers.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def can_approve_booking(user, booking) -> bool:
+    if booking.status != "requested" or booking.ends_at <= timezone.now():
+        return False
+    return manages(user, booking.space) or _is_approver(user, booking.space)
+
+
+@rules.predicate
+def can_cancel_booking(user, booking) -> bool:
+    if not _authenticated(user) or booking.status not in ("requested", "approved"):
+        return False
+    now = timezone.now()
+    if user.pk in (booking.booker_id, booking.booked_by_id) and booking.starts_at > now:
+        return True
+    return booking.ends_at > now and manages(user, booking.space)
+
+
+@rules.predicate
+def can_check_in_on_behalf(user, booking) -> bool:
+    return booking.status == "approved" and manages(user, booking.space)
+
+
+@rules.predicate
+def can_view_booking(user, booking) -> bool:
+    if not _authenticated(user):
+        return False
+    if user.pk in (booking.booker_id, booking.booked_by_id):
+        return True
+    return manages(user, booking.space) or _is_approver(user, booking.space)
+
+
+@rules.predicate
+def can_view_approval_queue(user) -> bool:
+    if not _authenticated(user):
+        return False
+    if not scope_for(user, Capability.MANAGE_SPACES).empty:
+        return True
+    from silin.spaces.models import Space
+
+    return Space.objects.filter(manager=user).exists() or user.approved_spaces.exists()
+
+
+@rules.predicate
+def can_view_figures(user, space) -> bool:
+    return covers_space(scope_for(user, Capability.VIEW_SPACE_FIGURES), space)
+
+
+def _covers_record(scope: Scope, record) -> bool:
+    return scope.covers(
+        street_id=record.community.street_id,
+        community_id=record.community_id,
+        compound_id=record.compound_id,
+    )
+
+
+@rules.predicate
+def can_manage_renewal(user, record) -> bool:
+    return _covers_record(scope_for(user, Capability.MANAGE_SPACES), record)
+
+
+@rules.predicate
+def can_view_renewal(user, record) -> bool:
+    return can_manage_renewal(user, record) or _covers_record(
+        scope_for(user, Capability.VIEW_SPACE_FIGURES), record
+    )
+
+
+rules.add_perm("spaces.browse_spaces", can_browse_spaces)
+rules.add_perm("spaces.view_space", can_view_space)
+rules.add_perm("spaces.book_space", can_book_space)
+rules.add_perm("spaces.manage_space", can_manage_space)
+rules.add_perm("spaces.add_space", can_add_space)
+rules.add_perm("spaces.book_on_behalf", can_book_on_behalf)
+rules.add_perm("spaces.approve_booking", can_approve_booking)
+rules.add_perm("spaces.reject_booking", can_approve_booking)
+rules.add_perm("spaces.cancel_booking", can_cancel_booking)
+rules.add_perm("spaces.check_in_on_behalf", can_check_in_on_behalf)
+rules.add_perm("spaces.view_booking", can_view_booking)
+rules.add_perm("spaces.view_approval_queue", can_view_approval_queue)
+rules.add_perm("spaces.view_figures", can_view_figures)
+rules.add_perm("spaces.add_renewal", can_add_space)
+rules.add_perm("spaces.manage_renewal", can_manage_renewal)
+rules.add_perm("spaces.view_renewal", can_view_renewal)
