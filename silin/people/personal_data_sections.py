@@ -6,6 +6,7 @@ mobile number shown here is the person's own, and the caller logs that reveal.
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from silin.people import personal_data as pd
-from silin.people.models import Consent, CorrectionRequest, Guardian
+from silin.people.models import Consent, CorrectionRequest, Guardian, Resident
 
 CHILD_CONSENT_AGE = 14
 
@@ -210,6 +211,35 @@ def _actor_label(entry, subject: pd.Subject, roles: dict[int, list[str]]) -> str
     return "; ".join(roles.get(entry.actor_id, [])) or _("Former staff member")
 
 
+def _field_label(name: str) -> str:
+    labels = {"id_number": _("ID number"), "mobile": _("Mobile number")}
+    if name in labels:
+        return labels[name]
+    try:
+        return str(Resident._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _what(entry) -> str:
+    """What an audit entry touched, in words: field names, a consent, a download."""
+    if entry.changes:
+        return ", ".join(_field_label(f) for f in sorted(entry.changes))
+    if entry.detail in {"id_number", "mobile"}:
+        return _field_label(entry.detail)
+    kind, _sep, rest = entry.detail.partition(":")
+    if kind == "consent":
+        purposes = dict(Consent.Purpose.choices)
+        return _("Consent: %(purpose)s") % {"purpose": purposes.get(rest, rest)}
+    if kind == "correction":
+        return _field_label(rest)
+    if kind == "self" and entry.action == "export":
+        return _("Download of my data")
+    if entry.action == "reveal":
+        return _("ID number and mobile number")
+    return entry.detail
+
+
 def access_log(subject: pd.Subject) -> pd.Section | None:
     """Who revealed, changed or exported the record: the actor's role and the time."""
     from silin.accounts.models import RoleAssignment
@@ -233,7 +263,7 @@ def access_log(subject: pd.Subject) -> pd.Section | None:
             fields=[
                 (_("When"), timezone.localtime(e.created_at)),
                 (_("Who"), _actor_label(e, subject, roles)),
-                (_("Fields"), ", ".join(sorted(e.changes)) or e.detail),
+                (_("What"), _what(e)),
             ],
         )
         for e in entries
