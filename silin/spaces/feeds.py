@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from silin.spaces import views_support
+from silin.spaces import selectors, views_support
 from silin.spaces.ical import FeedEvent, build_calendar
 from silin.spaces.models import Booking
 
@@ -74,9 +74,7 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def space_feed(request, token: str):
-    space = views_support.space_for_feed_token(token)
-    if space is None:
-        raise Http404
+    space = selectors.space_by_feed_token(token=token)
     since = timezone.now() - dt.timedelta(days=views_support.FEED_PAST_DAYS)
     bookings = views_support.space_feed_bookings(space=space, since=since)
     body = build_calendar(name=space.name, events=[_space_event(b) for b in bookings])
@@ -85,14 +83,12 @@ def space_feed(request, token: str):
 
 @require_GET
 def personal_feed(request, token: str):
-    feed = views_support.personal_feed_for_token(token)
-    if feed is None:
-        raise Http404
+    user = selectors.user_by_feed_token(token=token)
     since = timezone.now() - dt.timedelta(days=views_support.FEED_PAST_DAYS)
-    bookings = views_support.personal_feed_bookings(user=feed.user, since=since)
+    bookings = views_support.personal_feed_bookings(user=user, since=since)
     base_url = request.build_absolute_uri("/").rstrip("/")
     # A calendar app sends no language cookie: use the one the person chose.
-    with translation.override(feed.user.language or translation.get_language()):
+    with translation.override(user.language or translation.get_language()):
         events = [_personal_event(b, base_url) for b in bookings]
         body = build_calendar(name=_("My space bookings"), events=events)
     return _ics(body, "my-bookings.ics")

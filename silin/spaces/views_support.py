@@ -24,7 +24,8 @@ from silin.core.views import _safe_next
 from silin.lib.masking import mask_name
 from silin.people.models import Resident
 from silin.places.models import Compound
-from silin.spaces.models import Booking, OpeningException, OpeningHours, PersonalFeed, Space
+from silin.spaces import selectors
+from silin.spaces.models import Booking, OpeningException, OpeningHours, Space
 
 FREE = "free"
 TAKEN = "taken"
@@ -178,26 +179,12 @@ def parse_local(value: str | None) -> dt.datetime | None:
 FEED_PAST_DAYS = 60
 
 
-def space_for_feed_token(token: str):
-    return Space.objects.filter(feed_token=token, active=True).first() if token else None
-
-
 def space_feed_bookings(*, space, since: dt.datetime):
     shown = (*Booking.LIVE_STATES, Booking.Status.CANCELLED)
     return (
         Booking.objects.filter(space=space, ends_at__gte=since, status__in=shown)
         .select_related("space")
         .order_by("starts_at")
-    )
-
-
-def personal_feed_for_token(token: str):
-    if not token:
-        return None
-    return (
-        PersonalFeed.objects.select_related("user")
-        .filter(token=token, user__is_active=True)
-        .first()
     )
 
 
@@ -360,14 +347,14 @@ def slot_minutes_for(space: Space) -> int:
     return space.min_booking_minutes
 
 
-def my_live_ranges(*, actor, space: Space, starts_at: dt.datetime, ends_at: dt.datetime):
-    if not getattr(actor, "is_authenticated", False):
-        return []
-    return list(
-        Booking.objects.filter(space=space, booker=actor, status__in=Booking.LIVE_STATES)
-        .overlapping(starts_at, ends_at)
-        .values_list("starts_at", "ends_at")
-    )
+def my_ranges(intervals, *, actor) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The actor's own bookings among the availability intervals (no extra query)."""
+    pk = getattr(actor, "pk", None)
+    return [
+        (i.starts_at, i.ends_at)
+        for i in intervals
+        if getattr(i, "booking", None) is not None and i.booking.booker_id == pk
+    ]
 
 
 def last_purpose(*, actor, space: Space) -> str:
@@ -463,10 +450,8 @@ def _free_window(values: dict) -> tuple[dt.datetime | None, dt.datetime | None, 
     return start, start + dt.timedelta(minutes=values["duration"]), ""
 
 
-def directory_filters(params):
+def directory_filters(params) -> tuple[selectors.SpaceFilters, str]:
     """The selector's filters from the query string, and a message if the time is unusable."""
-    from silin.spaces import selectors
-
     values = filter_values(params)
     free_from, free_until, error = _free_window(values)
     kinds = {k for k, _label in Space.Kind.choices}
@@ -490,8 +475,6 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
 
 def directory_compounds(*, actor):
     """The compounds that hold a space the actor sees: one query."""
-    from silin.spaces import selectors
-
     visible = selectors.space_list_for(actor=actor).filter(compound__isnull=False)
     return (
         Compound.objects.filter(pk__in=visible.values("compound_id"))
