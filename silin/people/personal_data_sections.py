@@ -6,6 +6,7 @@ mobile number shown here is the person's own, and the caller logs that reveal.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.urls import reverse
@@ -165,7 +166,7 @@ def login_account(subject: pd.Subject) -> pd.Section | None:
         fields=[
             (_("Name"), u.name),
             (_("Mobile number (sign-in)"), u.mobile),
-            (_("Language"), u.language),
+            (_("Language"), dict(settings.LANGUAGES).get(u.language, u.language)),
             (_("长辈版 (large text)"), u.elderly_mode),
             (_("Account created at"), u.date_joined),
             (_("Last signed in at"), u.last_login),
