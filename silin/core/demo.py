@@ -34,6 +34,7 @@ from silin.lib import crypto, idnumbers
 from silin.organizations.models import Membership, Organization
 from silin.people.models import Consent, Guardian, Resident, Tag
 from silin.places.models import Building, Community, Compound, Grid, Household, Street, Unit
+from silin.spaces.demo import seed_spaces
 
 STREET_NAME = "赵镇街道"
 STREET_CODE = "510121100000"
@@ -1038,6 +1039,7 @@ def seed_demo(
         raise ValueError(f"The demo street needs at least {MIN_RESIDENTS} residents.")
     seeder = Seeder(residents=residents, seed=seed, log=log)
     counts = seeder.run()
+    counts.update(seed_spaces(seed=seed, log=log))
     analyze(counts)
     return SeedResult(
         True, counts, time.perf_counter() - started, time.process_time() - cpu_started

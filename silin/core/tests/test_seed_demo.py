@@ -179,7 +179,9 @@ def test_one_audit_entry_summarises_the_seed(seeded):
     assert entry.actor is None
     assert entry.action == "create"
     assert entry.changes["people.resident"] == [0, RESIDENTS]
-    assert AuditEntry.objects.count() == 1
+    # The street is one bulk load with one entry; its spaces are then entered through their
+    # audited services (silin.spaces.demo), each write with its own entry.
+    assert AuditEntry.objects.exclude(object_type__startswith="spaces.").count() == 1
 
 
 def test_demo_logins_prints_each_role_with_the_shared_password(seeded):
