@@ -365,16 +365,15 @@ def correction_request_reveal(*, actor, request: CorrectionRequest) -> None:
 def _notify_resident(request: CorrectionRequest) -> None:
     """Tells the resident the outcome, through silin.notifications when it is installed."""
     try:
-        from silin.notifications.services import notification_send
+        from silin.notifications.services import in_language_of, notification_send
     except ImportError:  # the status on the resident's "My data" page is the notice
         return
     from django.urls import reverse
-    from django.utils import translation
 
     user = getattr(request.resident, "user", None)
     if user is None:
         return
-    with translation.override(user.language or None):
+    with in_language_of(user):
         if request.status == CorrectionRequest.Status.APPLIED:
             title = _("Your record is corrected")
         else:
