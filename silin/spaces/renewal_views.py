@@ -1,8 +1,8 @@
 """Pages of renewal records: where the shared spaces came from (list, detail, create, edit).
 
-Reads start from `RenewalRecord.objects.visible_to(actor)` (anyone with a place in the
-tree sees the renewals of their part of it); writes go through `renewal_services` and need
-MANAGE_SPACES over the record's place.
+Reads go through `selectors.renewal_record_list/get` (staff who run spaces or read their
+figures, in their scope; 404 outside it); writes go through `renewal_services` and need
+MANAGE_SPACES over the record's place (`spaces.add_renewal`, `spaces.manage_renewal`).
 """
 
 from __future__ import annotations
@@ -27,30 +27,22 @@ from silin.core.roles import Capability
 from silin.core.scoping import scope_for
 from silin.people.forms import BootstrapMixin
 from silin.places.models import Community, Compound
-from silin.spaces import renewal_services
+from silin.spaces import figures, renewal_services, selectors
 from silin.spaces.models import RenewalRecord, Space
 from silin.spaces.renewal_services import RenewalData
 
 PAGE_SIZE = 25
 
 
-def _records(actor):
-    return RenewalRecord.objects.visible_to(actor).select_related("community", "compound", "space")
-
-
-def _record_get(actor, uuid) -> RenewalRecord:
-    record = _records(actor).filter(uuid=uuid).first()
-    if record is None:
-        raise Http404
-    return record
+def _may_browse(actor) -> bool:
+    """Staff who run spaces or read their figures somewhere (as `renewal_record_list`)."""
+    return actor.has_perm("spaces.add_renewal") or figures.can_view_figures(actor)
 
 
 def _may_manage(actor, record: RenewalRecord | None = None) -> bool:
     if record is None:
-        return not scope_for(actor, Capability.MANAGE_SPACES).empty
-    return renewal_services.may_manage_renewals_at(
-        actor, community=record.community, compound=record.compound
-    )
+        return actor.has_perm("spaces.add_renewal")
+    return actor.has_perm("spaces.manage_renewal", record)
 
 
 def _manageable_spaces(actor, community: Community | None = None):
@@ -180,7 +172,9 @@ def _space_url(space: Space | None) -> str | None:
 
 @login_required
 def renewal_list(request):
-    records = _records(request.user)
+    if not _may_browse(request.user):
+        raise Http404
+    records = selectors.renewal_record_list(actor=request.user)
     status = request.GET.get("status", "")
     if status in RenewalRecord.Status.values:
         records = records.filter(status=status)
@@ -189,9 +183,7 @@ def renewal_list(request):
         opened=Count("id", filter=Q(status=RenewalRecord.Status.OPENED)),
         cost=Sum("cost"),
     )
-    page = Paginator(records.order_by("-started_on", "title", "id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "status": status,
@@ -205,7 +197,7 @@ def renewal_list(request):
 
 @login_required
 def renewal_detail(request, uuid):
-    record = _record_get(request.user, uuid)
+    record = selectors.renewal_record_get(actor=request.user, uuid=uuid)
     can_edit = _may_manage(request.user, record)
     context = {
         "record": record,
@@ -241,7 +233,7 @@ def renewal_create(request):
 
 @login_required
 def renewal_edit(request, uuid):
-    record = _record_get(request.user, uuid)
+    record = selectors.renewal_record_get(actor=request.user, uuid=uuid)
     if not _may_manage(request.user, record):
         raise Http404
     return _form_view(request, instance=record)
@@ -250,7 +242,7 @@ def renewal_edit(request, uuid):
 @login_required
 @require_POST
 def renewal_open(request, uuid):
-    record = _record_get(request.user, uuid)
+    record = selectors.renewal_record_get(actor=request.user, uuid=uuid)
     if not _may_manage(request.user, record):
         raise Http404
     space = _chosen_space(request, record)
