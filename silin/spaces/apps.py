@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class SpacesConfig(AppConfig):
     name = "silin.spaces"
     label = "spaces"
+
+    def ready(self) -> None:
+        # Registers this app's rules predicates (`rules` only autodiscovers rules.py).
+        from silin.spaces import permissions  # noqa: F401
