@@ -361,3 +361,34 @@ def test_others_cannot_reach_the_anonymise_page(world, cast, login, settings, wh
 def test_profile_links_to_my_data(cast, login):
     html = login(cast.liu).get(reverse("accounts:profile")).content.decode()
     assert f'href="{MY_DATA}"' in html
+
+
+def test_my_data_costs_the_same_queries_however_much_is_held(
+    world, cast, login, django_assert_num_queries
+):
+    from silin.people.models import Guardian, Tag
+
+    services.resident_reveal(actor=cast.worker, resident=world.liu, field="mobile")
+    client = login(cast.liu)
+    client.get(MY_DATA)
+    # session, user, resident, tags, wards, consents, guardians, corrections, roles,
+    # tokens, audit entries, their actors' roles, the reveal logged, session renewal (3)
+    with django_assert_num_queries(16) as before:
+        client.get(MY_DATA)
+    for tag in Tag.objects.all()[:3]:
+        world.liu.tags.add(tag)
+    for purpose in ("photos", "contact", "activities"):
+        services.consent_grant(actor=cast.worker, resident=world.liu, purpose=purpose)
+    for i in range(3):
+        services.correction_request_create(actor=cast.liu, field="name", value=f"刘{i}")
+        services.resident_reveal(actor=cast.worker, resident=world.liu, field="mobile")
+        child = ResidentFactory(
+            household=world.liu_household,
+            birth_date=timezone.localdate().replace(year=timezone.localdate().year - 6 - i),
+        )
+        Guardian.objects.create(minor=child, guardian=world.liu, relation="祖父")
+        services.consent_grant(
+            actor=cast.worker, resident=child, purpose="photos", given_by=world.liu
+        )
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get(MY_DATA)
