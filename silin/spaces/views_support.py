@@ -67,6 +67,7 @@ class Day:
     date: dt.date
     is_today: bool
     slots: list[Slot] = field(default_factory=list)
+    is_past: bool = False
 
 
 def week_start(value: str | None, *, today: dt.date | None = None) -> dt.date:
@@ -144,7 +145,7 @@ def week_days(
     now: dt.datetime | None = None,
     mine: Iterable[tuple[dt.datetime, dt.datetime]] = (),
 ) -> list[Day]:
-    """Seven days from `monday`, each with its slots, from one list of intervals."""
+    """Seven days from `monday`, each with its slots still to come, from one list of intervals."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     by_date: dict[dt.date, list[Interval]] = {}
@@ -157,7 +158,9 @@ def week_days(
         date = monday + dt.timedelta(days=offset)
         day_intervals = by_date.get(date, [])
         slots = day_slots(day_intervals, slot_minutes=slot_minutes, now=now, mine=mine)
-        days.append(Day(date=date, is_today=date == today, slots=slots))
+        # Hours gone by are noise on a small screen; one's own bookings stay in view.
+        slots = [s for s in slots if s.state != PAST]
+        days.append(Day(date=date, is_today=date == today, slots=slots, is_past=date < today))
     return days
 
 
@@ -494,7 +497,12 @@ def directory_links(user) -> list[dict]:
     links = []
     for name, label, icon, capability in (
         ("spaces:figures", _("Use figures"), "bar-chart", Capability.VIEW_SPACE_FIGURES),
-        ("spaces:renewal-list", _("Where spaces came from"), "hammer", Capability.VIEW_PLACES),
+        (
+            "spaces:renewal-list",
+            _("Where spaces came from"),
+            "hammer",
+            Capability.VIEW_SPACE_FIGURES,
+        ),
     ):
         if scope_for(user, capability).empty:
             continue

@@ -141,7 +141,9 @@ def test_the_directory_runs_a_fixed_number_of_queries(
 
 
 def test_the_space_page_shows_policy_hours_and_a_week_of_slots(room, cast, login):
-    response = login(cast.liu).get(reverse("spaces:space-detail", args=[room.uuid]))
+    following = timezone.localdate() + dt.timedelta(days=7)
+    url = reverse("spaces:space-detail", args=[room.uuid])
+    response = login(cast.liu).get(url, {"week": following.isoformat()})
     assert response.status_code == 200
     html = response.content.decode()
     assert "预约须知" in html and "08:00–21:00" in html
