@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from silin.core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from silin.core.roles import Capability
-from silin.people.models import Consent, Guardian, Resident, Tag
+from silin.people.models import Consent, CorrectionRequest, Guardian, Resident, Tag
 
 
 @admin.register(Tag)
@@ -54,3 +54,16 @@ class ResidentAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         return [*super().get_readonly_fields(request, obj), "mobile_masked", "id_number_masked"]
 
     inlines = [GuardianInline, ConsentInline]
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: requests are decided on the workers' pages, which go through the register
+    services and audit; the requested value is encrypted and not shown here."""
+
+    scope_capability = Capability.EDIT_REGISTER
+    list_display = ["resident", "field", "status", "created_at", "decided_at"]
+    list_filter = ["status", "field"]
+    list_select_related = ["resident"]
+    exclude = ["requested_value_encrypted"]
+    show_full_result_count = False
