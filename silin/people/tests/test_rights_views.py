@@ -392,3 +392,16 @@ def test_my_data_costs_the_same_queries_however_much_is_held(
         )
     with django_assert_num_queries(len(before.captured_queries)):
         client.get(MY_DATA)
+
+
+def test_the_admin_lists_correction_requests_read_only_without_the_value(world, cast, login):
+    request = services.correction_request_create(
+        actor=cast.liu, field="mobile", value="13912345678"
+    )
+    client = login(cast.street_admin)
+    listing = client.get(reverse("admin:people_correctionrequest_changelist"))
+    assert listing.status_code == 200 and "刘大爷" in listing.content.decode()
+    change = client.get(reverse("admin:people_correctionrequest_change", args=[request.pk]))
+    assert change.status_code == 200
+    assert "13912345678" not in change.content.decode()
+    assert client.get(reverse("admin:people_correctionrequest_add")).status_code == 403
