@@ -6,5 +6,11 @@ class SpacesConfig(AppConfig):
     label = "spaces"
 
     def ready(self) -> None:
-        # Registers this app's rules predicates (`rules` only autodiscovers rules.py).
-        from silin.spaces import permissions  # noqa: F401
+        # Registers this app's rules predicates (`rules` only autodiscovers rules.py) and
+        # its sections of a person's "My data".
+        from silin.spaces import (
+            permissions,  # noqa: F401
+            personal_data,
+        )
+
+        personal_data.register()

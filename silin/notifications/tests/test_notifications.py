@@ -117,3 +117,12 @@ def test_the_page_speaks_each_language(cast, login, language, words):
 def test_anonymous_visitors_are_sent_to_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_my_data_lists_the_notices_i_received(cast, world):
+    from silin.people import personal_data as pd
+
+    _send(cast.liu, title="给我的")
+    _send(cast.worker, title="别人的")
+    sections = {s.key: s for s in pd.collect(pd.Subject(user=cast.liu, resident=world.liu))}
+    assert [r.title for r in sections["notifications.notices"].records] == ["给我的"]

@@ -626,3 +626,20 @@ def test_the_personal_feed_token_is_stable_until_rotated(cast):
     token = services.personal_feed_token(user=cast.liu)
     assert services.personal_feed_token(user=cast.liu) == token
     assert services.personal_feed_rotate(actor=cast.liu) != token
+
+
+# --- my data ---------------------------------------------------------------------------------
+
+
+def test_my_data_lists_my_bookings_and_waiting_list_entries_only(cast, world, room):
+    from silin.people import personal_data as pd
+
+    mine = book(cast.liu, room, local(2, 9))
+    book(cast.worker, room, local(2, 11))
+    services.booking_cancel(actor=cast.liu, booking=mine)
+    sections = {s.key: s for s in pd.collect(pd.Subject(user=cast.liu, resident=world.liu))}
+    bookings = sections["spaces.bookings"]
+    assert [r.title for r in bookings.records] == ["棋牌室"]
+    assert ("Status", "Cancelled") in bookings.records[0].fields
+    assert sections["spaces.waitlist"].records == []
+    assert "notifications.notices" in sections

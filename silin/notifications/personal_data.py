@@ -1,0 +1,32 @@
+"""The notices a person received, for their "My data" page (silin.people)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from silin.notifications.models import Notification
+from silin.people import personal_data as pd
+
+
+def notices(subject: pd.Subject) -> pd.Section | None:
+    if subject.user is None:
+        return None
+    rows = Notification.objects.filter(recipient=subject.user).order_by("-created_at", "-id")
+    records = [
+        pd.Record(
+            title=n.title,
+            fields=[
+                (_("Message"), n.body),
+                (_("Sent at"), n.created_at),
+                (_("Also sent by SMS"), n.sms),
+                (_("Read at"), n.read_at),
+            ],
+        )
+        for n in rows
+    ]
+    return pd.Section(title=gettext_lazy("Notices"), records=records)
+
+
+def register() -> None:
+    pd.register("notifications.notices", notices, order=190)

@@ -1,0 +1,72 @@
+"""What Neighbour Spaces holds on a person, for their "My data" page (silin.people)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from silin.people import personal_data as pd
+from silin.spaces.models import Booking, WaitlistEntry
+
+
+def bookings(subject: pd.Subject) -> pd.Section | None:
+    """The person's bookings (made by them or for them), newest first; two queries."""
+    if subject.user is None:
+        return None
+    rows = (
+        Booking.objects.filter(booker=subject.user)
+        .select_related("space", "booked_by", "household__compound", "household__unit__building")
+        .order_by("-starts_at", "-id")
+    )
+    link = (reverse("spaces:booking-mine"), _("My bookings"))
+    records = [
+        pd.Record(
+            title=b.space.name,
+            fields=[
+                (_("Starts"), b.starts_at),
+                (_("Ends"), b.ends_at),
+                (_("Purpose"), b.purpose),
+                (_("Attendees"), b.attendees),
+                (_("Status"), b.get_status_display()),
+                (_("Reason"), b.decision_reason),
+                (_("Booked by"), b.booked_by.name if b.booked_by_id else ""),
+                (_("Household"), b.household.address_short if b.household_id else ""),
+                (_("Checked in at"), b.checked_in_at),
+                (_("Made at"), b.created_at),
+            ],
+            link=link,
+        )
+        for b in rows
+    ]
+    return pd.Section(title=gettext_lazy("Space bookings"), records=records)
+
+
+def waitlist(subject: pd.Subject) -> pd.Section | None:
+    if subject.user is None:
+        return None
+    rows = (
+        WaitlistEntry.objects.filter(user=subject.user)
+        .select_related("space")
+        .order_by("-starts_at", "-id")
+    )
+    records = [
+        pd.Record(
+            title=e.space.name,
+            fields=[
+                (_("Starts"), e.starts_at),
+                (_("Ends"), e.ends_at),
+                (_("Purpose"), e.purpose),
+                (_("State"), e.get_state_display()),
+                (_("Offer open until"), e.offer_expires_at),
+                (_("Joined at"), e.created_at),
+            ],
+        )
+        for e in rows
+    ]
+    return pd.Section(title=gettext_lazy("Space waiting lists"), records=records)
+
+
+def register() -> None:
+    pd.register("spaces.bookings", bookings, order=110)
+    pd.register("spaces.waitlist", waitlist, order=111)
