@@ -643,3 +643,36 @@ def test_my_data_lists_my_bookings_and_waiting_list_entries_only(cast, world, ro
     assert ("Status", "Cancelled") in bookings.records[0].fields
     assert sections["spaces.waitlist"].records == []
     assert "notifications.notices" in sections
+
+
+# --- back office -----------------------------------------------------------------------------
+
+
+def test_the_back_office_saves_a_space_through_the_audited_service(world, admin_client):
+    response = admin_client.post(
+        "/admin/spaces/space/add/",
+        {
+            "name": "阅览室",
+            "kind": "reading_bar",
+            "community": world.sanjiang.pk,
+            "capacity": 10,
+            "amenities": "[]",
+            "active": "on",
+            "bookable_by_residents": "on",
+            "book_ahead_days": 30,
+            "min_booking_minutes": 30,
+            "max_booking_minutes": 120,
+            "check_in_grace_minutes": 15,
+            "reach": "community",
+            **{
+                f"{prefix}-{k}": v
+                for prefix in ("opening_hours", "exceptions", "blocked_periods")
+                for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()
+            },
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    space = Space.objects.get(name="阅览室")
+    assert AuditEntry.objects.filter(object_uuid=str(space.uuid), action="create").exists()
+    for path in ("/admin/spaces/space/", "/admin/spaces/booking/", "/admin/spaces/waitlistentry/"):
+        assert admin_client.get(path).status_code == 200
