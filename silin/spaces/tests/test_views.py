@@ -201,7 +201,7 @@ def test_the_calendar_partial_runs_a_fixed_number_of_queries(
     url = reverse("spaces:space-calendar", args=[room.uuid])
     params = {"week": local(1, 0).date().isoformat()}
     client.get(url, params)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         client.get(url, params)
 
 
@@ -555,3 +555,42 @@ def test_checking_in_without_a_booking_now_says_so(language, hours, room, cast, 
 
 def test_a_wrong_door_token_is_404(cast, login):
     assert login(cast.liu).get("/spaces/check-in/not-a-token/").status_code == 404
+
+
+# -- languages and the figures panel ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("zh-hans", "预约须知"), ("zh-hant", "預約須知"), ("en", "How booking works here")],
+)
+def test_the_space_page_speaks_each_language(language, text, room, cast, login):
+    client = login(cast.liu)
+    client.cookies["silin_language"] = language
+    html = client.get(reverse("spaces:space-detail", args=[room.uuid])).content.decode()
+    assert text in html
+
+
+def test_staff_get_the_lazily_loaded_figures_panel_and_residents_do_not(room, cast, login):
+    figures = reverse("spaces:space-figures", args=[room.uuid])
+    url = reverse("spaces:space-detail", args=[room.uuid])
+    assert f'hx-get="{figures}"' in login(cast.worker).get(url).content.decode()
+    assert figures not in login(cast.liu).get(url).content.decode()
+
+
+def test_a_request_awaiting_approval_leaves_the_slot_open_to_other_requests(
+    approval_room, cast, login
+):
+    book(
+        space=approval_room,
+        status=Booking.Status.REQUESTED,
+        starts_at=local(1, 9),
+        ends_at=local(1, 10),
+    )
+    response = login(cast.liu).get(
+        reverse("spaces:space-calendar", args=[approval_room.uuid]),
+        {"week": local(1, 0).date().isoformat()},
+    )
+    day = next(d for d in response.context["days"] if d.date == local(1, 0).date())
+    slot = next(s for s in day.slots if s.starts_at.hour == 9)
+    assert slot.state == "requested" and slot.bookable
