@@ -428,8 +428,10 @@ def main() -> bool:
         f"  street: {data['residents']} residents, {data['spaces']} bookable spaces, "
         f"{data['bookings']} bookings ({added})"
     )
+    print("  load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     failed = race(racers)
     failed |= latencies(n)
+    print("  load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return failed
 
 
