@@ -30,7 +30,8 @@ def _entries(obj, **kwargs):
 
 def test_the_registry_collects_every_default_section_in_order(world, cast):
     subject, sections = selectors.my_data_for(actor=cast.liu)
-    keys = [s.key for s in sections]
+    # Other apps (spaces, notifications ...) add sections of their own in between.
+    keys = [s.key for s in sections if s.key.startswith(("people.", "accounts."))]
     assert keys == [
         "people.register",
         "people.household",
@@ -72,7 +73,9 @@ def test_an_app_joins_the_registry_without_editing_people_code(world, cast):
 def test_an_account_without_a_register_record_gets_only_account_sections(cast):
     subject, sections = selectors.my_data_for(actor=cast.outsider)
     assert subject.resident is None
-    assert [s.key for s in sections] == ["accounts.account", "accounts.tokens"]
+    keys = [s.key for s in sections]
+    assert "accounts.account" in keys and "accounts.tokens" in keys
+    assert not [k for k in keys if k.startswith("people.")]
 
 
 def test_the_access_log_names_the_actors_role_not_their_name(world, cast):
