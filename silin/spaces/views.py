@@ -451,7 +451,8 @@ def check_in(request, token):
         try:
             booking = services.booking_check_in_at_door(actor=request.user, door_token=token)
         except SpaceError as exc:
-            context = {"space": space, "errors": exc.messages, "booking": None}
+            errors = support.door_errors(exc, actor=request.user, space=space)
+            context = {"space": space, "errors": errors, "booking": None}
             return render(request, "spaces/check_in.html", context, status=400)
         context = {"space": space, "booking": booking, "done": True}
         return render(request, "spaces/check_in.html", context)

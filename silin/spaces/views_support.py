@@ -559,3 +559,38 @@ def form_slot(form) -> tuple[dt.datetime, dt.datetime] | None:
     if start is None or end is None or end <= start:
         return None
     return start, end
+
+
+def door_errors(exc, *, actor, space: Space, now: dt.datetime | None = None) -> list[str]:
+    """Why the door check-in failed, in words; says "too late" when a booking today was missed."""
+    now = now or timezone.now()
+    grace = dt.timedelta(minutes=space.check_in_grace_minutes)
+    missed = (
+        Booking.objects.filter(
+            space=space,
+            booker=actor,
+            status=Booking.Status.APPROVED,
+            starts_at__date=timezone.localdate(now),
+            starts_at__lt=now - grace,
+        )
+        .order_by("-starts_at")
+        .first()
+    )
+    later_today = Booking.objects.filter(
+        space=space,
+        booker=actor,
+        status=Booking.Status.APPROVED,
+        starts_at__gt=now,
+        starts_at__date=timezone.localdate(now),
+    )
+    if missed is None or later_today.exists():  # "not yet" says more than "missed"
+        return list(exc.messages)
+    return [_missed_text(missed, grace)]
+
+
+def _missed_text(booking: Booking, grace: dt.timedelta) -> str:
+    start = timezone.localtime(booking.starts_at)
+    return _(
+        "Too late to check in: your booking began at %(start)s and check-in closed at "
+        "%(closed)s. Ask the person on duty if you are here."
+    ) % {"start": f"{start:%H:%M}", "closed": f"{start + grace:%H:%M}"}
