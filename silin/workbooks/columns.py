@@ -190,7 +190,7 @@ def parse_date(value: object) -> dt.date | None:
     raise CellError(_("Not a date. Write it like 1946-03-12 or 1946年3月12日."))
 
 
-def parse_choice(value: object, mapping: dict[str, str], choices) -> str | None:
+def parse_choice(value: object, mapping: dict[str, str], enum) -> str | None:
     """A code from a Chinese label, an English label or the code itself; None if empty."""
     raw = unicodedata.normalize("NFKC", text(value))
     if not raw:
@@ -198,7 +198,7 @@ def parse_choice(value: object, mapping: dict[str, str], choices) -> str | None:
     if raw in mapping:
         return mapping[raw]
     lowered = raw.lower()
-    for code, label in choices:
+    for code, label in enum.choices:  # only on a miss: the labels are lazy translations
         if lowered in {code.lower(), str(label).lower()}:
             return code
     raise CellError(_("Choose one of: %(choices)s.") % {"choices": "、".join(mapping)})
@@ -216,15 +216,15 @@ def parse_floor(value: object) -> int:
 
 
 def gender_code(value: object) -> str | None:
-    return parse_choice(value, GENDERS, Resident.Gender.choices)
+    return parse_choice(value, GENDERS, Resident.Gender)
 
 
 def relation_code(value: object) -> str | None:
-    return parse_choice(value, RELATIONS, Resident.Relation.choices)
+    return parse_choice(value, RELATIONS, Resident.Relation)
 
 
 def status_code(value: object) -> str | None:
-    return parse_choice(value, STATUSES, Resident.Status.choices)
+    return parse_choice(value, STATUSES, Resident.Status)
 
 
 def label_of(mapping: dict[str, str], code: str) -> str:

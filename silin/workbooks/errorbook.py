@@ -54,11 +54,17 @@ def error_workbook(stream: IO[bytes], errors: dict[int, list[tuple[str, str]]]) 
     red, _header_fill, _bold = _fills()
     source = open_register(stream)
     out = openpyxl.Workbook(write_only=True)
-    sheet = out.create_sheet(source.sheet.title)
+    sheet = out.create_sheet(source.title)
     keep = [i for i, v in enumerate(source.header) if str(v or "").strip() != ERROR_HEADER]
     where = {key: keep.index(i) for key, i in source.columns.items() if i in keep}
     sheet.append(_headers(sheet, [source.header[i] for i in keep] + [ERROR_HEADER]))
-    for number, values in enumerate(source.sheet.iter_rows(min_row=2, values_only=True), 2):
+    last = 1
+    for number, values in source.all_rows():
+        if number < 2:
+            continue
+        for _gap in range(last + 1, number):  # keep the row numbers of the upload
+            sheet.append([])
+        last = number
         row_errors = errors.get(number, [])
         bad = {where[k] for k, _m in row_errors if k in where}
         cells = [

@@ -8,12 +8,14 @@ find duplicates inside the file), the places touched, and the errors.
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import islice
 from typing import IO, Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,6 +52,41 @@ EXISTING_FIELDS = (
 # When the register records the day a status changed (for retention), imports keep it too.
 STATUS_STAMP = next(
     (f.name for f in Resident._meta.concrete_fields if f.name == "status_changed_at"), None
+)
+RESIDENT_COLUMNS = (
+    "id",
+    "uuid",
+    "name",
+    "gender",
+    "birth_date",
+    "id_number_encrypted",
+    "id_number_hash",
+    "mobile_encrypted",
+    "mobile_hash",
+    "household_id",
+    "community_id",
+    "relation",
+    "status",
+    "note",
+    "created_at",
+    "updated_at",
+)
+AUDIT_COLUMNS = (
+    "uuid",
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_uuid",
+    "object_label",
+    "street_id",
+    "community_id",
+    "compound_id",
+    "node_label",
+    "changes",
+    "detail",
+    "ip_address",
 )
 PLAIN_FIELDS = ("name", "gender", "birth_date", "relation", "status", "note")
 
@@ -105,6 +142,9 @@ class Importer:
         self.outcome = Outcome()
         self.written = 0
         self.now = timezone.now()
+        authenticated = getattr(actor, "is_authenticated", False)
+        self.actor_id = actor.pk if authenticated else None
+        self.actor_label = str(actor)[:120] if authenticated else ""
 
     def _tag_names(self) -> dict[str, str]:
         names: dict[str, str] = {}
@@ -154,9 +194,14 @@ class Importer:
             return {}
         found: dict[str, dict] = {}
         fields = EXISTING_FIELDS + ((STATUS_STAMP,) if STATUS_STAMP else ())
-        values = Resident.objects.filter(Q(id_number_hash__in=hashes) | Q(uuid__in=records)).values(
-            *fields
-        )
+        # Two indexed look-ups: one query with OR scans the whole register on SQLite. The
+        # ID hash index is partial (non-empty hashes); the exclude lets the planner use it.
+        by_hash = Resident.objects.filter(id_number_hash__in=hashes).exclude(id_number_hash="")
+        by_record = Resident.objects.filter(uuid__in=records)
+        values = [
+            *(by_hash.values(*fields) if hashes else []),
+            *(by_record.values(*fields) if records else []),
+        ]
         for item in values:
             item["stamp"] = item.get(STATUS_STAMP) if STATUS_STAMP else None
             item["tag_ids"] = set()
@@ -285,40 +330,47 @@ class Importer:
         updates = [p for p in plans if p.existing is not None]
         self._create(creates)
         self._update(updates)
-        AuditEntry.objects.bulk_create([self._audit(p) for p in plans], batch_size=BATCH)
+        self.writer.insert(AuditEntry, AUDIT_COLUMNS, [self._audit(p) for p in plans])
         self.written += len(plans)
 
+    @cached_property
+    def writer(self):
+        # Plain rows (COPY on PostgreSQL, executemany on SQLite), as seed_demo writes them:
+        # building model instances and their INSERT statements cost more than the writes.
+        from silin.core.demo import RowWriter
+
+        return RowWriter({})
+
     def _create(self, plans: list[Plan]) -> None:
-        residents = []
-        for plan in plans:
+        ids = self.writer.reserve(Resident, len(plans)) if plans else []
+        rows, links = [], []
+        for plan, resident_id in zip(plans, ids, strict=True):
             row = plan.row
-            compound = self.places.compound_of(plan.household_key)
-            residents.append(
-                Resident(
-                    name=row.name,
-                    gender=row.gender,
-                    birth_date=row.birth_date,
-                    household_id=self.places.household_id(plan.household_key),
-                    community_id=compound.community_id,
-                    relation=row.relation,
-                    status=row.status,
-                    note=row.note,
-                    id_number_encrypted=crypto.encrypt(row.id_number),
-                    id_number_hash=row.id_hash,
-                    mobile_encrypted=crypto.encrypt(row.mobile),
-                    mobile_hash=row.mobile_hash,
+            resident_uuid = uuid.uuid4().hex
+            rows.append(
+                (
+                    resident_id,
+                    resident_uuid,
+                    row.name,
+                    row.gender,
+                    row.birth_date,
+                    crypto.encrypt(row.id_number),
+                    row.id_hash,
+                    crypto.encrypt(row.mobile),
+                    row.mobile_hash,
+                    self.places.household_id(plan.household_key),
+                    self.places.compound_of(plan.household_key).community_id,
+                    row.relation,
+                    row.status,
+                    row.note,
+                    self.now,
+                    self.now,
                 )
             )
-        Resident.objects.bulk_create(residents, batch_size=BATCH)
-        through = Resident.tags.through
-        links = [
-            through(resident_id=resident.pk, tag_id=tag_id)
-            for plan, resident in zip(plans, residents, strict=True)
-            for tag_id in plan.tag_ids
-        ]
-        through.objects.bulk_create(links, batch_size=BATCH)
-        for plan, resident in zip(plans, residents, strict=True):
-            plan.existing = {"id": resident.pk, "uuid": resident.uuid, "created": True}
+            links.extend((resident_id, tag_id) for tag_id in plan.tag_ids)
+            plan.existing = {"id": resident_id, "uuid": resident_uuid, "created": True}
+        self.writer.insert(Resident, RESIDENT_COLUMNS, rows)
+        self.writer.insert(Resident.tags.through, ("resident_id", "tag_id"), links)
 
     def _update(self, plans: list[Plan]) -> None:
         if not plans:
@@ -377,11 +429,12 @@ class Importer:
             resident.status_changed_at = self.now if "status" in plan.changes else old["stamp"]
         return resident
 
-    def _audit(self, plan: Plan) -> AuditEntry:
+    def _audit(self, plan: Plan) -> tuple:
         compound = self.places.compound_of(plan.household_key)
         community = compound.community
         row = plan.row
-        if plan.existing.get("created"):
+        created = plan.existing.get("created", False)
+        if created:
             changes = {
                 "name": [None, row.name],
                 "birth_date": [None, row.birth_date.isoformat()],
@@ -393,22 +446,23 @@ class Importer:
             for name in PLAIN_FIELDS:
                 if name in plan.changes:
                     changes[name] = [str(v) for v in plan.changes[name]]
-        actor = self.actor if getattr(self.actor, "is_authenticated", False) else None
-        return AuditEntry(
-            actor=actor,
-            actor_label=str(actor or ""),
-            action="create" if plan.existing.get("created") else "update",
-            object_type="people.resident",
-            object_uuid=str(plan.existing["uuid"]),
-            object_label=row.name,
-            street_id=community.street_id,
-            community_id=community.pk,
-            compound_id=compound.pk,
-            node_label=f"{community.name} · {compound.name} {row.building}-{row.unit}-{row.door}"[
-                :200
-            ],
-            changes=changes,
-            detail=f"import:{self.job.uuid}",
+        place = f"{community.name} · {compound.name} {row.building}-{row.unit}-{row.door}"
+        return (
+            uuid.uuid4().hex,
+            self.now,
+            self.actor_id,
+            self.actor_label,
+            "create" if created else "update",
+            "people.resident",
+            str(uuid.UUID(str(plan.existing["uuid"]))),
+            row.name[:200],
+            community.street_id,
+            community.pk,
+            compound.pk,
+            place[:200],
+            json.dumps(changes, ensure_ascii=False),
+            f"import:{self.job.uuid}",
+            None,
         )
 
 

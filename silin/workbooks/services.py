@@ -81,17 +81,29 @@ def import_upload(*, actor, upload, apply_when_checked: bool = False) -> ImportJ
 
 
 def import_start(*, job: ImportJob) -> None:
-    """Checks small files at once and hands larger ones to the task worker."""
-    from silin.workbooks.tasks import check_import_task
+    """Checks small files at once and hands larger ones to the task worker.
+
+    With `apply_when_checked` there is no separate dry run: the writing pass checks every
+    row itself and rolls everything back at the first error (one read of the file).
+    """
+    from silin.workbooks.tasks import apply_import_task, check_import_task
 
     if job.rows_total == 0:
         job.rows_total = _estimate_rows(job)
-        job.save(update_fields=["rows_total", "updated_at"])
-    if job.rows_total <= INLINE_ROWS:
+    if job.apply_when_checked:
+        job.state = S.APPLYING
+    job.save(update_fields=["rows_total", "state", "updated_at"])
+    inline = job.rows_total <= INLINE_ROWS
+    if job.apply_when_checked and inline:
+        import_apply(job_id=job.pk, actor=job.created_by)
+    elif job.apply_when_checked:
+        actor_id = job.created_by_id
+        transaction.on_commit(lambda: apply_import_task.enqueue(job.pk, actor_id))
+    elif inline:
         import_check(job_id=job.pk)
-        job.refresh_from_db()
     else:
         transaction.on_commit(lambda: check_import_task.enqueue(job.pk))
+    job.refresh_from_db()
 
 
 def _estimate_rows(job: ImportJob) -> int:
@@ -256,8 +268,6 @@ def import_check(*, job_id: int) -> None:
         _finish(job, outcome, state=S.FAILED, message=_("The register sheet has no rows."))
     else:
         _finish(job, outcome, state=S.CHECKED, rows_total=outcome.rows, message="")
-        if job.apply_when_checked:
-            import_confirm(actor=job.created_by, job=job)
 
 
 def import_apply(*, job_id: int, actor) -> None:
@@ -269,11 +279,15 @@ def import_apply(*, job_id: int, actor) -> None:
     try:
         with transaction.atomic():
             outcome = _run(job, actor=actor, write=True, progress=progress)
-            if outcome.errors:
+            if outcome.errors or outcome.rows == 0:
                 raise _RolledBack(outcome)
             _record_job(actor, job, outcome)
     except _RolledBack as rolled:
-        _fail(job, rolled.outcome)
+        if rolled.outcome.errors:
+            _fail(job, rolled.outcome)
+        else:
+            message = _("The register sheet has no rows.")
+            _finish(job, rolled.outcome, state=S.FAILED, message=message)
         return
     except WorkbookError as exc:
         _finish(job, None, state=S.FAILED, message=exc.message)
@@ -287,6 +301,7 @@ def import_apply(*, job_id: int, actor) -> None:
         job,
         outcome,
         state=S.DONE,
+        rows_total=outcome.rows,
         rows_written=outcome.created + outcome.updated,
     )
 
@@ -364,7 +379,7 @@ def _write_csv(target, headers: list[str], rows) -> int:
 def _write_xlsx(target, headers: list[str], rows) -> int:
     import openpyxl
 
-    from silin.workbooks.errorbook import _cell, _headers
+    from silin.workbooks.errorbook import _headers
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("登记表")
@@ -372,7 +387,7 @@ def _write_xlsx(target, headers: list[str], rows) -> int:
     sheet.append(_headers(sheet, headers))
     count = 0
     for row in rows:
-        sheet.append([_cell(sheet, v) if hasattr(v, "isoformat") else v for v in row])
+        sheet.append(row)  # openpyxl gives dates the yyyy-mm-dd format itself
         count += 1
     book.save(target)
     return count

@@ -60,3 +60,55 @@ def upload(content: bytes, name: str = "register.xlsx") -> SimpleUploadedFile:
 def read_sheet(content: bytes) -> list[tuple]:
     book = openpyxl.load_workbook(io.BytesIO(content))
     return [tuple(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def excel_like(content: bytes) -> bytes:
+    """The workbook as Excel saves it: shared strings and a <dimension> before the rows.
+
+    openpyxl writes every text inline and no dimension; real uploads mostly come from
+    Excel or WPS, so the reader must handle both.
+    """
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    sheet = source.read("xl/worksheets/sheet1.xml").decode()
+    strings: list[str] = []
+
+    def shared(match: re.Match) -> str:
+        strings.append(match.group(2))
+        return f'{match.group(1)} t="s"><v>{len(strings) - 1}</v></c>'
+
+    sheet = re.sub(
+        r'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="inlineStr"><is><t>(.*?)</t></is></c>', shared, sheet
+    )
+    last = max(int(n) for n in re.findall(r'<row r="(\d+)"', sheet))
+    sheet = sheet.replace("<sheetViews>", f'<dimension ref="A1:Q{last}"/><sheetViews>', 1)
+    sst = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{len(strings)}" uniqueCount="{len(strings)}">'
+        + "".join(f"<si><t>{s}</t></si>" for s in strings)
+        + "</sst>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = sheet.encode()
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/sharedStrings" Target="sharedStrings.xml" Id="rId99"/>'
+                    b"</Relationships>",
+                )
+            target.writestr(item, data)
+        target.writestr("xl/sharedStrings.xml", sst)
+    return out.getvalue()

@@ -163,3 +163,18 @@ def test_cancel_before_confirming_changes_nothing(cast, world, tags):
     with pytest.raises(ValidationError):
         services.import_confirm(actor=cast.worker, job=job)
     assert not Resident.objects.filter(name="测试1").exists()
+
+
+def test_a_workbook_saved_by_excel_with_shared_strings_and_a_dimension(cast, world, tags):
+    from silin.workbooks.reader import open_register
+    from silin.workbooks.tests.helpers import excel_like
+
+    content = excel_like(workbook([person(1, tags="高龄"), person(2)]))
+    sheet = open_register(io.BytesIO(content))
+    assert sheet.total == 2
+    sheet.close()
+    job = run(cast.worker, content, apply=True)
+    assert job.state == ImportJob.State.DONE, job.report
+    new = Resident.objects.get(name="测试1")
+    assert new.household.door == person(1)["door"]
+    assert [t.name for t in new.tags.all()] == ["高龄"]
