@@ -8,7 +8,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,6 +33,19 @@ REQUESTED = "requested"
 TAKEN = "taken"
 BLOCKED = "blocked"
 CLOSED = "closed"
+
+
+def _text(value: str) -> Value:
+    return Value(value, output_field=models.CharField())
+
+
+def _none(output_field) -> Cast:
+    """A typed NULL: PostgreSQL cannot match an untyped NULL across the UNION's branches."""
+    return Cast(Value(None), output_field=output_field)
+
+
+def _flag(value: bool) -> Value:
+    return Value(value, output_field=models.BooleanField())
 
 
 def parse_uuid(value) -> uuid_lib.UUID | None:
@@ -214,7 +229,8 @@ class Interval:
 
 @dataclass
 class SpaceCalendar:
-    """What decides whether a space is free over a range, loaded in four queries."""
+    """What decides whether a space is free over a range: two queries for any range (the
+    rules, the bookings), three when blocks are needed with their overriders (services)."""
 
     space: Space
     starts_at: dt.datetime
@@ -234,27 +250,101 @@ class SpaceCalendar:
         with_overriders: bool = False,
     ) -> SpaceCalendar:
         cal = cls(space=space, starts_at=starts_at, ends_at=ends_at)
-        hours: dict[int, list[tuple[dt.time, dt.time]]] = defaultdict(list)
-        for h in OpeningHours.objects.filter(space=space).order_by("weekday", "opens"):
-            hours[h.weekday].append((h.opens, h.closes))
-        cal.hours = dict(hours)
-        first, last = timezone.localdate(starts_at), timezone.localdate(ends_at)
-        exceptions: dict[dt.date, list[OpeningException]] = defaultdict(list)
-        for e in OpeningException.objects.filter(space=space, date__range=(first, last)):
-            exceptions[e.date].append(e)
-        cal.exceptions = dict(exceptions)
-        blocked = BlockedPeriod.objects.filter(
-            space=space, starts_at__lt=ends_at, ends_at__gt=starts_at
-        ).order_by("starts_at")
         if with_overriders:
-            blocked = blocked.prefetch_related("overriders")
-        cal.blocked = list(blocked)
+            cal._load_rules(include_blocked=False)
+            cal.blocked = list(
+                BlockedPeriod.objects.filter(
+                    space=space, starts_at__lt=ends_at, ends_at__gt=starts_at
+                )
+                .order_by("starts_at")
+                .prefetch_related("overriders")
+            )
+        else:
+            cal._load_rules(include_blocked=True)
         cal.bookings = list(
             Booking.objects.filter(space=space, status__in=Booking.LIVE_STATES)
             .overlapping(starts_at, ends_at)
             .order_by("starts_at", "id")
         )
         return cal
+
+    def _load_rules(self, *, include_blocked: bool) -> None:
+        """Weekly hours, the range's exceptions and (optionally) blocks in one UNION query."""
+        space, start, end = self.space, self.starts_at, self.ends_at
+        first, last = timezone.localdate(start), timezone.localdate(end)
+        parts = [
+            OpeningHours.objects.filter(space=space)
+            .order_by()
+            .values_list(
+                _text("hours"),
+                "id",
+                "weekday",
+                _none(models.DateField()),
+                "opens",
+                "closes",
+                _flag(False),
+                _none(models.DateTimeField()),
+                _none(models.DateTimeField()),
+                _text(""),
+            ),
+            OpeningException.objects.filter(space=space, date__range=(first, last))
+            .order_by()
+            .values_list(
+                _text("exception"),
+                "id",
+                _none(models.IntegerField()),
+                "date",
+                "opens",
+                "closes",
+                "closed",
+                _none(models.DateTimeField()),
+                _none(models.DateTimeField()),
+                "note",
+            ),
+        ]
+        if include_blocked:
+            parts.append(
+                BlockedPeriod.objects.filter(space=space, starts_at__lt=end, ends_at__gt=start)
+                .order_by()
+                .values_list(
+                    _text("blocked"),
+                    "id",
+                    _none(models.IntegerField()),
+                    _none(models.DateField()),
+                    _none(models.TimeField()),
+                    _none(models.TimeField()),
+                    _flag(False),
+                    "starts_at",
+                    "ends_at",
+                    "reason",
+                )
+            )
+        hours: dict[int, list[tuple[dt.time, dt.time]]] = defaultdict(list)
+        exceptions: dict[dt.date, list[OpeningException]] = defaultdict(list)
+        blocked: list[BlockedPeriod] = []
+        rows = parts[0].union(*parts[1:], all=True)
+        for kind, pk, weekday, date, opens, closes, closed, b_start, b_end, text in rows:
+            if kind == "hours":
+                hours[weekday].append((opens, closes))
+            elif kind == "exception":
+                exceptions[date].append(
+                    OpeningException(
+                        pk=pk,
+                        space=space,
+                        date=date,
+                        closed=closed,
+                        opens=opens,
+                        closes=closes,
+                        note=text,
+                    )
+                )
+            else:
+                blocked.append(
+                    BlockedPeriod(pk=pk, space=space, starts_at=b_start, ends_at=b_end, reason=text)
+                )
+        self.hours = {d: sorted(spans) for d, spans in hours.items()}
+        self.exceptions = dict(exceptions)
+        self.blocked = sorted(blocked, key=lambda b: b.starts_at)
 
     def windows(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
         """The opening windows of a local date, aware, exceptions applied."""
@@ -386,7 +476,7 @@ def opening_windows(*, space: Space, day: dt.date) -> list[tuple[dt.datetime, dt
 
 def availability(*, space: Space, starts_at: dt.datetime, ends_at: dt.datetime) -> list[Interval]:
     """Contiguous intervals covering [starts_at, ends_at): free, requested (a request awaits
-    approval; others may still ask), taken, blocked or closed. Four queries for any range."""
+    approval; others may still ask), taken, blocked or closed. Two queries for any range."""
     if ends_at <= starts_at:
         return []
     return SpaceCalendar.load(space, starts_at, ends_at).intervals()

@@ -676,3 +676,38 @@ def test_the_back_office_saves_a_space_through_the_audited_service(world, admin_
     assert AuditEntry.objects.filter(object_uuid=str(space.uuid), action="create").exists()
     for path in ("/admin/spaces/space/", "/admin/spaces/booking/", "/admin/spaces/waitlistentry/"):
         assert admin_client.get(path).status_code == 200
+
+
+# --- availability (selectors) ----------------------------------------------------------------
+
+
+def test_availability_of_a_month_takes_two_queries(cast, room, django_assert_num_queries):
+    from silin.spaces.selectors import availability
+
+    for day in range(1, 29, 3):
+        BookingFactory(space=room, booker=cast.liu, starts_at=local(day, 9), ends_at=local(day, 10))
+    BlockedPeriodFactory(space=room, starts_at=local(5, 13), ends_at=local(5, 15), reason="维修")
+    OpeningException.objects.create(space=room, date=local(7, 0).date(), reason="holiday")
+    with django_assert_num_queries(2):
+        intervals = availability(space=room, starts_at=local(1, 0), ends_at=local(31, 0))
+    assert sum(i.state == "taken" for i in intervals) == 9  # day 7 is closed: closed wins
+    assert [i.reason for i in intervals if i.state == "blocked"] == ["维修"]
+    closed_all_day = [i for i in intervals if i.state == "closed" and i.minutes > 24 * 60]
+    assert len(closed_all_day) == 1  # 21:00 the day before until 08:00 the day after
+    assert all(a.ends_at == b.starts_at for a, b in zip(intervals, intervals[1:], strict=False))
+    assert intervals[0].starts_at == local(1, 0) and intervals[-1].ends_at == local(31, 0)
+
+
+def test_the_directory_filters_open_now_and_free_at_a_time(cast, world, room):
+    from silin.spaces.selectors import SpaceFilters, space_list_for
+
+    closed = SpaceFactory(name="夜间关闭", community=world.sanjiang, capacity=5)
+    open_every_day(closed, dt.time(8), dt.time(8, 30))
+    BookingFactory(space=room, starts_at=local(2, 9), ends_at=local(2, 10))
+    free = SpaceFilters(free_from=local(2, 9, 30), free_until=local(2, 10))
+    assert list(space_list_for(actor=cast.liu, filters=free)) == []
+    later = SpaceFilters(free_from=local(2, 10), free_until=local(2, 11))
+    assert list(space_list_for(actor=cast.liu, filters=later)) == [room]
+    now = timezone.localtime()
+    expected = [room] if dt.time(8) <= now.time() < dt.time(20, 59) else []
+    assert list(space_list_for(actor=cast.liu, filters=SpaceFilters(open_now=True))) == expected
