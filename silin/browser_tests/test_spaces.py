@@ -155,3 +155,22 @@ def test_elderly_mode_gives_the_directory_and_calendar_large_targets(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+
+
+def test_the_day_sheet_prints_without_the_page_chrome(visitor, cast, chess_room):
+    now = timezone.localtime()
+    BookingFactory(
+        space=chess_room,
+        booker=cast.liu,
+        starts_at=now + dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=2),
+    )
+    page = visitor.page
+    visitor.login_as(cast.worker)
+    visitor.visit("spaces:day-sheet", chess_room.uuid, now.date().isoformat(), label="day-sheet")
+    page.emulate_media(media="print")
+    visitor.screenshot("day-sheet-print")
+    assert not page.locator("header.silin-header").is_visible()
+    assert not page.locator("main form button").first.is_visible()  # no buttons on paper
+    assert page.locator(".day-sheet .check-box").first.is_visible()  # a box to tick instead
+    assert "刘**" in page.locator(".day-sheet table").inner_text()
