@@ -38,3 +38,22 @@ class Command(BaseCommand):
             done += len(batch)
             last_pk = batch[-1].pk
         self.stdout.write(f"Re-encrypted {done} residents with the current key.")
+        self.stdout.write(f"Re-encrypted {_rotate_correction_requests()} correction requests.")
+
+
+def _rotate_correction_requests() -> int:
+    """A correction request holds the value asked for (maybe an ID or mobile number)."""
+    from silin.people.models import CorrectionRequest
+
+    done = 0
+    with transaction.atomic():
+        rows = list(
+            CorrectionRequest.objects.select_for_update()
+            .exclude(requested_value_encrypted="")
+            .only("pk", "requested_value_encrypted")
+        )
+        for row in rows:
+            row.requested_value_encrypted = crypto.rotate(row.requested_value_encrypted)
+        CorrectionRequest.objects.bulk_update(rows, ["requested_value_encrypted"], batch_size=BATCH)
+        done = len(rows)
+    return done
