@@ -463,3 +463,17 @@ def test_consents_of_an_anonymised_resident_remain_for_statistics(world, cast, s
     services.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
     services.resident_anonymise(actor=cast.worker, resident=_moved_out(world.liu, 400))
     assert Consent.objects.filter(resident=world.liu).count() == 1
+
+
+def test_key_rotation_reencrypts_correction_requests(world, cast, settings):
+    import base64
+
+    request = services.correction_request_create(
+        actor=cast.liu, field="mobile", value="13912345678"
+    )
+    old_key = settings.SILIN_FIELD_KEYS[0]
+    new_key = base64.urlsafe_b64encode(b"n" * 32).decode()
+    settings.SILIN_FIELD_KEYS = [new_key, old_key]
+    call_command("rotate_field_keys", stdout=io.StringIO())
+    settings.SILIN_FIELD_KEYS = [new_key]  # the old key is gone: the value must still read
+    assert CorrectionRequest.objects.get(pk=request.pk).requested_value == "13912345678"
