@@ -136,6 +136,7 @@ def test_renewal_pages_have_no_serious_accessibility_violation(
         assert visitor.page.get_by_role("link", name="邻里荟").count() == 1
     else:
         visitor.visit("spaces:renewal-edit", uuid=record.uuid, label=label)
+    _png(visitor, label)
     visitor.assert_accessible(f"{page_name} ({'长辈版' if elderly else 'standard'})")
 
 
@@ -154,3 +155,21 @@ def test_the_renewal_form_shows_errors_next_to_the_fields(visitor, cast, street)
     _png(visitor, "renewal-create-errors")
     visitor.assert_accessible("renewal form with errors")
     assert not RenewalRecord.objects.filter(title="伊顿小镇闲置用房").exists()
+
+
+def test_the_figures_and_renewals_read_in_english(visitor, cast, street):
+    visitor.login_as(cast.worker)
+    visitor.page.context.add_cookies(
+        [{"name": "silin_language", "value": "en", "url": visitor.live_server.url}]
+    )
+    visitor.visit("spaces:figures", label="overview-en")
+    _charts_drawn(visitor, 3)
+    page = visitor.page
+    assert page.get_by_role("heading", name="By compound", exact=True).count() == 1
+    assert "Tuoyuan" not in page.content()  # place names stay as they are: 沱源
+    assert "沱源" in page.locator("table.figures-table").first.inner_text()
+    _png(visitor, "overview-en")
+    visitor.visit("spaces:renewal-list", label="renewals-en")
+    assert page.get_by_role("heading", name="Where the spaces came from", exact=True).count() == 1
+    _png(visitor, "renewals-en")
+    visitor.assert_accessible("renewal list (en)")

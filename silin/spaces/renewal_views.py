@@ -143,6 +143,10 @@ class RenewalForm(BootstrapMixin, forms.Form):
         self.fields["space"].label_from_instance = lambda s: f"{s.community.name} · {s.name}"
         for name in ("photo_before", "photo_after"):
             self.fields[name].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+            if instance is not None and getattr(instance, name):
+                self.fields[name].help_text = _(
+                    "A photo is already kept; choose a file to replace it."
+                )
         self.apply_bootstrap()
 
     def save(self) -> RenewalRecord | None:
