@@ -77,7 +77,7 @@ def test_liu_finds_the_chess_room_books_a_slot_and_sees_it_in_my_bookings(
     page.locator("#slot-panel").get_by_role("link", name="我的预约").click()
     page.wait_for_url("**/spaces/bookings/mine/")
     visitor.screenshot("my-bookings")
-    assert "邻里荟棋牌室" in page.locator("#upcoming-heading + ul").inner_text()
+    assert "邻里荟棋牌室" in page.locator("section[aria-labelledby=upcoming-heading]").inner_text()
 
 
 def test_liu_checks_in_through_the_door_link(visitor, cast, chess_room):

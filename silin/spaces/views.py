@@ -228,9 +228,13 @@ def booking_mine(request):
     now = timezone.now()
     bookings = list(selectors.booking_list_mine(actor=request.user))
     entries = list(selectors.waitlist_mine(actor=request.user))
+    upcoming = [b for b in bookings if b.ends_at >= now]
+    days, hidden = support.upcoming_by_day(upcoming, show_all=bool(request.GET.get("all")))
     context = {
-        "upcoming": [b for b in bookings if b.ends_at >= now],
-        "past": [b for b in reversed(bookings) if b.ends_at < now][:30],
+        "upcoming": upcoming,
+        "upcoming_days": days,
+        "hidden": hidden,
+        "past": [b for b in reversed(bookings) if b.ends_at < now][:12],
         "offers": [e for e in entries if e.state == WaitlistEntry.State.OFFERED],
         "waiting": [e for e in entries if e.state == WaitlistEntry.State.WAITING],
         "live_states": Booking.LIVE_STATES,

@@ -594,3 +594,24 @@ def _missed_text(booking: Booking, grace: dt.timedelta) -> str:
         "Too late to check in: your booking began at %(start)s and check-in closed at "
         "%(closed)s. Ask the person on duty if you are here."
     ) % {"start": f"{start:%H:%M}", "closed": f"{start + grace:%H:%M}"}
+
+
+UPCOMING_DAYS = 14
+
+
+def upcoming_by_day(bookings, *, show_all: bool, now: dt.datetime | None = None):
+    """Upcoming bookings grouped by local date; only the next two weeks unless `show_all`.
+
+    Returns (days, hidden): days as [(date, [booking, ...]), ...], and how many were left out.
+    """
+    now = now or timezone.now()
+    limit = timezone.localdate(now) + dt.timedelta(days=UPCOMING_DAYS)
+    days: dict[dt.date, list[Booking]] = {}
+    hidden = 0
+    for booking in bookings:
+        day = timezone.localdate(booking.starts_at)
+        if not show_all and day > limit:
+            hidden += 1
+            continue
+        days.setdefault(day, []).append(booking)
+    return list(days.items()), hidden

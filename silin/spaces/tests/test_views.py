@@ -345,6 +345,20 @@ def test_my_bookings_lists_upcoming_and_past_with_the_feed_link(room, cast, logi
     assert "/spaces/feeds/me/" in response.context["feed_url"]
 
 
+def test_my_bookings_shows_two_weeks_grouped_by_day_and_the_rest_on_request(
+    room, cast, login
+):
+    for days, hour in ((1, 9), (1, 14), (3, 9), (20, 9)):
+        book(space=room, booker=cast.liu, starts_at=local(days, hour))
+    client = login(cast.liu)
+    response = client.get(reverse("spaces:booking-mine"))
+    assert [len(items) for _day, items in response.context["upcoming_days"]] == [2, 1]
+    assert response.context["hidden"] == 1
+    response = client.get(reverse("spaces:booking-mine"), {"all": "1"})
+    assert response.context["hidden"] == 0
+    assert len(response.context["upcoming_days"]) == 3
+
+
 def test_cancelling_my_booking(room, cast, login):
     booking = book(space=room, booker=cast.liu, starts_at=local(1, 9))
     response = login(cast.liu).post(reverse("spaces:booking-cancel", args=[booking.uuid]))
