@@ -104,6 +104,11 @@ def test_the_period_picker_swaps_the_results_without_reloading(visitor, cast, st
     _charts_drawn(visitor, 3)
     assert page.evaluate("window.__sameDocument") is True
     assert page.locator(".figures-period [aria-current='true']").inner_text().strip() == "周"
+    # The filter form follows the period shown, so choosing a community keeps the week.
+    assert page.locator("#f-period").input_value() == "week"
+    page.locator("#f-community").select_option(label="三江社区")
+    page.wait_for_function("new URLSearchParams(location.search).get('community') !== null")
+    assert "period=week" in page.url
     visitor.screenshot("overview-week")
 
 

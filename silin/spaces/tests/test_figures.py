@@ -310,3 +310,20 @@ def test_the_space_panel_is_a_partial_for_htmx_and_a_page_otherwise(login, cast,
 def test_the_space_panel_is_not_found_outside_the_figures_scope(login, cast, spaces, who):
     url = reverse("spaces:space-figures", args=[spaces.chess.uuid])
     assert login(getattr(cast, who)).get(url).status_code == 404
+
+
+def test_the_space_panel_costs_the_same_queries_with_more_bookings(
+    login, cast, spaces, django_assert_num_queries
+):
+    client = login(cast.worker)
+    url = reverse("spaces:space-figures", args=[spaces.chess.uuid])
+    params = {"period": "week", "on": "2026-11-04"}
+    client.get(url, params, headers={"HX-Request": "true"})
+    # session, user, role assignments, the space, opening hours, exceptions, sums, trend,
+    # heat map; the session's save (3).
+    with django_assert_num_queries(12):
+        client.get(url, params, headers={"HX-Request": "true"})
+    for day in range(3):
+        book(spaces.chess, cast.liu, at(MONDAY + dt.timedelta(days=day), 15), 60)
+    with django_assert_num_queries(12):
+        client.get(url, params, headers={"HX-Request": "true"})
