@@ -26,6 +26,7 @@ from silin.people.models import Resident
 from silin.places.models import Compound
 from silin.spaces import selectors
 from silin.spaces.models import Booking, OpeningException, OpeningHours, Space
+from silin.spaces.services import CHECK_IN_EARLY_MINUTES
 
 FREE = "free"
 TAKEN = "taken"
@@ -537,13 +538,20 @@ class SheetRow:
     can_check_in: bool
 
 
-def day_sheet_rows(bookings) -> list[SheetRow]:
-    """The day's bookings for the door sheet: names masked as in the register (刘**)."""
+def day_sheet_rows(bookings, *, now: dt.datetime | None = None) -> list[SheetRow]:
+    """The day's bookings for the door sheet: names masked as in the register (刘**).
+
+    Staff may check someone in from shortly before the start until the end (as the service
+    allows), so the button shows only then.
+    """
+    now = now or timezone.now()
+    early = dt.timedelta(minutes=CHECK_IN_EARLY_MINUTES)
     return [
         SheetRow(
             booking=b,
             name=mask_name(b.booker.name),
-            can_check_in=b.status == Booking.Status.APPROVED,
+            can_check_in=b.status == Booking.Status.APPROVED
+            and b.starts_at - early <= now <= b.ends_at,
         )
         for b in bookings
     ]

@@ -345,9 +345,7 @@ def test_my_bookings_lists_upcoming_and_past_with_the_feed_link(room, cast, logi
     assert "/spaces/feeds/me/" in response.context["feed_url"]
 
 
-def test_my_bookings_shows_two_weeks_grouped_by_day_and_the_rest_on_request(
-    room, cast, login
-):
+def test_my_bookings_shows_two_weeks_grouped_by_day_and_the_rest_on_request(room, cast, login):
     for days, hour in ((1, 9), (1, 14), (3, 9), (20, 9)):
         book(space=room, booker=cast.liu, starts_at=local(days, hour))
     client = login(cast.liu)
@@ -627,3 +625,12 @@ def test_a_request_awaiting_approval_leaves_the_slot_open_to_other_requests(
     day = next(d for d in response.context["days"] if d.date == local(1, 0).date())
     slot = next(s for s in day.slots if s.starts_at.hour == 9)
     assert slot.state == "requested" and slot.bookable
+
+
+def test_the_day_sheet_offers_check_in_only_around_the_booking(room, cast, login):
+    book(space=room, booker=cast.liu, starts_at=local(1, 9), ends_at=local(1, 10))
+    url = reverse("spaces:day-sheet", args=[room.uuid, local(1, 0).date().isoformat()])
+    response = login(cast.worker).get(url)
+    (row,) = response.context["rows"]
+    assert not row.can_check_in
+    assert "签到" not in response.content.decode().split("<tbody>", 1)[1].split("</tbody>")[0]
