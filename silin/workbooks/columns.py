@@ -141,6 +141,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("note", "备注", "Note", False, _("Up to 300 characters."), "", 20),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
+BY_HEADER = {c.header: c for c in COLUMNS}
 
 
 def header_key(text: object) -> str | None:

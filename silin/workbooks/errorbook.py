@@ -3,9 +3,7 @@ and the register export."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-from collections.abc import Iterable
 from typing import IO
 
 from django.utils.translation import gettext as _
@@ -27,56 +25,33 @@ def _fills():
     )
 
 
-def _cell(sheet, value, *, fill=None, font=None, date=False):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    if fill is not None:
-        cell.fill = fill
-    if font is not None:
-        cell.font = font
-    if date or isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell
-
-
-def _headers(sheet, values: Iterable[str]) -> list:
-    _red, header_fill, bold = _fills()
-    return [_cell(sheet, v, fill=header_fill, font=bold) for v in values]
-
-
 def error_workbook(stream: IO[bytes], errors: dict[int, list[tuple[str, str]]]) -> bytes:
     """A copy of the register sheet with an error column and the bad cells highlighted."""
-    import openpyxl
-
     from silin.workbooks.reader import open_register
+    from silin.workbooks.xlsx import BAD, HEADER, SheetWriter
 
-    red, _header_fill, _bold = _fills()
     source = open_register(stream)
-    out = openpyxl.Workbook(write_only=True)
-    sheet = out.create_sheet(source.title)
+    buffer = io.BytesIO()
     keep = [i for i, v in enumerate(source.header) if str(v or "").strip() != ERROR_HEADER]
     where = {key: keep.index(i) for key, i in source.columns.items() if i in keep}
-    sheet.append(_headers(sheet, [source.header[i] for i in keep] + [ERROR_HEADER]))
-    last = 1
+    headers = [source.header[i] for i in keep] + [ERROR_HEADER]
+    widths = [c.BY_HEADER[h].width + 6 if h in c.BY_HEADER else 14 for h in headers[:-1]]
+    sheet = SheetWriter(buffer, source.title, widths=[*widths, 60])
+    sheet.append(headers, dict.fromkeys(range(len(headers)), HEADER))
     for number, values in source.all_rows():
         if number < 2:
             continue
-        for _gap in range(last + 1, number):  # keep the row numbers of the upload
+        while sheet.row + 1 < number:  # keep the row numbers of the upload
             sheet.append([])
-        last = number
         row_errors = errors.get(number, [])
-        bad = {where[k] for k, _m in row_errors if k in where}
-        cells = [
-            _cell(sheet, values[i] if i < len(values) else None, fill=red if n in bad else None)
-            for n, i in enumerate(keep)
-        ]
+        styles = {where[k]: BAD for k, _m in row_errors if k in where}
+        cells = [values[i] if i < len(values) else None for i in keep]
         message = "；".join(f"{c.BY_KEY[k].zh}: {m}" if k in c.BY_KEY else m for k, m in row_errors)
-        cells.append(_cell(sheet, message or None, fill=red if message else None))
-        sheet.append(cells)
+        if message:
+            styles[len(keep)] = BAD
+        sheet.append([*cells, message or None], styles)
     source.close()
-    buffer = io.BytesIO()
-    out.save(buffer)
+    sheet.close()
     return buffer.getvalue()
 
 

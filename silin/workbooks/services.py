@@ -377,17 +377,14 @@ def _write_csv(target, headers: list[str], rows) -> int:
 
 
 def _write_xlsx(target, headers: list[str], rows) -> int:
-    import openpyxl
+    from silin.workbooks.columns import BY_HEADER
+    from silin.workbooks.xlsx import HEADER, SheetWriter
 
-    from silin.workbooks.errorbook import _headers
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("登记表")
-    sheet.freeze_panes = "A2"
-    sheet.append(_headers(sheet, headers))
+    sheet = SheetWriter(target, "登记表", widths=[BY_HEADER[h].width + 6 for h in headers])
+    sheet.append(headers, dict.fromkeys(range(len(headers)), HEADER))
     count = 0
     for row in rows:
-        sheet.append(row)  # openpyxl gives dates the yyyy-mm-dd format itself
+        sheet.append(row)
         count += 1
-    book.save(target)
+    sheet.close()
     return count

@@ -73,6 +73,7 @@ def test_worker_exports_unmasked_when_asked_and_it_is_logged(login, cast, regist
     liu = next(r for r in rows if r[header.index("姓名 Name")] == "刘大爷")
     assert liu[header.index("身份证号 ID number")] == register.liu.id_number
     assert liu[header.index("标签 Tags")] == "高龄、残疾"
+    assert liu[header.index("出生日期 Date of birth")].date() == register.liu.birth_date
     entry = AuditEntry.objects.get(action="export")
     assert entry.changes == {"rows": [0, 5]}
     assert entry.detail.startswith("unmasked xlsx")
