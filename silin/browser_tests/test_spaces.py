@@ -174,3 +174,24 @@ def test_the_day_sheet_prints_without_the_page_chrome(visitor, cast, chess_room)
     assert not page.locator("main form button").first.is_visible()  # no buttons on paper
     assert page.locator(".day-sheet .check-box").first.is_visible()  # a box to tick instead
     assert "刘**" in page.locator(".day-sheet table").inner_text()
+
+
+def test_a_worker_finds_liu_and_books_the_chess_room_for_him(visitor, cast, world, chess_room):
+    page = visitor.page
+    visitor.login_as(cast.worker)
+    visitor.visit("spaces:book-on-behalf", chess_room.uuid, label="on-behalf")
+    page.locator("#behalf-q").fill("刘")
+    page.get_by_label("刘大爷", exact=False).check()
+    start = timezone.localtime() + dt.timedelta(days=2)
+    start = start.replace(hour=9, minute=0)
+    page.locator("[name=starts_at]").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    page.locator("[name=ends_at]").fill((start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    page.locator("[name=purpose]").fill("下象棋")
+    page.locator("[name=attendees]").fill("4")
+    visitor.screenshot("on-behalf-filled")
+    page.get_by_role("button", name="为这位居民预约").click()
+    page.wait_for_url(f"**/spaces/{chess_room.uuid}/day/{start.date().isoformat()}/")
+    visitor.screenshot("day-sheet-after")
+    assert "刘**" in page.locator(".day-sheet table").inner_text()
+    booking = Booking.objects.get()
+    assert (booking.booker, booking.booked_by) == (cast.liu, cast.worker)
