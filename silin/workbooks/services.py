@@ -388,3 +388,24 @@ def _write_xlsx(target, headers: list[str], rows) -> int:
         count += 1
     sheet.close()
     return count
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+def import_files_purge(cutoff, apply: bool) -> int:
+    """Uploaded workbooks and error workbooks older than `cutoff` (they hold ID numbers in
+    clear): the files are deleted and the preview emptied; the job stays as a record of
+    who imported what (its counts and the file's SHA-256)."""
+    due = ImportJob.objects.filter(created_at__lt=cutoff).exclude(file="", error_file="")
+    if not apply:
+        return due.count()
+    done = 0
+    for job in due.iterator(chunk_size=200):
+        for field in (job.file, job.error_file):
+            if field:
+                field.delete(save=False)
+        job.report = {"errors": job.report.get("errors", []), "preview": []}
+        job.save(update_fields=["file", "error_file", "report", "updated_at"])
+        done += 1
+    return done

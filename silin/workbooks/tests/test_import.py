@@ -178,3 +178,21 @@ def test_a_workbook_saved_by_excel_with_shared_strings_and_a_dimension(cast, wor
     new = Resident.objects.get(name="测试1")
     assert new.household.door == person(1)["door"]
     assert [t.name for t in new.tags.all()] == ["高龄"]
+
+
+def test_retention_deletes_old_uploads_and_keeps_the_record(cast, world, tags):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from silin.workbooks.services import import_files_purge
+
+    job = run(cast.worker, workbook([person(1, mobile="1")]))
+    assert job.file and job.error_file
+    later = timezone.now() + dt.timedelta(days=1)
+    assert import_files_purge(later, False) == 1
+    assert import_files_purge(later, True) == 1
+    job.refresh_from_db()
+    assert not job.file and not job.error_file
+    assert job.file_sha256 and job.error_count == 1
+    assert import_files_purge(later, True) == 0
