@@ -32,7 +32,8 @@ How an app joins
            )
 
 2. Register it when the app is ready, with a unique key and an order (lower comes first;
-   people's own sections use 10-90, other apps 100 and up)::
+   people's and accounts' sections use 10-80, other apps 100-899, and the access log of
+   the record, "who looked at or changed it", closes the page at 900)::
 
        # silin/spaces/apps.py
        def ready(self):

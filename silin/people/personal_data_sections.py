@@ -293,6 +293,6 @@ def register_defaults() -> None:
         (60, "people.corrections", correction_requests),
         (70, "accounts.account", login_account),
         (80, "accounts.tokens", access_tokens),
-        (90, "people.access_log", access_log),
+        (900, "people.access_log", access_log),
     ):
         pd.register(key, provider, order=order)

@@ -58,13 +58,13 @@ def test_an_app_joins_the_registry_without_editing_people_code(world, cast):
             ],
         )
 
-    personal_data.register("test.bookings", bookings, order=85)
+    personal_data.register("test.bookings", bookings, order=75)
     try:
         _, sections = selectors.my_data_for(actor=cast.liu)
     finally:
         personal_data.unregister("test.bookings")
     keys = [s.key for s in sections]
-    assert keys.index("test.bookings") == keys.index("people.access_log") - 1
+    assert keys.index("test.bookings") == keys.index("accounts.account") + 1
     exported = personal_data.as_export(sections)
     booking = next(s for s in exported.sections if s["key"] == "test.bookings")
     assert booking["records"][0]["fields"] == [["When", "2026-01-02"]]
