@@ -152,3 +152,27 @@ def test_the_confirm_form_opened_from_the_calendar_is_accessible(visitor, cast, 
     page.locator("#slot-panel form").wait_for()
     visitor.screenshot("calendar-confirm-form")
     visitor.assert_accessible("space page with the confirm form open")
+
+
+@pytest.mark.parametrize("elderly", [False, True], ids=["standard", "elderly"])
+def test_the_repeating_booking_result_is_accessible(visitor, cast, spaces, elderly):
+    """Weekly on tomorrow's weekday for three weeks; tomorrow's hour is taken, so it is skipped."""
+    if elderly:
+        cast.liu.elderly_mode = True
+        cast.liu.save(update_fields=["elderly_mode"])
+    page = visitor.page
+    tomorrow = spaces["tomorrow"]
+    visitor.login_as(cast.liu)
+    visitor.visit("spaces:series-create", spaces["room"].uuid, label="series-form")
+    page.locator("input[name=pattern][value=weekly]").check()
+    code = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][tomorrow.weekday()]
+    page.locator(f"input[name=days][value={code}]").check()
+    page.locator("[name=first_date]").fill(tomorrow.date().isoformat())
+    page.locator("[name=until]").fill((tomorrow + dt.timedelta(days=15)).date().isoformat())
+    page.locator("[name=start_time]").fill(f"{tomorrow:%H:%M}")
+    page.locator("[name=purpose]").fill("下象棋")
+    page.locator("main form button[type=submit]").click()
+    page.locator("#skipped-heading").wait_for()
+    visitor.screenshot(f"series-done-{'elderly' if elderly else 'standard'}")
+    assert Booking.objects.filter(series__isnull=False).count() == 2
+    visitor.assert_accessible(f"series result ({'长辈版' if elderly else 'standard'})")
