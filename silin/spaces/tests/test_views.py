@@ -12,10 +12,11 @@ import itertools
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from silin.accounts.tests.factories import UserFactory
-from silin.spaces.models import Booking, BookingSeries, Space, WaitlistEntry
+from silin.spaces import views_support
+from silin.spaces.models import Booking, BookingSeries, OpeningException, Space, WaitlistEntry
 from silin.spaces.tests.factories import BookingFactory, SpaceFactory, open_every_day
 
 _MOBILES = itertools.count(13700000001)
@@ -634,3 +635,28 @@ def test_the_day_sheet_offers_check_in_only_around_the_booking(room, cast, login
     (row,) = response.context["rows"]
     assert not row.can_check_in
     assert "签到" not in response.content.decode().split("<tbody>", 1)[1].split("</tbody>")[0]
+
+
+# -- what the pages say ----------------------------------------------------------------------
+
+
+def test_a_closure_today_makes_the_card_say_closed_now(room, cast, login):
+    noon = timezone.localtime().replace(hour=12, minute=0)
+    (card,) = views_support.space_cards([room], now=noon)
+    assert card.open_now and card.hours_today == "08:00–21:00"
+    OpeningException.objects.create(
+        space=room, date=noon.date(), closed=True, reason=OpeningException.Reason.HOLIDAY
+    )
+    (card,) = views_support.space_cards([room], now=noon)
+    assert not card.open_now and card.hours_today == ""
+
+
+def test_the_policy_is_said_in_plain_words(room):
+    room.approval_required = True
+    room.weekly_quota_household_minutes = 180
+    room.max_booking_minutes = 150
+    with translation.override("en"):
+        text = " ".join(views_support.policy_lines(room))
+    assert "request until a manager approves it" in text
+    assert "from 30 minutes to 2 hours 30 minutes at a time" in text
+    assert "up to 3 hours a week" in text
