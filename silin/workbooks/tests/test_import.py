@@ -196,3 +196,36 @@ def test_retention_deletes_old_uploads_and_keeps_the_record(cast, world, tags):
     assert not job.file and not job.error_file
     assert job.file_sha256 and job.error_count == 1
     assert import_files_purge(later, True) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_apply_reports_progress_aside_and_a_cancel_rolls_everything_back(
+    cast, world, tags, monkeypatch
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer: the apply pass cannot be cancelled there")
+    monkeypatch.setattr(importer, "BATCH", 2)
+    monkeypatch.setattr(services.Progress, "EVERY", 1)
+    seen = []
+    publish = services.Progress._publish_aside
+
+    def spy(self, values):
+        seen.append(values["rows_written"])
+        return publish(self, values)
+
+    monkeypatch.setattr(services.Progress, "_publish_aside", spy)
+    before = Resident.objects.count()
+    job = run(cast.worker, workbook([person(n) for n in range(1, 7)]), apply=True)
+    assert job.state == ImportJob.State.DONE
+    assert seen == [2, 4, 6]  # written by a second connection while the transaction ran
+
+    job = run(cast.worker, workbook([person(n) for n in range(11, 17)]))
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.APPLYING)
+    job.refresh_from_db()
+    services.import_cancel(actor=cast.worker, job=job)
+    services.import_apply(job_id=job.pk, actor=cast.worker)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.CANCELLED
+    assert Resident.objects.count() == before + 6
