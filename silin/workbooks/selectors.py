@@ -145,6 +145,7 @@ class RowMaker:
         self.keys = keys
         self.reveal = reveal
         self.tags = {t.pk: t for t in Tag.objects.all()}
+        self.getters: list | None = None
 
     def _tags(self, tag_ids: list[int]) -> str:
         tags = sorted((self.tags[t] for t in tag_ids), key=lambda t: (t.order, t.code))
@@ -157,26 +158,42 @@ class RowMaker:
         value = crypto.decrypt(token)
         return value if self.reveal else mask(value)
 
-    def cells(self, item: dict, tag_ids: list[int]) -> list:
-        get = {
-            "record": lambda: str(item["uuid"]),
-            "community": lambda: item["community__name"],
-            "compound": lambda: item["household__compound__name"],
-            "building": lambda: item["household__unit__building__number"],
-            "unit": lambda: item["household__unit__number"],
-            "floor": lambda: item["household__floor"],
-            "door": lambda: item["household__door"],
-            "name": lambda: item["name"],
-            "gender": lambda: c.label_of(c.GENDERS, item["gender"]),
-            "birth_date": lambda: item["birth_date"],
-            "id_number": lambda: self._secret(item["id_number_encrypted"], masking.mask_id_number),
-            "mobile": lambda: self._secret(item["mobile_encrypted"], masking.mask_mobile),
-            "relation": lambda: c.label_of(c.RELATIONS, item["relation"]),
-            "status": lambda: c.label_of(c.STATUSES, item["status"]),
-            "tags": lambda: self._tags(tag_ids),
-            "note": lambda: item["note"],
+    def _getters(self) -> list:
+        """One function per chosen column, built once (not per row: 200,000 rows)."""
+        secret = self._secret
+
+        def field(name):
+            return lambda item, tags: item[name]
+
+        def label(name, mapping):
+            return lambda item, tags: c.label_of(mapping, item[name])
+
+        table = {
+            "record": lambda item, tags: str(item["uuid"]),
+            "community": field("community__name"),
+            "compound": field("household__compound__name"),
+            "building": field("household__unit__building__number"),
+            "unit": field("household__unit__number"),
+            "floor": field("household__floor"),
+            "door": field("household__door"),
+            "name": field("name"),
+            "gender": label("gender", c.GENDERS),
+            "birth_date": field("birth_date"),
+            "id_number": lambda item, tags: secret(
+                item["id_number_encrypted"], masking.mask_id_number
+            ),
+            "mobile": lambda item, tags: secret(item["mobile_encrypted"], masking.mask_mobile),
+            "relation": label("relation", c.RELATIONS),
+            "status": label("status", c.STATUSES),
+            "tags": lambda item, tags: self._tags(tags),
+            "note": field("note"),
         }
-        return [get[key]() for key in self.keys]
+        return [table[key] for key in self.keys]
+
+    def cells(self, item: dict, tag_ids: list[int]) -> list:
+        if self.getters is None:
+            self.getters = self._getters()
+        return [get(item, tag_ids) for get in self.getters]
 
 
 def export_rows(*, actor, node: Node, keys: list[str], reveal: bool) -> Iterator[list]:
