@@ -318,6 +318,13 @@ def correction_request_create(
     if field not in CorrectionRequest.Field.values:
         raise ValidationError({"field": [_("Please choose what to correct.")]})
     clean = _clean_requested_value(resident, field, value)
+    waiting = CorrectionRequest.objects.filter(
+        resident=resident, field=field, status=CorrectionRequest.Status.OPEN
+    )
+    if waiting.exists():
+        raise ValidationError(
+            {"field": [_("You already asked to correct this. Please wait for the answer.")]}
+        )
     request = CorrectionRequest(
         resident=resident,
         community_id=resident.community_id,

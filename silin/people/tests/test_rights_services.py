@@ -187,6 +187,15 @@ def test_a_correction_with_a_bad_value_is_refused_and_nothing_saved(
     assert not CorrectionRequest.objects.exists()
 
 
+def test_one_open_request_per_field(world, cast):
+    services.correction_request_create(actor=cast.liu, field="name", value="刘大海")
+    with pytest.raises(ValidationError) as info:
+        services.correction_request_create(actor=cast.liu, field="name", value="刘大山")
+    assert "field" in info.value.message_dict
+    services.correction_request_create(actor=cast.liu, field="mobile", value="13912345678")
+    assert CorrectionRequest.objects.count() == 2
+
+
 def test_only_a_resident_with_a_record_asks_for_a_correction(cast):
     with pytest.raises(PermissionDenied):
         services.correction_request_create(actor=cast.outsider, field="name", value="路人甲")

@@ -383,7 +383,9 @@ def test_my_data_costs_the_same_queries_however_much_is_held(
     for purpose in ("photos", "contact", "activities"):
         services.consent_grant(actor=cast.worker, resident=world.liu, purpose=purpose)
     for i in range(3):
-        services.correction_request_create(actor=cast.liu, field="name", value=f"刘{i}")
+        field = ("name", "relation", "gender")[i]
+        value = ("刘大海", "spouse", "F")[i]
+        services.correction_request_create(actor=cast.liu, field=field, value=value)
         services.resident_reveal(actor=cast.worker, resident=world.liu, field="mobile")
         child = ResidentFactory(
             household=world.liu_household,
