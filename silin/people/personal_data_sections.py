@@ -252,9 +252,9 @@ def access_log(subject: pd.Subject) -> pd.Section | None:
     # The person's own views and downloads of this page are logged too, but listing them
     # back would bury what others did under "you looked at your data".
     entries = list(
-        AuditEntry.objects.filter(
-            object_type="people.resident", object_uuid=str(r.uuid)
-        ).exclude(detail__startswith="self:")
+        AuditEntry.objects.filter(object_type="people.resident", object_uuid=str(r.uuid)).exclude(
+            detail__startswith="self:"
+        )
     )
     actor_ids = {e.actor_id for e in entries if e.actor_id}
     roles: dict[int, list[str]] = {}
