@@ -20,12 +20,25 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import (
+    Cast,
     ExtractHour,
     ExtractIsoWeekDay,
     ExtractMinute,
@@ -51,7 +64,54 @@ BOOKED_STATES = (Booking.Status.APPROVED, Booking.Status.CHECKED_IN, Booking.Sta
 USED = Booking.Status.CHECKED_IN
 NO_SHOW = Booking.Status.NO_SHOW
 
-_DURATION = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+
+class _Length(Func):
+    """A booking's length in minutes (a number), worked out by the database itself.
+
+    Django's own `F("ends_at") - F("starts_at")` is a Python function called per row on
+    SQLite; julianday() is SQLite's own, so summing a year of bookings stays cheap.
+    """
+
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 60.0)"
+    arg_joiner = " - "
+    output_field = FloatField()
+
+    def __init__(self) -> None:
+        super().__init__(F("ends_at"), F("starts_at"))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 1440.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+class _SqliteLocal(Func):
+    """strftime(format, starts_at, '+N minutes'): a part of the local start time on SQLite,
+    for a time zone whose offset is the same all through the window read."""
+
+    function = "strftime"
+    output_field = CharField()
+
+    def __init__(self, fmt: str, offset_minutes: int) -> None:
+        super().__init__(Value(fmt), F("starts_at"), Value(f"{offset_minutes:+d} minutes"))
+
+
+def _fixed_offset(start: dt.datetime, end: dt.datetime) -> int | None:
+    """The local UTC offset in minutes if it does not change between start and end
+    (Asia/Shanghai never does); None for a window crossing a daylight-saving change."""
+    if connection.vendor != "sqlite":
+        return None
+    offsets = {
+        timezone.localtime(start + dt.timedelta(days=d)).utcoffset()
+        for d in range((end - start).days + 1)
+    }
+    if len(offsets) != 1:
+        return None
+    return int(offsets.pop().total_seconds() // 60)
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -299,12 +359,8 @@ class Figures:
         return _share(self.no_shows, self.checked_in + self.no_shows)
 
 
-def _minutes(value: dt.timedelta | int | None) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, dt.timedelta):
-        return int(value.total_seconds() // 60)
-    return int(value) // 60_000_000  # a backend handing back microseconds
+def _minutes(value: float | Decimal | None) -> int:
+    return 0 if value is None else round(value)
 
 
 @dataclass(frozen=True)
@@ -335,8 +391,8 @@ class Selection:
 
 
 _SUMS = {
-    "booked": Sum(_DURATION),
-    "used": Sum(_DURATION, filter=Q(status=USED)),
+    "booked": Sum(_Length()),
+    "used": Sum(_Length(), filter=Q(status=USED)),
     "n": Count("id"),
     "n_used": Count("id", filter=Q(status=USED)),
     "n_no_show": Count("id", filter=Q(status=NO_SHOW)),
@@ -441,18 +497,24 @@ def _trend(
         figures.append(fig)
     if not space_ids:
         return list(zip(periods, figures, strict=True))
-    trunc = TruncMonth if periods[0].kind == MONTH else TruncDate
+    start, end = periods[0].starts_at, periods[-1].ends_at
+    offset = _fixed_offset(start, end)
+    if offset is not None:
+        fmt = "%Y-%m-01" if periods[0].kind == MONTH else "%Y-%m-%d"
+        bucket = _SqliteLocal(fmt, offset)
+    else:
+        trunc = TruncMonth if periods[0].kind == MONTH else TruncDate
+        bucket = trunc("starts_at", tzinfo=timezone.get_current_timezone())
     rows = (
-        selection.bookings(periods[0].starts_at, periods[-1].ends_at)
-        .annotate(bucket=trunc("starts_at", tzinfo=timezone.get_current_timezone()))
+        selection.bookings(start, end)
+        .annotate(bucket=bucket)
         .values("bucket")
         .annotate(**_SUMS)
         .order_by()
     )
     index = {p.start: i for i, p in enumerate(periods)}
     for row in rows:
-        bucket = row["bucket"]
-        day = bucket.date() if isinstance(bucket, dt.datetime) else bucket
+        day = _as_date(row["bucket"])
         position = index.get(period_of(periods[0].kind, day).start)
         if position is not None:
             fig = figures[position]
@@ -462,6 +524,31 @@ def _trend(
             fig.checked_in += row["n_used"]
             fig.no_shows += row["n_no_show"]
     return list(zip(periods, figures, strict=True))
+
+
+def _as_date(bucket: dt.datetime | dt.date | str) -> dt.date:
+    if isinstance(bucket, str):
+        return dt.date.fromisoformat(bucket)
+    return bucket.date() if isinstance(bucket, dt.datetime) else bucket
+
+
+def _local_start_parts(period: Period) -> tuple[dict, Callable[[int], int]]:
+    """Weekday, hour and minute of the local start time, and how to turn the weekday
+    into 0 = Monday."""
+    offset = _fixed_offset(period.starts_at, period.ends_at)
+    if offset is not None:
+        parts = {
+            name: Cast(_SqliteLocal(fmt, offset), IntegerField())
+            for name, fmt in (("weekday", "%w"), ("hour", "%H"), ("minute", "%M"))
+        }
+        return parts, lambda sunday_first: (sunday_first + 6) % 7
+    tz = timezone.get_current_timezone()
+    parts = {
+        "weekday": ExtractIsoWeekDay("starts_at", tzinfo=tz),
+        "hour": ExtractHour("starts_at", tzinfo=tz),
+        "minute": ExtractMinute("starts_at", tzinfo=tz),
+    }
+    return parts, lambda iso: iso - 1
 
 
 def _empty_heat() -> list[list[Decimal]]:
@@ -477,22 +564,18 @@ def busiest_hours(selection: Selection, period: Period) -> list[list[Decimal]]:
     10 o'clock.
     """
     minutes = [[0] * 24 for _day in range(7)]
-    tz = timezone.get_current_timezone()
+    parts, monday_first = _local_start_parts(period)
     rows = (
         selection.bookings(period.starts_at, period.ends_at)
-        .annotate(
-            weekday=ExtractIsoWeekDay("starts_at", tzinfo=tz),
-            hour=ExtractHour("starts_at", tzinfo=tz),
-            minute=ExtractMinute("starts_at", tzinfo=tz),
-            length=_DURATION,
-        )
+        .annotate(**parts, length=_Length())
         .values("weekday", "hour", "minute", "length")
         .annotate(n=Count("id"))
         .order_by()
     )
     for row in rows:
         start = row["hour"] * 60 + row["minute"]
-        _spread(minutes, row["weekday"] - 1, start, _minutes(row["length"]), row["n"])
+        weekday = monday_first(row["weekday"])
+        _spread(minutes, weekday, start, _minutes(row["length"]), row["n"])
     return [[_hours(m) for m in day] for day in minutes]
 
 
