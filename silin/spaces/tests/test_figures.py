@@ -327,3 +327,18 @@ def test_the_space_panel_costs_the_same_queries_with_more_bookings(
         book(spaces.chess, cast.liu, at(MONDAY + dt.timedelta(days=day), 15), 60)
     with django_assert_num_queries(12):
         client.get(url, params, headers={"HX-Request": "true"})
+
+
+def test_a_time_zone_with_daylight_saving_reads_the_same_local_hours(cast, spaces):
+    """Across a change of offset the figures fall back to Django's time-zone functions."""
+    with timezone.override("Europe/Berlin"):
+        # Summer time ended on 25 October 2026: the month view's trend spans both offsets.
+        summer = dt.date(2026, 10, 20)
+        book(spaces.chess, cast.liu, at(summer, 9), 60)
+        book(spaces.chess, cast.liu, at(summer + dt.timedelta(days=7), 9), 60)
+        october = figures.space_figures(
+            actor=cast.worker, space=spaces.chess, period=period_of(MONTH, summer)
+        )
+        assert october.heat[1][9] == D("2.0")  # two Tuesdays at 9:00 local, either offset
+        assert october.total.hours_used == D("2.0")
+        assert october.trend[-1][1].hours_used == D("2.0")
