@@ -416,12 +416,14 @@ def _events(cal: SpaceCalendar) -> list[tuple[dt.datetime, int, str, object]]:
     for b in cal.bookings:
         state = REQUESTED if b.status == Booking.Status.REQUESTED else TAKEN
         segments.append((b.starts_at, b.ends_at, state, b))
+    tz = timezone.get_current_timezone()
     events = []
     for s, e, state, payload in segments:
         s, e = max(s, start), min(e, end)
         if s < e:
-            events.append((s, 1, state, payload))
-            events.append((e, -1, state, payload))
+            # Local time once here, so the intervals come out in it without more conversion.
+            events.append((s.astimezone(tz), 1, state, payload))
+            events.append((e.astimezone(tz), -1, state, payload))
     events.sort(key=lambda ev: (ev[0], ev[1]))
     return events
 
@@ -438,8 +440,9 @@ def _state_now(active: dict[str, list[object]]) -> tuple[str, object]:
 def _sweep(cal: SpaceCalendar) -> list[Interval]:
     active: dict[str, list[object]] = {"open": [], BLOCKED: [], TAKEN: [], REQUESTED: []}
     out: list[Interval] = []
-    cursor = cal.starts_at
-    for when, delta, state, payload in _events(cal) + [(cal.ends_at, 0, "", None)]:
+    tz = timezone.get_current_timezone()
+    cursor = cal.starts_at.astimezone(tz)
+    for when, delta, state, payload in _events(cal) + [(cal.ends_at.astimezone(tz), 0, "", None)]:
         if when > cursor:
             current, item = _state_now(active)
             _append(out, cursor, when, current, item)
@@ -447,16 +450,15 @@ def _sweep(cal: SpaceCalendar) -> list[Interval]:
         if delta == 1:
             active[state].append(payload)
         elif delta == -1:
-            active[state].remove(payload)
+            held = active[state]
+            held.pop(next(i for i, p in enumerate(held) if p is payload))
     return out
 
 
 def _append(out: list[Interval], s, e, state: str, item) -> None:
     booking = item if isinstance(item, Booking) else None
     reason = item.reason if isinstance(item, BlockedPeriod) else ""
-    tz = timezone.get_current_timezone()
-    s, e = s.astimezone(tz), e.astimezone(tz)
-    if out and out[-1].state == state and out[-1].booking == booking and out[-1].ends_at == s:
+    if out and out[-1].state == state and out[-1].booking is booking and out[-1].ends_at == s:
         prev = out.pop()
         s = prev.starts_at
     out.append(Interval(starts_at=s, ends_at=e, state=state, booking=booking, reason=reason))
