@@ -475,10 +475,11 @@ class BookingSeries(models.Model):
 
 class BookingQuerySet(models.QuerySet):
     def visible_to(self, actor, capability: Capability | None = None):
-        """Bookings of spaces in the actor's staff scope, plus the actor's own."""
+        """Bookings of spaces where the actor holds `capability` (by default the staff
+        capability VIEW_SPACE_FIGURES, which residents and volunteers lack), plus their own."""
         from silin.core.scoping import scope_for
 
-        scope = scope_for(actor, capability or Capability.VIEW_PLACES)
+        scope = scope_for(actor, capability or Capability.VIEW_SPACE_FIGURES)
         own = models.Q(booker_id=getattr(actor, "pk", None)) if actor else models.Q(pk__in=[])
         return self.filter(
             scope.q(street="community__street_id", community="community_id", compound="compound_id")

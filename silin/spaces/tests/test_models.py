@@ -67,3 +67,27 @@ class TestExclusionConstraint:
         BookingFactory(starts_at=T0)
         BookingFactory(starts_at=T0)
         assert Booking.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("street_admin", 2),
+        ("worker", 2),
+        ("grid_member", 2),
+        ("other_worker", 0),
+        ("liu", 1),  # only his own, although he is a resident of the compound
+        ("volunteer", 0),
+        ("outsider", 0),
+    ],
+)
+def test_bookings_visible_to_staff_in_scope_and_to_their_booker_only(cast, world, who, sees):
+    space = SpaceFactory(community=world.sanjiang, compound=world.tuoyuan)
+    BookingFactory(space=space, booker=cast.liu, starts_at=T0, ends_at=T0 + dt.timedelta(hours=1))
+    BookingFactory(
+        space=space,
+        booker=cast.worker,
+        starts_at=T0 + dt.timedelta(hours=1),
+        ends_at=T0 + dt.timedelta(hours=2),
+    )
+    assert Booking.objects.visible_to(getattr(cast, who)).count() == sees
