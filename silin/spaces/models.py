@@ -27,14 +27,17 @@ def new_token() -> str:
 
 
 class SpaceQuerySet(ScopedQuerySet):
-    """Staff scope of spaces; residents' reach is applied by `selectors.space_list_for`."""
+    """Staff scope of spaces (residents' reach is applied by `selectors.space_list_for`).
+
+    The default capability is a staff one: VIEW_PLACES would include residents' own role.
+    """
 
     scope_paths = {
         "street": "community__street_id",
         "community": "community_id",
         "compound": "compound_id",
     }
-    capability = Capability.VIEW_PLACES
+    capability = Capability.VIEW_SPACE_FIGURES
 
 
 class Space(models.Model):
@@ -319,7 +322,7 @@ class RenewalRecordQuerySet(ScopedQuerySet):
         "community": "community_id",
         "compound": "compound_id",
     }
-    capability = Capability.VIEW_PLACES
+    capability = Capability.VIEW_SPACE_FIGURES
 
 
 class RenewalRecord(models.Model):
