@@ -626,6 +626,7 @@ def test_a_request_awaiting_approval_leaves_the_slot_open_to_other_requests(
     day = next(d for d in response.context["days"] if d.date == local(1, 0).date())
     slot = next(s for s in day.slots if s.starts_at.hour == 9)
     assert slot.state == "requested" and slot.bookable
+    assert "已有人申请：您也可以申请" in response.content.decode()
 
 
 def test_the_day_sheet_offers_check_in_only_around_the_booking(room, cast, login):
