@@ -711,3 +711,35 @@ def test_the_directory_filters_open_now_and_free_at_a_time(cast, world, room):
     now = timezone.localtime()
     expected = [room] if dt.time(8) <= now.time() < dt.time(20, 59) else []
     assert list(space_list_for(actor=cast.liu, filters=SpaceFilters(open_now=True))) == expected
+
+
+# --- recurrence (silin.lib.recurrence) -------------------------------------------------------
+
+
+def test_first_saturday_of_each_month_keeps_its_local_time():
+    from zoneinfo import ZoneInfo
+
+    from silin.lib import recurrence
+
+    tz = ZoneInfo("Asia/Shanghai")
+    first = dt.datetime(2030, 1, 1, 14, 30, tzinfo=tz)
+    starts = recurrence.expand("RRULE:FREQ=MONTHLY;BYDAY=1SA;COUNT=3", first_start=first, tz=tz)
+    assert [(s.month, s.day, s.hour, s.minute) for s in starts] == [
+        (1, 5, 14, 30),
+        (2, 2, 14, 30),
+        (3, 2, 14, 30),
+    ]
+
+
+def test_an_until_in_utc_is_read_in_local_time():
+    from zoneinfo import ZoneInfo
+
+    from silin.lib import recurrence
+
+    tz = ZoneInfo("Asia/Shanghai")
+    first = dt.datetime(2030, 1, 1, 9, tzinfo=tz)
+    # 02:00 UTC on the 3rd is 10:00 in Shanghai: the 3rd at 09:00 is still included.
+    starts = recurrence.expand("FREQ=DAILY;UNTIL=20300103T020000Z", first_start=first, tz=tz)
+    assert [s.day for s in starts] == [1, 2, 3]
+    count, until = recurrence.bounds("FREQ=DAILY;UNTIL=20300103", first_start=first, tz=tz)
+    assert count is None and until == dt.datetime(2030, 1, 3, 23, 59, 59, tzinfo=tz)
