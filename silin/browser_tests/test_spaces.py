@@ -64,6 +64,15 @@ def test_liu_finds_the_chess_room_books_a_slot_and_sees_it_in_my_bookings(
     form.wait_for()
     form.locator("[name=purpose]").fill("下象棋")
     visitor.screenshot("confirm-form")
+    # Too many people: the refusal appears next to the field, in the panel; nothing booked.
+    form.locator("[name=attendees]").fill("30")
+    form.get_by_role("button").first.click()
+    page.locator("#slot-panel #attendees-errors").wait_for()
+    visitor.screenshot("confirm-form-error")
+    assert "8" in page.locator("#slot-panel #attendees-errors").inner_text()
+    assert not Booking.objects.exists()
+    form = page.locator("#slot-panel form#booking-form")
+    form.locator("[name=attendees]").fill("4")
     # Tap two: confirm.
     form.get_by_role("button").first.click()
     page.locator("#slot-panel .booking-done").wait_for()

@@ -49,6 +49,11 @@ def _partial(request, target: str) -> bool:
     return bool(request.htmx) and request.htmx.target == target
 
 
+def _form_status(request, form) -> int:
+    """400 for a refused form, except to htmx: it swaps only 2xx answers into the page."""
+    return 400 if form.is_bound and not request.htmx else 200
+
+
 # -- directory -------------------------------------------------------------------------------
 
 
@@ -170,7 +175,7 @@ def booking_create(request, uuid):
             return _booked_response(request, space, booking)
     template = "spaces/_booking_form.html" if request.htmx else "spaces/booking_form.html"
     context = {"space": space, "form": form, "slot": support.form_slot(form)}
-    return render(request, template, context, status=400 if form.is_bound else 200)
+    return render(request, template, context, status=_form_status(request, form))
 
 
 @login_required
@@ -217,7 +222,7 @@ def waitlist_join(request, uuid):
             return redirect("spaces:booking-mine")
     template = "spaces/_waitlist_form.html" if request.htmx else "spaces/waitlist_form.html"
     context = {"space": space, "form": form, "slot": support.form_slot(form)}
-    return render(request, template, context, status=400 if form.is_bound else 200)
+    return render(request, template, context, status=_form_status(request, form))
 
 
 # -- my bookings -----------------------------------------------------------------------------

@@ -255,6 +255,17 @@ def test_the_services_refusal_is_shown_next_to_the_field(room, cast, login):
     assert not Booking.objects.exists()
 
 
+def test_a_refused_form_comes_back_to_htmx_as_a_swappable_partial(room, cast, login):
+    data = {**_slot_params(local(2, 9), local(2, 10)), "purpose": "聚会", "attendees": "99"}
+    response = login(cast.liu).post(
+        reverse("spaces:booking-create", args=[room.uuid]), data, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200  # htmx swaps 2xx answers only
+    html = response.content.decode()
+    assert "<html" not in html and 'id="attendees-errors"' in html
+    assert not Booking.objects.exists()
+
+
 def test_a_slot_taken_a_moment_ago_is_refused_and_nothing_saved(room, cast, login):
     book(space=room, starts_at=local(2, 9), ends_at=local(2, 10))
     data = {**_slot_params(local(2, 9), local(2, 10)), "purpose": "下棋", "attendees": "2"}
