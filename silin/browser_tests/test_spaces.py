@@ -62,6 +62,8 @@ def test_liu_finds_the_chess_room_books_a_slot_and_sees_it_in_my_bookings(
     page.locator("#week-calendar a.slot.free").first.click()
     form = page.locator("#slot-panel form#booking-form")
     form.wait_for()
+    # Keyboard and screen-reader users land on the form, not back at the slot they tapped.
+    page.wait_for_function("document.activeElement.classList.contains('panel-title')")
     form.locator("[name=purpose]").fill("下象棋")
     visitor.screenshot("confirm-form")
     # Too many people: the refusal appears next to the field, in the panel; nothing booked.
