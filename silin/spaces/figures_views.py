@@ -147,5 +147,8 @@ def space_figures(request, uuid):
         "charts": chart_data(overview),
         **_heat_table(overview),
     }
-    template = "spaces/_figures_space.html" if request.htmx else "spaces/figures_space.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "spaces/_figures_space.html", context)
+    context["figures_url"] = reverse("spaces:figures")
+    context["space_url"] = _url_or_none("spaces:space-detail", uuid=space.uuid)
+    return render(request, "spaces/figures_space.html", context)

@@ -304,6 +304,8 @@ def test_the_space_panel_is_a_partial_for_htmx_and_a_page_otherwise(login, cast,
     assert b"spaces/figures.js" in partial.content
     page = client.get(url)
     assert page.status_code == 200 and b"<html" in page.content
+    assert reverse("spaces:space-detail", args=[spaces.chess.uuid]) in page.content.decode()
+    assert f'href="{reverse("spaces:figures")}"' in page.content.decode()
 
 
 @pytest.mark.parametrize("who", ["other_worker", "liu", "outsider"])
