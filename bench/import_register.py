@@ -101,21 +101,25 @@ def child(path: str) -> None:
     with transaction.atomic():
         with open(path, "rb") as handle:
             job = services.import_upload(actor=worker, upload=File(handle, name="bench.xlsx"))
-        started = time.perf_counter()
+        started, cpu, server = time.perf_counter(), time.process_time(), _setup.server_cpu_seconds()
         services.import_check(job_id=job.pk)
         out["check_s"] = time.perf_counter() - started
+        out["check_cpu_s"] = time.process_time() - cpu
+        out["check_server_s"] = _setup.server_cpu_seconds() - server
         job.refresh_from_db()
         out["checked"] = [job.state, job.rows_checked, job.to_create, job.error_count]
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.APPLYING)
-        started = time.perf_counter()
+        started, cpu, server = time.perf_counter(), time.process_time(), _setup.server_cpu_seconds()
         services.import_apply(job_id=job.pk, actor=worker)
         out["apply_s"] = time.perf_counter() - started
+        out["apply_cpu_s"] = time.process_time() - cpu
+        out["apply_server_s"] = _setup.server_cpu_seconds() - server
         job.refresh_from_db()
         out["applied"] = [job.state, job.rows_written, job.households_to_create]
         out["import_peak_kib"] = peak_rss_kib()
         node = selectors.export_node_get(actor=worker, value=f"community:{worker_community()}")
         for fmt in ("xlsx", "csv"):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             target, count, revealed = services.register_export(
                 actor=worker,
                 node=node,
@@ -124,6 +128,7 @@ def child(path: str) -> None:
                 reveal=True,
             )
             out[f"export_{fmt}_s"] = time.perf_counter() - started
+            out[f"export_{fmt}_cpu_s"] = time.process_time() - cpu
             out[f"export_{fmt}_rows"] = count
             out[f"export_{fmt}_mib"] = target.seek(0, 2) / 2**20
             out["revealed"] = revealed
@@ -186,29 +191,35 @@ def main() -> bool:
         mib = path.stat().st_size / 2**20
         r = _run_child(path)
         results[n] = r
-        write = r["apply_s"]
-        both = r["check_s"] + write
-        ok = r["applied"][0] == "done" and r["applied"][1] == n and write <= IMPORT_TARGET_S
-        failed |= not ok and n == rows
+        write, both = r["apply_s"], r["check_s"] + r["apply_s"]
+        write_cpu = r.get("apply_cpu_s", 0.0) + r.get("apply_server_s", 0.0)
+        done = r["applied"][0] == "done" and r["applied"][1] == n
+        ok = done and write <= IMPORT_TARGET_S
+        failed |= not done or (not ok and n == rows)
         print(
-            f"  import {n:>7,} rows ({mib:.1f} MiB): writing pass {write:.1f} s (reads and "
-            f"checks every row, writes all or nothing); target {IMPORT_TARGET_S:.0f} s, "
-            f"ratio {write / IMPORT_TARGET_S:.2f}  {'ok' if ok else 'FAILED'}"
+            f"  import {n:>7,} rows ({mib:.1f} MiB): writing pass {write:.1f} s wall, CPU "
+            f"{r.get('apply_cpu_s', 0):.1f} s Python + {r.get('apply_server_s', 0):.1f} s "
+            f"database server; target {IMPORT_TARGET_S:.0f} s, wall/target "
+            f"{write / IMPORT_TARGET_S:.2f}, CPU/target {write_cpu / IMPORT_TARGET_S:.2f}  "
+            f"{'ok' if ok else 'OVER TARGET' if done else 'FAILED'}"
         )
         print(
-            f"    with the dry run first (check pass {r['check_s']:.1f} s, then the writing "
-            f"pass): {both:.1f} s, ratio {both / IMPORT_TARGET_S:.2f}; written "
-            f"{r['applied'][1]:,} residents, {r['applied'][2]:,} households"
+            f"    the writing pass reads and checks every row again and writes all or "
+            f"nothing; with the dry run first (check pass {r['check_s']:.1f} s wall, CPU "
+            f"{r.get('check_cpu_s', 0):.1f} s + {r.get('check_server_s', 0):.1f} s): "
+            f"{both:.1f} s, wall/target {both / IMPORT_TARGET_S:.2f}"
         )
         print(
-            f"    peak RSS of the importing process {r['import_peak_kib'] / 1024:.0f} MiB "
-            f"(after start-up {r['baseline_kib'] / 1024:.0f} MiB; after the exports "
+            f"    written {r['applied'][1]:,} residents and {r['applied'][2]:,} households; "
+            f"peak RSS of the importing process {r['import_peak_kib'] / 1024:.0f} MiB (after "
+            f"start-up {r['baseline_kib'] / 1024:.0f} MiB; after the exports "
             f"{r['peak_kib'] / 1024:.0f} MiB)"
         )
         for fmt in ("xlsx", "csv"):
             print(
                 f"    export 三江社区 unmasked .{fmt}: {r[f'export_{fmt}_rows']:,} rows in "
-                f"{r[f'export_{fmt}_s']:.1f} s ({r[f'export_{fmt}_mib']:.1f} MiB)"
+                f"{r[f'export_{fmt}_s']:.1f} s wall, CPU {r.get(f'export_{fmt}_cpu_s', 0):.1f} s "
+                f"({r[f'export_{fmt}_mib']:.1f} MiB)"
             )
     small, full = results[rows // 10], results[rows]
     growth = full["import_peak_kib"] / small["import_peak_kib"]
