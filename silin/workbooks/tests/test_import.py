@@ -200,7 +200,7 @@ def test_retention_deletes_old_uploads_and_keeps_the_record(cast, world, tags):
 
 @pytest.mark.django_db(transaction=True)
 def test_postgresql_apply_reports_progress_aside_and_a_cancel_rolls_everything_back(
-    cast, world, tags, monkeypatch
+    cast, world, monkeypatch
 ):
     from django.db import connection
 
