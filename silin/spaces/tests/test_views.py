@@ -672,3 +672,38 @@ def test_the_policy_is_said_in_plain_words(room):
     assert "request until a manager approves it" in text
     assert "from 30 minutes to 2 hours 30 minutes at a time" in text
     assert "up to 3 hours a week" in text
+
+
+@pytest.mark.parametrize("extra", [2, 12])
+def test_my_bookings_runs_a_fixed_number_of_queries(
+    extra, room, approval_room, cast, login, django_assert_num_queries
+):
+    for i in range(extra):
+        space = room if i % 2 else approval_room
+        book(space=space, booker=cast.liu, starts_at=local(1 + i, 9), ends_at=local(1 + i, 10))
+        book(space=space, booker=cast.liu, starts_at=local(-1 - i, 9), ends_at=local(-1 - i, 10))
+    client = login(cast.liu)
+    url = reverse("spaces:booking-mine")
+    client.get(url)
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert len(response.context["upcoming"]) == extra
+
+
+@pytest.mark.parametrize("extra", [2, 12])
+def test_the_approval_queue_runs_a_fixed_number_of_queries(
+    extra, approval_room, world, cast, login, django_assert_num_queries
+):
+    for i in range(extra):
+        book(
+            space=approval_room,
+            status=Booking.Status.REQUESTED,
+            starts_at=local(1 + i, 9),
+            ends_at=local(1 + i, 10),
+        )
+    client = login(cast.worker)
+    url = reverse("spaces:approval-queue")
+    client.get(url)
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert len(response.context["bookings"]) == extra
