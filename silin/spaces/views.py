@@ -143,8 +143,7 @@ def _slot_initial(request, space: Space) -> dict:
     return {
         "starts_at": support.parse_local(request.GET.get("starts_at")),
         "ends_at": support.parse_local(request.GET.get("ends_at")),
-        "purpose": support.last_purpose(actor=request.user, space=space),
-        "attendees": 1,
+        **support.last_booking_defaults(actor=request.user, space=space),
     }
 
 
@@ -182,7 +181,7 @@ def booking_create(request, uuid):
 def series_create(request, uuid):
     space = selectors.space_get(actor=request.user, uuid=uuid)
     _require(request, "spaces.book_space", space)
-    initial = {"purpose": support.last_purpose(actor=request.user, space=space), "attendees": 1}
+    initial = support.last_booking_defaults(actor=request.user, space=space)
     form = SeriesForm(request.POST or None, initial={**initial, "first_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -361,11 +361,17 @@ def my_ranges(intervals, *, actor) -> list[tuple[dt.datetime, dt.datetime]]:
     ]
 
 
-def last_purpose(*, actor, space: Space) -> str:
+def last_booking_defaults(*, actor, space: Space) -> dict:
+    """Purpose and number of people of the actor's last booking here, to prefill the form."""
     booking = (
-        Booking.objects.filter(space=space, booker=actor).order_by("-created_at").only("purpose")
-    ).first()
-    return booking.purpose if booking else ""
+        Booking.objects.filter(space=space, booker=actor)
+        .order_by("-created_at")
+        .only("purpose", "attendees")
+        .first()
+    )
+    if booking is None:
+        return {"purpose": "", "attendees": 1}
+    return {"purpose": booking.purpose, "attendees": booking.attendees}
 
 
 def my_booking_at_door(*, actor, space: Space, now: dt.datetime | None = None):

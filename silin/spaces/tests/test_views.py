@@ -218,6 +218,7 @@ def test_tapping_a_free_slot_opens_a_prefilled_confirm_form(room, cast, login):
     html = response.content.decode()
     assert "<html" not in html
     assert response.context["form"].initial["purpose"] == "下象棋"
+    assert response.context["form"].initial["attendees"] == 2  # the factory's default
     assert response.context["slot"] == (local(2, 9), local(2, 10))
 
 
