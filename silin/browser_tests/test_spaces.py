@@ -206,3 +206,27 @@ def test_a_worker_finds_liu_and_books_the_chess_room_for_him(visitor, cast, worl
     assert "刘**" in page.locator(".day-sheet table").inner_text()
     booking = Booking.objects.get()
     assert (booking.booker, booking.booked_by) == (cast.liu, cast.worker)
+
+
+def test_on_a_phone_the_calendar_shows_one_day_at_a_time(visitor, cast, chess_room):
+    page = visitor.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    visitor.login_as(cast.liu)
+    following = timezone.localdate() + dt.timedelta(days=7)
+    path = f"/spaces/{chess_room.uuid}/?week={following.isoformat()}"
+    visitor.visit(path, label="phone-calendar")
+    days = page.locator("#week-calendar .week-day")
+    assert [days.nth(i).is_visible() for i in range(7)] == [True] + [False] * 6
+    page.locator("#week-calendar .day-pick").nth(3).click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#week-calendar .week-day')[3].offsetParent !== null"
+    )
+    visitor.screenshot("phone-thursday")
+    assert [days.nth(i).is_visible() for i in range(7)] == [False] * 3 + [True] + [False] * 3
+    assert page.locator("#week-calendar .day-pick").nth(3).get_attribute("aria-pressed") == "true"
+    # Next week keeps working after the swap (Alpine picks up the new calendar).
+    page.get_by_role("link", name="下一周").first.click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#week-calendar .week-day')[0].offsetParent !== null"
+    )
+    assert page.locator("#week-calendar .week-day:visible").count() == 1

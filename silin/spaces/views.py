@@ -96,6 +96,7 @@ def _calendar_context(request, space: Space, *, week: str | None = None) -> dict
     return {
         "space": space,
         "days": days,
+        "picked_day": support.picked_day(days),
         "monday": monday,
         "sunday": monday + dt.timedelta(days=6),
         "previous_week": monday - dt.timedelta(days=7),

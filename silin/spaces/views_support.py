@@ -629,3 +629,11 @@ def upcoming_by_day(bookings, *, show_all: bool, now: dt.datetime | None = None)
             continue
         days.setdefault(day, []).append(booking)
     return list(days.items()), hidden
+
+
+def picked_day(days: Sequence[Day]) -> int:
+    """The day a phone shows first: the first from today on with a slot left, else today."""
+    upcoming = [i for i, day in enumerate(days) if not day.is_past and day.slots]
+    if upcoming:
+        return upcoming[0]
+    return next((i for i, day in enumerate(days) if day.is_today), 0)

@@ -67,3 +67,15 @@ def test_parse_local_makes_naive_input_local_and_rejects_garbage():
     parsed = vs.parse_local("2026-11-30T09:00")
     assert parsed is not None and parsed.utcoffset() == dt.timedelta(hours=8)
     assert vs.parse_local("tomorrow") is None
+
+
+def test_a_phone_first_shows_the_first_day_with_slots_left_from_today_on():
+    days = [vs.Day(date=MONDAY + dt.timedelta(days=i), is_today=i == 2) for i in range(7)]
+    for day in days[:2]:
+        day.is_past = True
+        day.slots = [vs.Slot(at(0, 9), at(0, 10), "mine")]
+    assert vs.picked_day(days) == 2  # today, though its hours are gone: nothing later either
+    days[4].slots = [vs.Slot(at(4, 9), at(4, 10), "free")]
+    assert vs.picked_day(days) == 4
+    days[2].slots = [vs.Slot(at(2, 20), at(2, 21), "free")]
+    assert vs.picked_day(days) == 2
