@@ -124,6 +124,7 @@ def test_the_space_page_loads_its_figures_panel(visitor, cast, street):
     _charts_drawn(visitor, 2)
     assert "棋艺室" not in panel.locator("h2").inner_text()
     _png(visitor, "space-page")
+    visitor.assert_accessible("space page with its figures panel")
 
 
 @pytest.mark.parametrize("elderly", [False, True], ids=["standard", "elderly"])
