@@ -101,8 +101,10 @@ class _SqliteLocal(Func):
 
 
 def _fixed_offset(start: dt.datetime, end: dt.datetime) -> int | None:
-    """The local UTC offset in minutes if it does not change between start and end
-    (Asia/Shanghai never does); None for a window crossing a daylight-saving change."""
+    """On SQLite, the local UTC offset in minutes if it does not change between start and
+    end (Asia/Shanghai's never does). None on PostgreSQL, whose time-zone functions are
+    native anyway, and for a window crossing a daylight-saving change: callers then use
+    Django's Extract/Trunc functions."""
     if connection.vendor != "sqlite":
         return None
     offsets = {
