@@ -179,3 +179,16 @@ def test_the_figures_and_renewals_read_in_english(visitor, cast, street):
     assert page.get_by_role("heading", name="Where the spaces came from", exact=True).count() == 1
     _png(visitor, "renewals-en")
     visitor.assert_accessible("renewal list (en)")
+
+
+def test_the_figures_read_in_traditional_chinese(visitor, cast, street):
+    visitor.login_as(cast.worker)
+    visitor.page.context.add_cookies(
+        [{"name": "silin_language", "value": "zh-hant", "url": visitor.live_server.url}]
+    )
+    visitor.visit("spaces:figures", label="overview-zh-hant")
+    _charts_drawn(visitor, 3)
+    page = visitor.page
+    assert page.get_by_role("heading", name="按小區", exact=True).count() == 1
+    assert page.get_by_role("heading", name="共享空間使用數據", exact=True).count() == 1
+    _png(visitor, "overview-zh-hant")
