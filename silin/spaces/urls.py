@@ -48,6 +48,7 @@ urlpatterns = [
     path("<uuid:uuid>/day/<isodate:day>/", views.day_sheet, name="day-sheet"),
     path("<uuid:uuid>/qr/", views.space_qr, name="space-qr"),
     path("<uuid:uuid>/qr.png", views.space_qr_png, name="space-qr-png"),
+    path("<uuid:uuid>/qr/rotate/", views.space_rotate_token, name="space-rotate-token"),
 ]
 
 # Use figures and renewal records (S3).

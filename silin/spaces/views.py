@@ -439,7 +439,14 @@ def space_qr(request, uuid):
     space = selectors.space_get(actor=request.user, uuid=uuid)
     _require(request, "spaces.manage_space", space)
     url = _check_in_url(request, space)
-    context = {"space": space, "url": url, "svg": qr_svg(url, title=space.name)}
+    context = {
+        "space": space,
+        "url": url,
+        "svg": qr_svg(url, title=space.name),
+        "feed_url": request.build_absolute_uri(
+            reverse("spaces:space-feed", args=[space.feed_token])
+        ),
+    }
     template = "spaces/door_sheet.html" if request.GET.get("print") else "spaces/space_qr.html"
     return render(request, template, context)
 
@@ -451,6 +458,23 @@ def space_qr_png(request, uuid):
     response = HttpResponse(qr_png(_check_in_url(request, space)), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="space-{space.uuid}-qr.png"'
     return response
+
+
+@login_required
+@require_POST
+def space_rotate_token(request, uuid):
+    """A new door code or space calendar link; the old printed code or link stops working."""
+    space = selectors.space_get(actor=request.user, uuid=uuid)
+    _require(request, "spaces.manage_space", space)
+    which = request.POST.get("which")
+    if which not in ("door", "feed"):
+        raise Http404
+    services.space_rotate_tokens(actor=request.user, space=space, **{which: True})
+    if which == "door":
+        messages.success(request, _("New door code made: print it; the old one no longer works."))
+    else:
+        messages.success(request, _("New calendar link made; the old one no longer works."))
+    return redirect("spaces:space-qr", uuid=space.uuid)
 
 
 @login_required

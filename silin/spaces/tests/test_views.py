@@ -538,6 +538,18 @@ def test_the_qr_page_encodes_the_tokened_check_in_url(room, cast, login):
     assert "扫码签到" in printable.content.decode()
 
 
+def test_a_new_door_code_ends_the_printed_one(room, cast, login):
+    old = room.door_token
+    client = login(cast.worker)
+    url = reverse("spaces:space-rotate-token", args=[room.uuid])
+    assert client.post(url, {"which": "door"}).status_code == 302
+    room.refresh_from_db()
+    assert room.door_token != old
+    assert client.get(f"/spaces/check-in/{old}/").status_code == 404
+    assert login(cast.liu).post(url, {"which": "feed"}).status_code == 403
+    assert login(cast.worker).post(url, {"which": "other"}).status_code == 404
+
+
 def test_a_resident_may_not_print_the_door_code(room, cast, login):
     assert login(cast.liu).get(reverse("spaces:space-qr", args=[room.uuid])).status_code == 403
 
