@@ -568,7 +568,7 @@ class SpacesSeeder:
             status = self._status(space, starts_at, ends_at)
             if status != S.CANCELLED:  # a cancelled booking leaves the slot free
                 self.sheet(space, day).take(starts_at, ends_at)
-            booker = self.cast.booker(who)
+            booker = self.neighbours.get(space.community_id) or self.cast.booker(who)
             org = self.org_of_leader.get(space.community_id) if who == "org" else None
             rows.append(self._booking(space, booker, starts_at, ends_at, purpose,
                                       self.rng.randint(low, high), status, org=org))  # fmt: skip
@@ -602,10 +602,50 @@ class SpacesSeeder:
         self.households = {
             u.pk: u.resident.household_id for u in users.values() if u.resident_id is not None
         }
+        self.load_neighbours()
         leader_orgs = Organization.objects.filter(
             leader_id=self.cast.org_leader.resident_id
         ).order_by("pk")
         self.org_of_leader = {o.community_id: o for o in leader_orgs}
+
+    def load_neighbours(self) -> None:
+        """A resident login in each community besides 三江社区 (where the demo logins live),
+        so the bookings of a community's spaces are made by someone who may book them.
+
+        They have no password: they exist for the data; the published demo logins remain
+        the accounts to try.
+        """
+        from silin.accounts.models import RoleAssignment
+        from silin.core.roles import Role
+        from silin.people.models import Resident
+
+        self.neighbours: dict[int, User] = {}
+        adult = self.today.replace(year=self.today.year - 30, day=1)
+        for index, community in enumerate(sorted(self.communities.values(), key=lambda c: c.code)):
+            if community.name == SANJIANG:
+                continue
+            resident = (
+                Resident.objects.filter(
+                    community=community, birth_date__lte=adult, status=Resident.Status.LIVING
+                )
+                .select_related("household")
+                .order_by("pk")
+                .first()
+            )
+            if resident is None:
+                continue
+            user, created = User.objects.get_or_create(
+                mobile=f"1380000{index + 1:02d}00",
+                defaults={"name": resident.name, "resident": resident},
+            )
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+                RoleAssignment.objects.create(
+                    user=user, role=Role.RESIDENT, compound_id=resident.household.compound_id
+                )
+            self.neighbours[community.pk] = user
+            self.households[user.pk] = user.resident.household_id
 
     def load_calendar(self) -> None:
         rows = OpeningException.objects.filter(space__community__street=self.street)

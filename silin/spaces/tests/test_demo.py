@@ -158,3 +158,14 @@ def test_the_same_seed_plans_the_same_bookings(seeded):
         second = signature()
         transaction.savepoint_rollback(sid)
     assert first == second
+
+
+def test_each_community_s_spaces_are_booked_by_its_own_residents(seeded):
+    outside = Booking.objects.exclude(space__community__name="三江社区").select_related(
+        "booker__resident", "space"
+    )
+    assert outside.exists()
+    for booking in outside:
+        assert booking.booker.resident.community_id == booking.space.community_id
+        assert booking.household_id == booking.booker.resident.household_id
+        assert not booking.booker.has_usable_password()
