@@ -388,7 +388,7 @@ class SpacesSeeder:
         services.opening_exception_add(
             actor=admin, space=self.spaces["居民休息厅"], date=self.today + dt.timedelta(days=7),
             reason=OpeningException.Reason.SPECIAL, closed=False, opens=T(8), closes=T(22),
-            note="中秋邻里晚会延长开放",
+            note="邻里晚会，延长开放",
         )  # fmt: skip
         services.opening_exception_add(
             actor=admin, space=self.spaces["邻里荟"], date=self.today - dt.timedelta(days=12),
