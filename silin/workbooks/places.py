@@ -135,6 +135,7 @@ class Places:
         Household.objects.bulk_create(households)
         for key, household in zip(missing, households, strict=True):
             self.by_compound_id[key[0]].households[key[1:]] = (household.pk, household.floor)
+            del self.new_households[key]  # now in the index: kept once, not twice
         return len(households)
 
     def _unit_id(self, index: CompoundIndex, building: str, unit: str) -> int:
