@@ -90,9 +90,10 @@ class ImportJob(models.Model):
         return self.state in self.RUNNING
 
     @property
-    def percent(self) -> int:
+    def percent(self) -> int | None:
+        """None while the number of rows is unknown (a sheet without a dimension)."""
         if not self.rows_total:
-            return 0
+            return None
         done = self.rows_written if self.state == self.State.APPLYING else self.rows_checked
         return min(100, round(100 * done / self.rows_total))
 

@@ -93,16 +93,18 @@ def import_start(*, job: ImportJob) -> None:
     if job.apply_when_checked:
         job.state = S.APPLYING
     job.save(update_fields=["rows_total", "state", "updated_at"])
-    inline = job.rows_total <= INLINE_ROWS
+    # A sheet without a <dimension> (openpyxl's files, our exports) has an unknown size
+    # (0): it goes to the worker, as it may be large. The task row is written in the same
+    # transaction as the job, so a worker never sees one without the other.
+    inline = 0 < job.rows_total <= INLINE_ROWS
     if job.apply_when_checked and inline:
         import_apply(job_id=job.pk, actor=job.created_by)
     elif job.apply_when_checked:
-        actor_id = job.created_by_id
-        transaction.on_commit(lambda: apply_import_task.enqueue(job.pk, actor_id))
+        apply_import_task.enqueue(job.pk, job.created_by_id)
     elif inline:
         import_check(job_id=job.pk)
     else:
-        transaction.on_commit(lambda: check_import_task.enqueue(job.pk))
+        check_import_task.enqueue(job.pk)
     job.refresh_from_db()
 
 
@@ -131,7 +133,7 @@ def import_confirm(*, actor, job: ImportJob) -> ImportJob:
         job.state = S.APPLYING
         job.rows_written = 0
         job.save(update_fields=["state", "rows_written", "updated_at"])
-    if job.rows_total <= INLINE_ROWS:
+    if 0 < job.rows_total <= INLINE_ROWS:
         import_apply(job_id=job.pk, actor=actor)
         job.refresh_from_db()
     else:
