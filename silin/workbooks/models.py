@@ -94,8 +94,9 @@ class ImportJob(models.Model):
         """None while the number of rows is unknown (a sheet without a dimension)."""
         if not self.rows_total:
             return None
-        done = self.rows_written if self.state == self.State.APPLYING else self.rows_checked
-        return min(100, round(100 * done / self.rows_total))
+        # Both passes read every row; the writing pass may write few of them (updates of
+        # unchanged residents are skipped), so progress is the rows read.
+        return min(100, round(100 * self.rows_checked / self.rows_total))
 
     def tree_node(self):
         community = self.community
