@@ -131,8 +131,8 @@ def import_confirm(*, actor, job: ImportJob) -> ImportJob:
         if job.to_create + job.to_update == 0:
             raise ValidationError(_("This file changes nothing in the register."))
         job.state = S.APPLYING
-        job.rows_written = 0
-        job.save(update_fields=["state", "rows_written", "updated_at"])
+        job.rows_written = job.rows_checked = 0  # the writing pass reads every row again
+        job.save(update_fields=["state", "rows_written", "rows_checked", "updated_at"])
     if 0 < job.rows_total <= INLINE_ROWS:
         import_apply(job_id=job.pk, actor=actor)
         job.refresh_from_db()
