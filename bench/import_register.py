@@ -160,12 +160,16 @@ def worker_community() -> str:
 
 
 def _run_child(path: Path) -> dict:
+    # The child must reuse the seeded database: with BENCH_FRESH it would drop it again
+    # (and cut the parent's connection) before importing.
+    env = {k: v for k, v in os.environ.items() if k != "BENCH_FRESH"}
     done = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, __file__, "--child", str(path)],
         capture_output=True,
         text=True,
         check=False,
         cwd=ROOT,
+        env=env,
     )
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
