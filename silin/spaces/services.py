@@ -1418,7 +1418,8 @@ def booking_release_no_show(*, booking_id: int) -> Booking | None:
         return None
     booking.status = Booking.Status.NO_SHOW
     booking.decided_at = now
-    booking.decision_reason = "not checked in within the grace period"
+    # Tasks run in the site's default language (zh-hans), which residents read.
+    booking.decision_reason = str(_("Not checked in within the grace period."))
     booking.save(update_fields=["status", "decided_at", "decision_reason"])
     audit.record(
         actor=None,
