@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -211,11 +211,8 @@ class MineFilter(Schema):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _abs(request: HttpRequest, name: str, *args) -> str | None:
-    try:
-        return request.build_absolute_uri(reverse(name, args=args))
-    except NoReverseMatch:
-        return None
+def _abs(request: HttpRequest, name: str, *args) -> str:
+    return request.build_absolute_uri(reverse(name, args=args))
 
 
 def _conflict(exc: services.SlotTaken):
@@ -519,4 +516,4 @@ def waitlist_withdraw(request, entry_uuid: UUID):
 )
 def feeds(request):
     token = services.personal_feed_token(user=request.auth)
-    return {"personal_feed_url": _abs(request, "spaces:my-feed", token) or ""}
+    return {"personal_feed_url": _abs(request, "spaces:my-feed", token)}

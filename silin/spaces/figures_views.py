@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -86,14 +86,6 @@ def _heat_table(overview: Overview) -> dict:
     return {"heat_hours": hours, "heat_rows": rows}
 
 
-def _url_or_none(name: str, **kwargs) -> str | None:
-    """A link only to pages that exist in this deployment."""
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return None
-
-
 def _community_filter(request) -> tuple[list[Community], Community | None]:
     """The communities holding spaces in the actor's figures scope, and the chosen one."""
     communities = list(
@@ -122,12 +114,12 @@ def street_figures(request):
         "charts": chart_data(overview),
         **_heat_table(overview),
         "space_rows": [
-            (space, fig, _url_or_none("spaces:space-detail", uuid=space.uuid))
+            (space, fig, reverse("spaces:space-detail", args=[space.uuid]))
             for space, fig in overview.by_space
         ],
         "extra": f"&community={community.uuid}" if community else "",
-        "spaces_url": _url_or_none("spaces:space-list"),
-        "renewals_url": _url_or_none("spaces:renewal-list"),
+        "spaces_url": reverse("spaces:space-list"),
+        "renewals_url": reverse("spaces:renewal-list"),
     }
     if request.htmx and request.htmx.target == "figures-results":
         return render(request, "spaces/_figures_overview.html", context)
@@ -150,5 +142,5 @@ def space_figures(request, uuid):
     if request.htmx:
         return render(request, "spaces/_figures_space.html", context)
     context["figures_url"] = reverse("spaces:figures")
-    context["space_url"] = _url_or_none("spaces:space-detail", uuid=space.uuid)
+    context["space_url"] = reverse("spaces:space-detail", args=[space.uuid])
     return render(request, "spaces/figures_space.html", context)

@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -165,15 +165,6 @@ class RenewalForm(BootstrapMixin, forms.Form):
             return None
 
 
-def _space_url(space: Space | None) -> str | None:
-    if space is None:
-        return None
-    try:
-        return reverse("spaces:space-detail", kwargs={"uuid": space.uuid})
-    except NoReverseMatch:
-        return None
-
-
 @login_required
 def renewal_list(request):
     if not _may_browse(request.user):
@@ -206,7 +197,9 @@ def renewal_detail(request, uuid):
     context = {
         "record": record,
         "can_edit": can_edit,
-        "space_url": _space_url(record.space),
+        "space_url": (
+            reverse("spaces:space-detail", args=[record.space.uuid]) if record.space_id else None
+        ),
         "open_spaces": _manageable_spaces(request.user, record.community)
         if can_edit and record.space_id is None
         else [],

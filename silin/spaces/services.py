@@ -24,7 +24,7 @@ from pathlib import PurePath
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -104,15 +104,9 @@ def _uuid(obj) -> str | None:
     return str(obj.uuid) if obj is not None else None
 
 
-def _url(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
 def _booking_url(booking: Booking) -> str:
-    return _url("spaces:booking-detail", booking.uuid) or _url("spaces:booking-mine")
+    # A booking has no page of its own: the booker finds it among "my bookings".
+    return reverse("spaces:booking-mine")
 
 
 def _scope_error(field: str = "community") -> SpaceError:
@@ -900,7 +894,7 @@ def _after_create(ask: _Ask, bookings: list[Booking]) -> None:
             manager,
             "booking_requested",
             lambda: (_("A booking request awaits your approval"), _describe(first)),
-            url=_url("spaces:approval-queue"),
+            url=reverse("spaces:approval-queue"),
         )
     _schedule(bookings)
 
@@ -1573,7 +1567,7 @@ def _offer(entry: WaitlistEntry, now: dt.datetime) -> None:
                 "deadline": _hm(entry.offer_expires_at),
             },
         ),
-        url=_url("spaces:booking-mine"),
+        url=reverse("spaces:booking-mine"),
         sms=True,
     )
     entry_id, when = entry.pk, entry.offer_expires_at

@@ -15,11 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silin.core.views import _safe_next
 from silin.lib.qr import qr_png, qr_svg
 from silin.spaces import selectors, services
 from silin.spaces import views_support as support
@@ -105,13 +106,6 @@ def _calendar_context(request, space: Space, *, week: str | None = None) -> dict
     }
 
 
-def _figures_url(space: Space) -> str | None:
-    try:
-        return reverse("spaces:space-figures", args=[space.uuid])
-    except NoReverseMatch:
-        return None
-
-
 @login_required
 def space_detail(request, uuid):
     space = selectors.space_get(actor=request.user, uuid=uuid)
@@ -125,7 +119,9 @@ def space_detail(request, uuid):
         "accessibility": support.accessibility_labels(space),
         "can_manage": user.has_perm("spaces.manage_space", space),
         "can_behalf": user.has_perm("spaces.book_on_behalf", space),
-        "figures_url": _figures_url(space) if user.has_perm("spaces.view_figures", space) else None,
+        "figures_url": reverse("spaces:space-figures", args=[space.uuid])
+        if user.has_perm("spaces.view_figures", space)
+        else None,
         "today": timezone.localdate(),
     }
     return render(request, "spaces/space_detail.html", context)
@@ -253,13 +249,13 @@ def booking_mine(request):
 
 def _done(request, message: str, fallback: str = "spaces:booking-mine"):
     messages.success(request, message)
-    return redirect(support.safe_next(request, reverse(fallback)))
+    return redirect(_safe_next(request, reverse(fallback)))
 
 
 def _failed(request, exc: SpaceError, fallback: str = "spaces:booking-mine"):
     for text in exc.messages:
         messages.error(request, text)
-    return redirect(support.safe_next(request, reverse(fallback)))
+    return redirect(_safe_next(request, reverse(fallback)))
 
 
 @login_required
@@ -406,9 +402,9 @@ def booking_check_in(request, uuid):
     except SpaceError as exc:
         for text in exc.messages:
             messages.error(request, text)
-        return redirect(support.safe_next(request, fallback))
+        return redirect(_safe_next(request, fallback))
     messages.success(request, _("Checked in."))
-    return redirect(support.safe_next(request, fallback))
+    return redirect(_safe_next(request, fallback))
 
 
 @login_required

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.db.models import Q, prefetch_related_objects
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from silin.core.roles import Capability
 from silin.core.scoping import scope_for
-from silin.core.views import _safe_next
 from silin.lib.masking import mask_name
 from silin.people.models import Resident
 from silin.places.models import Compound
@@ -513,15 +512,8 @@ def directory_links(user) -> list[dict]:
     ):
         if scope_for(user, capability).empty:
             continue
-        try:
-            links.append({"url": reverse(name), "label": label, "icon": icon})
-        except NoReverseMatch:
-            continue
+        links.append({"url": reverse(name), "label": label, "icon": icon})
     return links
-
-
-def safe_next(request, fallback: str) -> str:
-    return _safe_next(request, fallback)
 
 
 def behalf_resident(*, actor, value: str | None):
