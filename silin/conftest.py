@@ -9,13 +9,16 @@ and an outsider with no role at all.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from silin.accounts.tests.factories import PASSWORD, UserFactory, assign
 from silin.core.roles import Role
+from silin.lib.dates import birth_date_for_age
 from silin.people.tests.factories import ResidentFactory
 from silin.places.tests.factories import (
     BuildingFactory,
@@ -25,6 +28,78 @@ from silin.places.tests.factories import (
     StreetFactory,
     UnitFactory,
 )
+
+
+def _suite_now() -> dt.datetime | None:
+    """The instant the whole suite starts at, from SILIN_TEST_NOW (ISO 8601 with an offset).
+
+    Tests never depend on the hour or the date they run at; this moves the clock of the
+    whole run (the live server's thread included) so that claim can be checked, e.g.
+    ``SILIN_TEST_NOW=2028-02-29T21:30+08:00 make test``. The clock keeps ticking from there.
+    """
+    value = os.environ.get("SILIN_TEST_NOW", "").strip()
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise pytest.UsageError(f"SILIN_TEST_NOW={value!r} is not an ISO 8601 time") from exc
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"SILIN_TEST_NOW={value!r} needs an offset, e.g. +08:00")
+    return moment
+
+
+_traveller: time_machine.travel | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _traveller
+    moment = _suite_now()
+    if moment is not None:
+        _traveller = time_machine.travel(moment, tick=True)
+        _traveller.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _traveller
+    if _traveller is not None:
+        _traveller.stop()
+        _traveller = None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    moment = _suite_now()
+    return f"suite clock: {moment.isoformat() if moment else 'the real time'} (SILIN_TEST_NOW)"
+
+
+class Clock:
+    """Moves the clock to a chosen hour of the suite's day, for tests that depend on the hour.
+
+    The day stays the suite's (so SILIN_TEST_NOW still moves it to 31 December or
+    29 February); only the time of day is fixed. The clock ticks on from there.
+    """
+
+    def __init__(self) -> None:
+        self._travellers: list[time_machine.travel] = []
+
+    def move_to(self, hour: int, minute: int = 0, *, days: int = 0) -> dt.datetime:
+        day = timezone.localdate() + dt.timedelta(days=days)
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+        traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+        self._travellers.append(traveller)
+        return timezone.localtime(moment)
+
+    def stop(self) -> None:
+        while self._travellers:
+            self._travellers.pop().stop()
+
+
+@pytest.fixture
+def clock():
+    moved = Clock()
+    yield moved
+    moved.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -42,8 +117,7 @@ def _silin_test_settings(settings):
 
 
 def _eighty_years_ago() -> dt.date:
-    today = timezone.localdate()
-    return dt.date(today.year - 80, 3, 12)
+    return birth_date_for_age(80, today=timezone.localdate())
 
 
 @pytest.fixture

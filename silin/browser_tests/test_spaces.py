@@ -91,8 +91,8 @@ def test_liu_finds_the_chess_room_books_a_slot_and_sees_it_in_my_bookings(
     assert "邻里荟棋牌室" in page.locator("section[aria-labelledby=upcoming-heading]").inner_text()
 
 
-def test_liu_checks_in_through_the_door_link(visitor, cast, chess_room):
-    now = timezone.localtime()
+def test_liu_checks_in_through_the_door_link(visitor, cast, chess_room, clock):
+    now = clock.move_to(10)
     booking = BookingFactory(
         space=chess_room,
         booker=cast.liu,
@@ -168,8 +168,8 @@ def test_elderly_mode_gives_the_directory_and_calendar_large_targets(
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
 
 
-def test_the_day_sheet_prints_without_the_page_chrome(visitor, cast, chess_room):
-    now = timezone.localtime()
+def test_the_day_sheet_prints_without_the_page_chrome(visitor, cast, chess_room, clock):
+    now = clock.move_to(10)
     BookingFactory(
         space=chess_room,
         booker=cast.liu,

@@ -30,7 +30,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def spaces(world, cast):
+def spaces(world, cast, clock):
+    """Built at 10:00 of the suite's day: tomorrow's hours are inside opening hours."""
+    now = clock.move_to(10)
     room = open_every_day(
         SpaceFactory(
             name="邻里荟",
@@ -49,7 +51,6 @@ def spaces(world, cast):
             approval_required=True,
         )
     )
-    now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
     tomorrow = now + dt.timedelta(days=1)
     book(space=room, booker=cast.liu, starts_at=now, ends_at=now + dt.timedelta(hours=1))
     book(space=room, booker=cast.liu, starts_at=tomorrow, ends_at=tomorrow + dt.timedelta(hours=1))

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from silin.accounts.models import OneTimeCode, User
 from silin.core.models import AuditEntry
 from silin.lib import idnumbers
+from silin.lib.dates import birth_date_for_age
 from silin.people import personal_data, retention, selectors, services
 from silin.people.models import Consent, CorrectionRequest, Guardian, Resident, Tag
 from silin.people.tests.factories import ResidentFactory
@@ -114,7 +115,7 @@ def _young_ward(world, guardian: Resident) -> Resident:
     child = ResidentFactory(
         name="刘小宝",
         household=world.liu_household,
-        birth_date=dt.date(today.year - 8, 1, 5),
+        birth_date=birth_date_for_age(8, today=today),
         relation=Resident.Relation.GRANDCHILD,
     )
     Guardian.objects.create(minor=child, guardian=guardian, relation="祖父")
@@ -145,7 +146,9 @@ def test_nobody_else_withdraws_a_residents_consent_this_way(world, cast, who):
 
 def test_a_guardian_cannot_withdraw_for_a_ward_of_14_or_older(world, cast):
     today = timezone.localdate()
-    teen = ResidentFactory(household=world.liu_household, birth_date=dt.date(today.year - 16, 1, 5))
+    teen = ResidentFactory(
+        household=world.liu_household, birth_date=birth_date_for_age(16, today=today)
+    )
     Guardian.objects.create(minor=teen, guardian=world.liu, relation="祖父")
     consent = services.consent_grant(actor=cast.worker, resident=teen, purpose="photos")
     with pytest.raises(PermissionDenied):

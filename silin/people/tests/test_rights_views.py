@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from silin.core.models import AuditEntry
 from silin.lib import idnumbers
+from silin.lib.dates import birth_date_for_age
 from silin.people import services
 from silin.people.models import CorrectionRequest, Resident
 from silin.people.tests.factories import ResidentFactory
@@ -389,7 +390,7 @@ def test_my_data_costs_the_same_queries_however_much_is_held(
         services.resident_reveal(actor=cast.worker, resident=world.liu, field="mobile")
         child = ResidentFactory(
             household=world.liu_household,
-            birth_date=timezone.localdate().replace(year=timezone.localdate().year - 6 - i),
+            birth_date=birth_date_for_age(6 + i, today=timezone.localdate()),
         )
         Guardian.objects.create(minor=child, guardian=world.liu, relation="祖父")
         services.consent_grant(

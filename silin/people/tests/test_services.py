@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from silin.core.models import AuditEntry
 from silin.lib import idnumbers
+from silin.lib.dates import birth_date_for_age
 from silin.people import services
 from silin.people.models import Guardian, Resident
 from silin.people.services import ResidentData
@@ -17,8 +18,7 @@ from silin.people.tests.factories import ResidentFactory
 
 
 def _years_ago(years: int) -> dt.date:
-    today = timezone.localdate()
-    return dt.date(today.year - years, 1, 15)
+    return birth_date_for_age(years, today=timezone.localdate())
 
 
 def _data(world, **overrides) -> ResidentData:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from silin.lib import idnumbers
+from silin.lib.dates import birth_date_for_age
 from silin.people.models import Resident, Tag
 from silin.people.tests.factories import ResidentFactory
 from silin.places.tests.factories import HouseholdFactory
@@ -276,7 +277,7 @@ def test_a_worker_withdraws_a_consent(world, cast, login):
 def test_adding_a_guardian_for_a_child_through_the_page(world, cast, login):
     today = timezone.localdate()
     child = ResidentFactory(
-        name="小明", household=world.liu_household, birth_date=today.replace(year=today.year - 8)
+        name="小明", household=world.liu_household, birth_date=birth_date_for_age(8, today=today)
     )
     url = reverse("people:guardian-add", args=[child.uuid])
     response = login(cast.worker).post(url, {"guardian": str(world.liu.uuid), "relation": "祖父"})

@@ -698,7 +698,7 @@ def test_availability_of_a_month_takes_two_queries(cast, room, django_assert_num
     assert intervals[0].starts_at == local(1, 0) and intervals[-1].ends_at == local(31, 0)
 
 
-def test_the_directory_filters_open_now_and_free_at_a_time(cast, world, room):
+def test_the_directory_filters_open_now_and_free_at_a_time(cast, world, room, clock):
     from silin.spaces.selectors import SpaceFilters, space_list_for
 
     closed = SpaceFactory(name="夜间关闭", community=world.sanjiang, capacity=5)
@@ -708,9 +708,11 @@ def test_the_directory_filters_open_now_and_free_at_a_time(cast, world, room):
     assert list(space_list_for(actor=cast.liu, filters=free)) == []
     later = SpaceFilters(free_from=local(2, 10), free_until=local(2, 11))
     assert list(space_list_for(actor=cast.liu, filters=later)) == [room]
-    now = timezone.localtime()
-    expected = [room] if dt.time(8) <= now.time() < dt.time(20, 59) else []
-    assert list(space_list_for(actor=cast.liu, filters=SpaceFilters(open_now=True))) == expected
+    open_now = SpaceFilters(open_now=True)
+    clock.move_to(12)
+    assert list(space_list_for(actor=cast.liu, filters=open_now)) == [room]
+    clock.move_to(21, 30)
+    assert list(space_list_for(actor=cast.liu, filters=open_now)) == []
 
 
 # --- recurrence (silin.lib.recurrence) -------------------------------------------------------
