@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.utils import timezone
 
 from silin.accounts.tests.factories import PASSWORD, UserFactory, assign
@@ -114,6 +115,10 @@ def _silin_test_settings(settings):
     from silin.accounts import sms
 
     sms.outbox.clear()
+    # Throttle counters (the API's) live in the cache and would carry over between tests.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _eighty_years_ago() -> dt.date:

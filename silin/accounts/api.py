@@ -8,10 +8,10 @@ from uuid import UUID
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from silin.accounts.api_auth import session_auth
 from silin.accounts.models import AccessToken, RoleAssignment
 from silin.accounts.services import token_create, token_revoke
-from silin.api.auth import session_auth
-from silin.api.errors import error_responses
+from silin.core.api.errors import error_responses
 
 router = Router(tags=["accounts"])
 

@@ -7,8 +7,8 @@ from ninja import NinjaAPI, Router
 from ninja.throttling import UserRateThrottle
 
 from silin.accounts.api import router as accounts_router
-from silin.api.auth import default_auth
-from silin.api.errors import install_exception_handlers
+from silin.accounts.api_auth import default_auth
+from silin.core.api.errors import install_exception_handlers
 from silin.organizations.api import router as organizations_router
 from silin.people.api import router as people_router
 from silin.places.api import router as places_router

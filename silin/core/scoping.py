@@ -8,11 +8,18 @@ outside the scope is answered with 404, exactly like a missing one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
 from silin.core.roles import CAPABILITY_ROLES, Capability
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from silin.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -56,21 +63,31 @@ class Scope:
         )
 
 
-def scope_for(user, capability: Capability) -> Scope:
-    """The scope `user` holds for `capability`; memoised on the user object per request."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+def _authenticated(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def scope_for_roles(user: User | AnonymousUser | None, roles: Iterable[str]) -> Scope:
+    """The part of the tree where `user` holds any of `roles`; memoised per request.
+
+    Every scope in Silin is computed here: a capability's scope is the scope of the roles
+    that grant it (`scope_for`), and a page that needs "wherever I hold a staff role" asks
+    for those roles directly.
+    """
+    if not _authenticated(user):
         return Scope()
+    assert user is not None
     if user.is_superuser:
         return Scope(everything=True)
-    cache = user.__dict__.setdefault("_silin_scopes", {})
-    if capability in cache:
-        return cache[capability]
-    roles = CAPABILITY_ROLES[capability]
+    wanted = frozenset(roles)
+    cache: dict[frozenset[str], Scope] = user.__dict__.setdefault("_silin_scopes", {})
+    if wanted in cache:
+        return cache[wanted]
     streets: set[int] = set()
     communities: set[int] = set()
     compounds: set[int] = set()
-    for a in user.active_role_assignments():
-        if a.role not in roles:
+    for a in user.active_role_assignments():  # type: ignore[union-attr]
+        if a.role not in wanted:
             continue
         if a.street_id:
             streets.add(a.street_id)
@@ -83,16 +100,21 @@ def scope_for(user, capability: Capability) -> Scope:
         community_ids=frozenset(communities),
         compound_ids=frozenset(compounds),
     )
-    cache[capability] = scope
+    cache[wanted] = scope
     return scope
 
 
-def reset_scope_cache(user) -> None:
+def scope_for(user: User | AnonymousUser | None, capability: Capability) -> Scope:
+    """The scope `user` holds for `capability`."""
+    return scope_for_roles(user, CAPABILITY_ROLES[capability])
+
+
+def reset_scope_cache(user: Any) -> None:
     user.__dict__.pop("_silin_scopes", None)
     user.__dict__.pop("_silin_assignments", None)
 
 
-def covers_compound(user, capability: Capability, compound) -> bool:
+def covers_compound(user: User, capability: Capability, compound: Any) -> bool:
     """Whether `user` holds `capability` over `compound` (and so over what is in it)."""
     return scope_for(user, capability).covers(
         street_id=compound.community.street_id,
@@ -101,7 +123,7 @@ def covers_compound(user, capability: Capability, compound) -> bool:
     )
 
 
-def covers_household(user, capability: Capability, household) -> bool:
+def covers_household(user: User, capability: Capability, household: Any) -> bool:
     """Whether `user` holds `capability` over `household`; reads its repeated tree ids."""
     return scope_for(user, capability).covers(
         street_id=household.community.street_id,

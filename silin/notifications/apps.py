@@ -1,12 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "silin.notifications"
     label = "notifications"
+    verbose_name = _("Notices")
 
     def ready(self) -> None:
-        # Its section of a person's "My data".
-        from silin.notifications import personal_data
+        # Its section of a person's "My data" and its retention rule.
+        from silin.notifications import personal_data, retention
 
         personal_data.register()
+        retention.register()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from silin.core import personal_data as pd
 from silin.notifications.models import Notification
-from silin.people import personal_data as pd
 
 
 def notices(subject: pd.Subject) -> pd.Section | None:

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from silin.api.errors import error_responses
-from silin.api.pagination import PageNumberPagination
-from silin.api.schemas import NodeRef
+from silin.core.api.errors import error_responses
+from silin.core.api.pagination import PageNumberPagination
+from silin.core.api.schemas import NodeRef
 from silin.core.roles import Capability
 from silin.core.scoping import Scope, scope_for
 from silin.lib import masking

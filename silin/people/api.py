@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from silin.api.errors import error_responses
-from silin.api.pagination import PageNumberPagination
-from silin.api.schemas import NodeRef
+from silin.core.api.errors import error_responses
+from silin.core.api.pagination import PageNumberPagination
+from silin.core.api.schemas import NodeRef
 from silin.core.roles import Capability
 from silin.core.scoping import covers_household, scope_for
 from silin.lib import phones

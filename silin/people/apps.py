@@ -15,4 +15,4 @@ class PeopleConfig(AppConfig):
         )
 
         personal_data_sections.register_defaults()
-        retention.register_defaults()
+        retention.register()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from silin.people import personal_data as pd
+from silin.core import personal_data as pd
 from silin.people.models import Consent, CorrectionRequest, Guardian, Resident
 
 CHILD_CONSENT_AGE = 14

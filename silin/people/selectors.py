@@ -235,7 +235,7 @@ def resident_rows(residents, *, can_open=lambda resident: True) -> list[Resident
 def my_data_for(*, actor):
     """Every section held on the signed-in person: always the actor's own data, never
     anyone else's (there is no parameter naming whose data to show)."""
-    from silin.people import personal_data
+    from silin.core import personal_data
 
     resident = None
     if actor.resident_id:

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silin.core import personal_data
 from silin.core.paging import KeysFirstPaginator
 from silin.lib import masking
-from silin.people import personal_data, personal_data_files, selectors, services
+from silin.people import personal_data_files, selectors, services
 from silin.people.forms import (
     ConsentForm,
     CorrectionDeclineForm,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from silin.people import personal_data as pd
+from silin.core import personal_data as pd
 from silin.spaces.models import Booking, WaitlistEntry
 
 

@@ -17,8 +17,8 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from silin.api.errors import error_responses
-from silin.api.pagination import PageNumberPagination
+from silin.core.api.errors import error_responses
+from silin.core.api.pagination import PageNumberPagination
 from silin.people.models import Tag
 from silin.workbooks import selectors, services
 from silin.workbooks.columns import COLUMNS

@@ -6,12 +6,7 @@ import pytest
 
 from silin.accounts.models import AccessToken
 from silin.accounts.services import token_create
-from silin.api.tests.helpers import (  # noqa: F401 - the autouse fixture
-    API,
-    _fresh_throttle_counts,
-    assert_error,
-    client_for,
-)
+from silin.core.tests.api_helpers import API, assert_error, client_for
 
 pytestmark = pytest.mark.django_db
 

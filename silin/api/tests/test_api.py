@@ -9,14 +9,9 @@ from django.test import Client
 
 from silin.accounts.services import token_create, token_revoke
 from silin.api.openapi import OPENAPI_PATH, REGENERATE, render_openapi
-from silin.api.pagination import MAX_PAGE_SIZE
-from silin.api.tests.helpers import (  # noqa: F401 - the autouse fixture
-    API,
-    _fresh_throttle_counts,
-    assert_error,
-    client_for,
-    make_residents,
-)
+from silin.core.api.pagination import MAX_PAGE_SIZE
+from silin.core.tests.api_helpers import API, assert_error, client_for
+from silin.people.tests.factories import make_residents
 
 pytestmark = pytest.mark.django_db
 

@@ -120,7 +120,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, path):
 
 
 def test_my_data_lists_the_notices_i_received(cast, world):
-    from silin.people import personal_data as pd
+    from silin.core import personal_data as pd
 
     _send(cast.liu, title="给我的")
     _send(cast.worker, title="别人的")

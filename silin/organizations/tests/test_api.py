@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from silin.api.tests.helpers import (  # noqa: F401 - the autouse fixture
-    API,
-    _fresh_throttle_counts,
-    assert_error,
-    client_for,
-)
+from silin.core.tests.api_helpers import API, assert_error, client_for
 from silin.organizations.models import Membership, Organization
 
 pytestmark = pytest.mark.django_db

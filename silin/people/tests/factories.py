@@ -41,3 +41,18 @@ class ResidentFactory(factory.django.DjangoModelFactory):
             obj.set_mobile(extracted)
             if create:
                 obj.save(update_fields=["mobile_encrypted", "mobile_hash"])
+
+
+def make_residents(household, count: int, *, start: int = 0, **kwargs) -> list:
+    """Residents with distinct, valid ID numbers (the factory's numbers repeat by parity)."""
+    birth = dt.date(1970, 1, 1)
+    return [
+        ResidentFactory(
+            household=household,
+            birth_date=birth,
+            gender="F",
+            id_number=idnumbers.build("510121", birth, 2 * (start + i) + 500, "F"),
+            **kwargs,
+        )
+        for i in range(count)
+    ]

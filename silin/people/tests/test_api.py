@@ -8,16 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from silin.api.tests.helpers import (  # noqa: F401 - the autouse fixture
-    API,
-    _fresh_throttle_counts,
-    assert_error,
-    client_for,
-    make_residents,
-)
 from silin.core.models import AuditEntry
+from silin.core.tests.api_helpers import API, assert_error, client_for
 from silin.lib import idnumbers, masking
 from silin.people.models import Resident, Tag
+from silin.people.tests.factories import make_residents
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from silin.accounts.tests.factories import UserFactory, assign
-from silin.api.tests.helpers import (  # noqa: F401 - the autouse fixture
-    API,
-    _fresh_throttle_counts,
-    assert_error,
-    client_for,
-)
 from silin.core.roles import Role
+from silin.core.tests.api_helpers import API, assert_error, client_for
 from silin.spaces.models import Booking, Space, WaitlistEntry
 from silin.spaces.tests.factories import BookingFactory, SpaceFactory, local, open_every_day
 

@@ -632,7 +632,7 @@ def test_the_personal_feed_token_is_stable_until_rotated(cast):
 
 
 def test_my_data_lists_my_bookings_and_waiting_list_entries_only(cast, world, room):
-    from silin.people import personal_data as pd
+    from silin.core import personal_data as pd
 
     mine = book(cast.liu, room, local(2, 9))
     book(cast.worker, room, local(2, 11))

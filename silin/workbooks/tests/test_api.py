@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from silin.api.tests.helpers import (  # noqa: F401 - the autouse fixture
-    API,
-    _fresh_throttle_counts,
-    assert_error,
-    client_for,
-)
 from silin.core.models import AuditEntry
+from silin.core.tests.api_helpers import API, assert_error, client_for
 from silin.people.models import Resident
 from silin.workbooks.models import ImportJob
 from silin.workbooks.tests.helpers import person, read_sheet, upload, workbook

@@ -13,7 +13,7 @@ How an app joins
        # silin/spaces/personal_data.py
        from django.utils.translation import gettext_lazy as _
 
-       from silin.people import personal_data as pd
+       from silin.core import personal_data as pd
 
 
        def bookings(subject: pd.Subject) -> pd.Section | None:
@@ -37,7 +37,7 @@ How an app joins
 
        # silin/spaces/apps.py
        def ready(self):
-           from silin.people import personal_data
+           from silin.core import personal_data
            from silin.spaces.personal_data import bookings
 
            personal_data.register("spaces.bookings", bookings, order=110)

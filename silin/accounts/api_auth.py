@@ -12,7 +12,7 @@ from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
 from silin.accounts.services import token_authenticate
-from silin.api.errors import CsrfFailed
+from silin.core.api.errors import CsrfFailed
 
 
 def activate_language(request: HttpRequest, user) -> None:

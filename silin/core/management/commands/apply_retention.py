@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from silin.people import retention
+from silin.core import retention
 
 
 class Command(BaseCommand):
