@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "silin.notifications",
     "silin.spaces",
     "silin.workbooks",
+    "silin.console",
     "silin.api",
 ]
 
@@ -157,7 +158,7 @@ AUTHENTICATION_BACKENDS = [
     "silin.accounts.backends.MobilePasswordBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

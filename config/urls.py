@@ -6,7 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from silin.api.api import api
 
 urlpatterns = [
-    path("", include("silin.core.urls")),
+    path("", include("silin.console.urls")),
     path("accounts/", include("silin.accounts.urls")),
     path("places/", include("silin.places.urls")),
     path("people/", include("silin.people.urls")),

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from silin.core.forms import CleanTextMixin
 from silin.lib import phones
 
 MOBILE_HELP = _("11 digits, for example 13800001234")
@@ -32,7 +33,7 @@ class MobileCleanMixin:
         return number
 
 
-class PasswordLoginForm(MobileCleanMixin, forms.Form):
+class PasswordLoginForm(MobileCleanMixin, CleanTextMixin, forms.Form):
     mobile = _mobile_field()
     password = forms.CharField(
         label=_("Password"),
@@ -41,11 +42,11 @@ class PasswordLoginForm(MobileCleanMixin, forms.Form):
     )
 
 
-class CodeRequestForm(MobileCleanMixin, forms.Form):
+class CodeRequestForm(MobileCleanMixin, CleanTextMixin, forms.Form):
     mobile = _mobile_field()
 
 
-class CodeLoginForm(MobileCleanMixin, forms.Form):
+class CodeLoginForm(MobileCleanMixin, CleanTextMixin, forms.Form):
     mobile = _mobile_field()
     code = forms.RegexField(
         label=_("Code from the text message"),
@@ -64,7 +65,7 @@ class CodeLoginForm(MobileCleanMixin, forms.Form):
         return self.cleaned_data["code"].strip()
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(CleanTextMixin, forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=())
     elderly_mode = forms.BooleanField(
         label=_("长辈版 (large text)"),
@@ -84,7 +85,7 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         raise NotImplementedError("Use services.password_change")
 
 
-class TokenCreateForm(forms.Form):
+class TokenCreateForm(CleanTextMixin, forms.Form):
     name = forms.CharField(
         label=_("What is the token for?"),
         max_length=80,

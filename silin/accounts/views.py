@@ -22,7 +22,7 @@ from silin.accounts.forms import (
 )
 from silin.accounts.models import AccessToken
 from silin.core.context_processors import ELDERLY_COOKIE
-from silin.core.views import _safe_next
+from silin.lib.http import safe_next
 
 BACKEND = "silin.accounts.backends.MobilePasswordBackend"
 
@@ -33,14 +33,14 @@ def _render_login(request, *, method="password", status=200, **forms):
         "password_form": forms.get("password_form") or PasswordLoginForm(),
         "code_request_form": forms.get("code_request_form") or CodeRequestForm(),
         "code_form": forms.get("code_form"),
-        "next": _safe_next(request, ""),
+        "next": safe_next(request, ""),
     }
     return render(request, "accounts/login.html", context, status=status)
 
 
 def _sign_in(request, user):
     login(request, user, backend=BACKEND)
-    return redirect(_safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL)))
+    return redirect(safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL)))
 
 
 @never_cache

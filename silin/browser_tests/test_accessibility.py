@@ -14,9 +14,9 @@ pytestmark = pytest.mark.browser
 # (case id, who, URL name, the dotted path in `world` to the object whose uuid the URL needs)
 PAGES = [
     ("login", None, "accounts:login", None),
-    ("home-street-admin", "street_admin", "core:home", None),
-    ("home-worker", "worker", "core:home", None),
-    ("home-liu", "liu", "core:home", None),
+    ("home-street-admin", "street_admin", "console:home", None),
+    ("home-worker", "worker", "console:home", None),
+    ("home-liu", "liu", "console:home", None),
     ("profile-liu", "liu", "accounts:profile", None),
     ("register", "worker", "people:resident-list", None),
     ("resident-detail", "worker", "people:resident-detail", "liu"),
@@ -29,7 +29,7 @@ PAGES = [
     ("resident-create", "worker", "people:resident-create", None),
     ("organization-list", "street_admin", "organizations:organization-list", None),
     ("organization-create", "street_admin", "organizations:organization-create", None),
-    ("audit-log", "street_admin", "core:audit-list", None),
+    ("audit-log", "street_admin", "console:audit-list", None),
 ]
 
 

@@ -19,7 +19,7 @@ def test_resident_logs_in_with_mobile_and_password_and_lands_on_home(visitor, ca
     page = visitor.page
     visitor.visit("accounts:login")
     _submit_login(page, cast.liu.mobile, cast.password)
-    page.wait_for_url(visitor.live_server.url + visitor.url("core:home"))
+    page.wait_for_url(visitor.live_server.url + visitor.url("console:home"))
     visitor.screenshot("after-login")
     assert cast.liu.name in page.locator("header").inner_text()
 
@@ -46,5 +46,5 @@ def test_wrong_password_keeps_the_visitor_on_the_login_page_with_a_message(visit
 
 def test_cookie_login_helper_opens_a_logged_in_page(visitor, cast):
     visitor.login_as(cast.worker)
-    visitor.visit("core:home")
+    visitor.visit("console:home")
     assert cast.worker.name in visitor.page.locator("header").inner_text()

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 def test_liu_downloads_his_data_and_a_worker_applies_his_correction(visitor, cast, world):
     page = visitor.page
     visitor.login_as(cast.liu)
-    visitor.visit("core:home", label="liu-home")
+    visitor.visit("console:home", label="liu-home")
     page.click("#my-data-link a")
     page.wait_for_selector("#section-people-register")
     visitor.screenshot("liu-my-data")
@@ -49,7 +49,7 @@ def test_liu_downloads_his_data_and_a_worker_applies_his_correction(visitor, cas
 
     page.context.clear_cookies()
     visitor.login_as(cast.worker)
-    visitor.visit("core:home", label="worker-home")
+    visitor.visit("console:home", label="worker-home")
     assert "刘大爷" in page.inner_text("#correction-todos")
     page.click("#correction-todos a")
     page.wait_for_selector("#apply-form")

@@ -33,7 +33,7 @@ def test_chinese_is_the_default_and_the_english_button_switches_the_page(visitor
 def test_english_stays_chosen_after_logging_in_and_moving_between_pages(visitor, cast):
     page = visitor.page
     visitor.login_as(cast.worker)
-    visitor.visit("core:home")
+    visitor.visit("console:home")
     assert "Log out" not in page.locator("header").inner_text()  # the header is translated
     _choose_language(visitor, "en")
     assert _language(page) == "en"
@@ -83,7 +83,7 @@ def _assert_elderly_layout(page, where: str) -> None:
 def test_elderly_switch_enlarges_text_and_targets_and_is_remembered(visitor, cast):
     page = visitor.page
     visitor.login_as(cast.liu)
-    visitor.visit("core:home")
+    visitor.visit("console:home")
     toggle = page.locator("#elderly-toggle")
     assert toggle.get_attribute("aria-pressed") == "false"
     with page.expect_navigation():

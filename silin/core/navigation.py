@@ -21,7 +21,7 @@ class NavItem:
 
 
 ITEMS = (
-    NavItem("core:home", _("Home"), "house"),
+    NavItem("console:home", _("Home"), "house"),
     NavItem("people:resident-list", _("Register"), "people", Capability.VIEW_REGISTER),
     NavItem("places:community-list", _("Places"), "buildings", Capability.VIEW_PLACES),
     NavItem(
@@ -37,7 +37,7 @@ ITEMS = (
         "file-earmark-spreadsheet",
         Capability.EXPORT_REGISTER,
     ),
-    NavItem("core:audit-list", _("Audit log"), "journal-text", Capability.VIEW_AUDIT),
+    NavItem("console:audit-list", _("Audit log"), "journal-text", Capability.VIEW_AUDIT),
 )
 
 

@@ -4,10 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from silin.core.forms import SilinForm, add_service_errors
 from silin.organizations import selectors, services
 from silin.organizations.models import Organization
 from silin.organizations.services import OrganizationData
-from silin.people.forms import BootstrapMixin
 from silin.people.models import Resident
 
 
@@ -16,7 +16,7 @@ class LeaderChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class OrganizationForm(BootstrapMixin, forms.Form):
+class OrganizationForm(SilinForm):
     name = forms.CharField(label=_("Organisation name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=Organization.Kind.choices)
     field = forms.ChoiceField(label=_("Field"), choices=Organization.Field.choices)
@@ -88,12 +88,8 @@ class OrganizationForm(BootstrapMixin, forms.Form):
                 actor=self.actor, data=self.data_object, instance=self.instance
             )
         except ValidationError as exc:
-            self._add_service_errors(exc)
+            add_service_errors(self, exc)
         return cleaned
-
-    def _add_service_errors(self, exc: ValidationError) -> None:
-        for field, messages in exc.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
 
     def save(self) -> Organization | None:
         assert self.data_object is not None
@@ -104,6 +100,6 @@ class OrganizationForm(BootstrapMixin, forms.Form):
                 actor=self.actor, organization=self.instance, data=self.data_object
             )
         except ValidationError as exc:
-            self._add_service_errors(exc)
+            add_service_errors(self, exc)
             self.apply_bootstrap()
             return None

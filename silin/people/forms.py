@@ -8,6 +8,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from silin.core.forms import SilinForm, add_service_errors
 from silin.people import selectors, services
 from silin.people.models import Consent, CorrectionRequest, Resident, Tag
 from silin.people.services import ResidentData
@@ -50,26 +51,7 @@ class TagChoiceField(forms.ModelMultipleChoiceField):
         return obj.label
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget, and is-invalid on fields with errors."""
-
-    def apply_bootstrap(self) -> None:
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            if name in self.errors:
-                css += " is-invalid"
-                widget.attrs["aria-describedby"] = f"{name}-errors"
-            widget.attrs["class"] = css
-
-    def full_clean(self):
-        super().full_clean()
-        self.apply_bootstrap()
-
-
-class ResidentForm(BootstrapMixin, forms.Form):
+class ResidentForm(SilinForm):
     name = forms.CharField(label=_("Name"), max_length=50)
     gender = forms.ChoiceField(label=_("Gender"), choices=Resident.Gender.choices)
     birth_date = forms.DateField(
@@ -176,7 +158,7 @@ class ResidentForm(BootstrapMixin, forms.Form):
                 actor=self.actor, data=self.data_object, instance=self.instance
             )
         except ValidationError as exc:
-            self._add_service_errors(exc)
+            add_service_errors(self, exc)
         return cleaned
 
     def _narrow_households(self, building: str) -> None:
@@ -204,10 +186,6 @@ class ResidentForm(BootstrapMixin, forms.Form):
             return getattr(self.instance, name)
         return value
 
-    def _add_service_errors(self, exc: ValidationError) -> None:
-        for field, messages in exc.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
-
     def save(self) -> Resident | None:
         """Saves through the services; on a late refusal adds the errors and returns None."""
         assert self.data_object is not None
@@ -218,12 +196,12 @@ class ResidentForm(BootstrapMixin, forms.Form):
                 actor=self.actor, resident=self.instance, data=self.data_object
             )
         except ValidationError as exc:
-            self._add_service_errors(exc)
+            add_service_errors(self, exc)
             self.apply_bootstrap()
             return None
 
 
-class ConsentForm(BootstrapMixin, forms.Form):
+class ConsentForm(SilinForm):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices)
     given_by = forms.ModelChoiceField(
         label=_("Given by (guardian)"),
@@ -242,7 +220,7 @@ class ConsentForm(BootstrapMixin, forms.Form):
             self.fields["given_by"].queryset = guardians
 
 
-class GuardianForm(BootstrapMixin, forms.Form):
+class GuardianForm(SilinForm):
     guardian = forms.ModelChoiceField(
         label=_("Guardian in the same household"),
         queryset=Resident.objects.none(),
@@ -295,7 +273,7 @@ def _choice_code(field: str, text: str) -> str:
     return text
 
 
-class CorrectionRequestForm(BootstrapMixin, forms.Form):
+class CorrectionRequestForm(SilinForm):
     field = forms.ChoiceField(
         label=_("What is wrong"), choices=[("", "—"), *CorrectionRequest.Field.choices]
     )
@@ -321,7 +299,7 @@ class CorrectionRequestForm(BootstrapMixin, forms.Form):
         return cleaned
 
 
-class CorrectionDeclineForm(BootstrapMixin, forms.Form):
+class CorrectionDeclineForm(SilinForm):
     reason = forms.CharField(
         label=_("Why the record stays as it is (the resident reads this)"),
         max_length=300,
@@ -329,7 +307,7 @@ class CorrectionDeclineForm(BootstrapMixin, forms.Form):
     )
 
 
-class CorrectionFilterForm(BootstrapMixin, forms.Form):
+class CorrectionFilterForm(SilinForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

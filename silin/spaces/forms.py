@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from silin.people.forms import BootstrapMixin
+from silin.core.forms import SilinForm
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -21,30 +20,9 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(format=LOCAL_INPUT, **kwargs)
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's field → messages, next to the form's fields (else at the top)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
-
-class _Styled(BootstrapMixin, forms.Form):
+class _Styled(SilinForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.apply_bootstrap()
-
-    def apply_bootstrap(self) -> None:
-        super().apply_bootstrap()
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
-                css = "form-check-input"
-                widget.attrs["class"] = css + (" is-invalid" if name in self.errors else "")
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
         self.apply_bootstrap()
 
 

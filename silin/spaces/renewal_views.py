@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from silin.core.forms import SilinForm, add_service_errors
 from silin.core.roles import Capability
 from silin.core.scoping import scope_for
-from silin.people.forms import BootstrapMixin
 from silin.places.models import Community, Compound
 from silin.spaces import figures, renewal_services, selectors
 from silin.spaces.models import RenewalRecord, Space
@@ -55,7 +55,7 @@ def _manageable_spaces(actor, community: Community | None = None):
     return spaces.select_related("community").order_by("community__name", "name")
 
 
-class RenewalForm(BootstrapMixin, forms.Form):
+class RenewalForm(SilinForm):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     community = forms.ModelChoiceField(
         label=gettext_lazy("Community"), queryset=Community.objects.none(), to_field_name="uuid"
@@ -160,8 +160,7 @@ class RenewalForm(BootstrapMixin, forms.Form):
                 actor=self.actor, record=self.instance, data=data
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
+            add_service_errors(self, exc)
             return None
 
 

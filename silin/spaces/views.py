@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from silin.core.views import _safe_next
+from silin.core.forms import add_service_errors
+from silin.lib.http import safe_next
 from silin.lib.qr import qr_png, qr_svg
 from silin.spaces import selectors, services
 from silin.spaces import views_support as support
@@ -32,7 +33,6 @@ from silin.spaces.forms import (
     ReasonForm,
     SeriesForm,
     WaitlistForm,
-    add_service_errors,
 )
 from silin.spaces.models import Booking, Space, WaitlistEntry
 from silin.spaces.services import SpaceError
@@ -249,13 +249,13 @@ def booking_mine(request):
 
 def _done(request, message: str, fallback: str = "spaces:booking-mine"):
     messages.success(request, message)
-    return redirect(_safe_next(request, reverse(fallback)))
+    return redirect(safe_next(request, reverse(fallback)))
 
 
 def _failed(request, exc: SpaceError, fallback: str = "spaces:booking-mine"):
     for text in exc.messages:
         messages.error(request, text)
-    return redirect(_safe_next(request, reverse(fallback)))
+    return redirect(safe_next(request, reverse(fallback)))
 
 
 @login_required
@@ -402,9 +402,9 @@ def booking_check_in(request, uuid):
     except SpaceError as exc:
         for text in exc.messages:
             messages.error(request, text)
-        return redirect(_safe_next(request, fallback))
+        return redirect(safe_next(request, fallback))
     messages.success(request, _("Checked in."))
-    return redirect(_safe_next(request, fallback))
+    return redirect(safe_next(request, fallback))
 
 
 @login_required

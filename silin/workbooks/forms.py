@@ -5,12 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from silin.core.forms import CleanTextMixin
 from silin.workbooks import selectors
 from silin.workbooks.columns import COLUMNS
 from silin.workbooks.reader import WorkbookError, open_register
 
 
-class UploadForm(forms.Form):
+class UploadForm(CleanTextMixin, forms.Form):
     file = forms.FileField(
         label=_("Register workbook (.xlsx)"),
         help_text=_("Use the template: one row per resident, the headers in the first row."),
@@ -40,7 +41,7 @@ class UploadForm(forms.Form):
         return upload
 
 
-class ExportForm(forms.Form):
+class ExportForm(CleanTextMixin, forms.Form):
     node = forms.ChoiceField(
         label=_("Part of the register"),
         error_messages={"invalid_choice": _("This part of the register is not in your area.")},

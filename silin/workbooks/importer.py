@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silin.core.audit import MASK
+from silin.core.bulk import RowWriter
 from silin.core.models import AuditEntry
 from silin.lib import crypto, masking
 from silin.people.models import Resident, Tag
@@ -335,12 +336,10 @@ class Importer:
         self.written += len(plans)
 
     @cached_property
-    def writer(self):
+    def writer(self) -> RowWriter:
         # Plain rows (COPY on PostgreSQL, executemany on SQLite), as seed_demo writes them:
         # building model instances and their INSERT statements cost more than the writes.
-        from silin.core.demo import RowWriter
-
-        return RowWriter({})
+        return RowWriter()
 
     def _create(self, plans: list[Plan]) -> None:
         ids = self.writer.reserve(Resident, len(plans)) if plans else []

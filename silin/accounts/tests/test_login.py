@@ -45,7 +45,7 @@ def test_code_tab_shows_the_code_request_form(client, db):
 def test_password_login_with_the_right_password_signs_in(client, cast):
     response = _password_login(client, "138 0000 1234", cast.password)
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("console:home")
     assert client.session["_auth_user_id"] == str(cast.liu.pk)
 
 
@@ -55,7 +55,7 @@ def test_password_login_follows_a_safe_next_but_not_a_foreign_one(client, cast):
     ).url == ("/accounts/profile/")
     client.logout()
     response = _password_login(client, cast.liu.mobile, cast.password, next="https://evil.example/")
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("console:home")
 
 
 def test_wrong_password_does_not_sign_in_and_says_so(client, cast):

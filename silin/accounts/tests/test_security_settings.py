@@ -15,7 +15,7 @@ def test_sessions_expire_after_idle_time_and_restart_on_each_request():
 
 def test_each_request_renews_the_session_cookie(cast, login):
     client = login(cast.liu)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("console:home"))
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE
 

@@ -177,7 +177,7 @@ def test_correction_round_trip_applied(world, cast, login):
     assert _ask(login(cast.liu), note="身份证上是刘大海").status_code == 302
     request = CorrectionRequest.objects.get()
     worker = login(cast.worker)
-    home = worker.get(reverse("core:home")).content.decode()
+    home = worker.get(reverse("console:home")).content.decode()
     assert reverse("people:correction-detail", args=[request.uuid]) in home
     listing = worker.get(reverse("people:correction-list")).content.decode()
     assert "刘大爷" in listing

@@ -167,7 +167,7 @@ def test_pages_render_in_every_language_and_elderly_mode(login, cast, world, mod
     post_file(client, workbook([person(1)]))
     job = ImportJob.objects.get()
     if mode == "elderly":
-        client.post(reverse("core:elderly-toggle"), {"next": HOME})
+        client.post(reverse("console:elderly-toggle"), {"next": HOME})
     else:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = mode
     for url in (HOME, reverse("workbooks:import-detail", args=[job.uuid])):

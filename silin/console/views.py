@@ -4,31 +4,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from silin.accounts.services import preferences_update
-from silin.core import selectors
+from silin.console import selectors
+from silin.console.forms import AuditFilterForm
 from silin.core.context_processors import ELDERLY_COOKIE, is_elderly_mode
-from silin.core.forms import AuditFilterForm
 from silin.core.roles import Capability
 from silin.core.scoping import scope_for
+from silin.lib.http import safe_next
 
 AUDIT_PAGE_SIZE = 50
-
-
-def _safe_next(request, fallback: str = "/") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or fallback
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
 
 
 @require_POST
 def elderly_toggle(request):
     """Switches 长辈版 on or off: remembered on the account, or in a cookie before login."""
     enabled = not is_elderly_mode(request)
-    response = HttpResponseRedirect(_safe_next(request))
+    response = HttpResponseRedirect(safe_next(request))
     if request.user.is_authenticated:
         preferences_update(user=request.user, elderly_mode=enabled)
     response.set_cookie(
@@ -40,7 +33,7 @@ def elderly_toggle(request):
 @login_required
 def home(request):
     home = selectors.home_for(actor=request.user)
-    return render(request, "core/home.html", {"home": home})
+    return render(request, "console/home.html", {"home": home})
 
 
 @require_GET
@@ -71,7 +64,7 @@ def audit_list(request):
     query.pop("page", None)
     return render(
         request,
-        "core/audit_list.html",
+        "console/audit_list.html",
         {
             "form": form,
             "page": page,

@@ -6,13 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from silin.core import selectors
+from silin.console import selectors
 from silin.organizations.models import Organization
 from silin.people.models import Consent, Resident, Tag
 from silin.people.tests.factories import ResidentFactory
 from silin.places.tests.factories import HouseholdFactory
 
-HOME = "core:home"
+HOME = "console:home"
 
 
 def _home(client) -> str:

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from silin.core import views
+from silin.console import views
 
-app_name = "core"
+app_name = "console"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_list, name="audit-list"),

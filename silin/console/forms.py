@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from silin.core.models import AuditEntry
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the audit log; every field is optional and bad values are reported."""
+
+    actor = forms.CharField(label=_("Who"), required=False, max_length=120)
+    action = forms.ChoiceField(
+        label=_("What"),
+        required=False,
+        choices=[("", _("Any action")), *AuditEntry.Action.choices],
+    )
+    object_type = forms.ChoiceField(label=_("Kind of record"), required=False, choices=())
+    community = forms.ChoiceField(label=_("Community"), required=False, choices=())
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, object_types=(), communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [
+            ("", _("Any kind")),
+            *((t, t) for t in object_types if t),
+        ]
+        self.fields["community"].choices = [
+            ("", _("Any community")),
+            *((str(c.pk), c.name) for c in communities),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return data
