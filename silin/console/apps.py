@@ -6,3 +6,19 @@ class ConsoleConfig(AppConfig):
     name = "silin.console"
     label = "console"
     verbose_name = _("Home pages")
+
+    def ready(self) -> None:
+        # The home page and the audit log in the menu.
+        from silin.core.navigation import NavItem, register
+        from silin.core.roles import Capability
+
+        register(NavItem("console:home", _("Home"), "house", order=10))
+        register(
+            NavItem(
+                "console:audit-list",
+                _("Audit log"),
+                "journal-text",
+                Capability.VIEW_AUDIT,
+                order=90,
+            )
+        )

@@ -1,59 +1,70 @@
-"""The navigation a user sees: only destinations that exist and that they may open."""
+"""The navigation a user sees: only destinations that exist and that they may open.
+
+Each app registers its entries in its `AppConfig.ready()`; core names no app::
+
+    navigation.register(NavItem("spaces:space-list", _("Spaces"), "door-open", order=50))
+
+An entry shows when its `visible` predicate holds for the user (default: anyone signed in);
+`capability` is a shortcut for "holds this capability somewhere".
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
 
 from silin.core.roles import Capability
 from silin.core.scoping import scope_for
+
+if TYPE_CHECKING:
+    from silin.accounts.models import User
 
 
 @dataclass(frozen=True)
 class NavItem:
     url_name: str
-    label: str
+    label: str | Promise
     icon: str
     capability: Capability | None = None
-    staff_only: bool = False
+    visible: Callable[[User], bool] | None = None
+    order: int = 100
+
+    def shows_for(self, user: User) -> bool:
+        if self.capability and scope_for(user, self.capability).empty:
+            return False
+        return self.visible is None or self.visible(user)
 
 
-ITEMS = (
-    NavItem("console:home", _("Home"), "house"),
-    NavItem("people:resident-list", _("Register"), "people", Capability.VIEW_REGISTER),
-    NavItem("places:community-list", _("Places"), "buildings", Capability.VIEW_PLACES),
-    NavItem(
-        "organizations:organization-list",
-        _("Organisations"),
-        "diagram-3",
-        Capability.VIEW_ORGANIZATIONS,
-    ),
-    NavItem("spaces:space-list", _("Spaces"), "door-open"),
-    NavItem(
-        "workbooks:workbook-home",
-        _("Import & export"),
-        "file-earmark-spreadsheet",
-        Capability.EXPORT_REGISTER,
-    ),
-    NavItem("console:audit-list", _("Audit log"), "journal-text", Capability.VIEW_AUDIT),
-)
+_registry: dict[str, NavItem] = {}
 
 
-def nav_for(request) -> list[dict]:
+def register(item: NavItem) -> None:
+    _registry[item.url_name] = item
+
+
+def unregister(url_name: str) -> None:
+    _registry.pop(url_name, None)
+
+
+def items() -> list[NavItem]:
+    return sorted(_registry.values(), key=lambda i: (i.order, i.url_name))
+
+
+def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     if not user.is_authenticated:
         return []
-    items = []
-    for item in ITEMS:
-        if item.capability and scope_for(user, item.capability).empty:
+    entries = []
+    for item in items():
+        if not item.shows_for(user):  # type: ignore[arg-type]
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:  # an app not installed in this deployment
-            continue
-        items.append(
+        url = reverse(item.url_name)
+        entries.append(
             {
                 "url": url,
                 "label": item.label,
@@ -61,4 +72,4 @@ def nav_for(request) -> list[dict]:
                 "active": request.path == url or (url != "/" and request.path.startswith(url)),
             }
         )
-    return items
+    return entries

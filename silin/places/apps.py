@@ -1,10 +1,20 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlacesConfig(AppConfig):
     name = "silin.places"
     label = "places"
+    verbose_name = _("Places")
 
     def ready(self) -> None:
-        # Registers this app's rules predicates (`rules` only autodiscovers rules.py).
+        # Its rules predicates (`rules` only autodiscovers rules.py) and its menu entry.
+        from silin.core.navigation import NavItem, register
+        from silin.core.roles import Capability
         from silin.places import permissions  # noqa: F401
+
+        register(
+            NavItem(
+                "places:community-list", _("Places"), "buildings", Capability.VIEW_PLACES, order=30
+            )
+        )

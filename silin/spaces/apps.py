@@ -1,16 +1,20 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SpacesConfig(AppConfig):
     name = "silin.spaces"
     label = "spaces"
+    verbose_name = _("Neighbour Spaces")
 
     def ready(self) -> None:
-        # Registers this app's rules predicates (`rules` only autodiscovers rules.py) and
-        # its sections of a person's "My data".
+        # Its rules predicates (`rules` only autodiscovers rules.py), its sections of a
+        # person's "My data" and its menu entry.
+        from silin.core.navigation import NavItem, register
         from silin.spaces import (
             permissions,  # noqa: F401
             personal_data,
         )
 
         personal_data.register()
+        register(NavItem("spaces:space-list", _("Spaces"), "door-open", order=50))
