@@ -62,9 +62,12 @@ test: install
 test-fast: install
 	$(UV) run --frozen pytest -q -rfEs -p no:randomly -m "not browser" $(PYTEST_ARGS)
 
+# ruff, the order of layers (import-linter, see docs/architecture.md) and mypy.
 lint: deps
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
+	SILIN_DEBUG=true $(UV) run --frozen mypy
 
 openapi: deps
 	SILIN_DEBUG=1 $(PY) manage.py export_openapi > docs/openapi.json
