@@ -8,10 +8,12 @@ class ConsoleConfig(AppConfig):
     verbose_name = _("Home pages")
 
     def ready(self) -> None:
-        # The home page and the audit log in the menu.
+        # The home page and the audit log in the menu; the cross-app home panels.
+        from silin.console import panels
         from silin.core.navigation import NavItem, register
         from silin.core.roles import Capability
 
+        panels.register()
         register(NavItem("console:home", _("Home"), "house", order=10))
         register(
             NavItem(

@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from silin.accounts.services import preferences_update
 from silin.console import selectors
 from silin.console.forms import AuditFilterForm
+from silin.core import home as home_registry
 from silin.core.context_processors import ELDERLY_COOKIE, is_elderly_mode
 from silin.core.roles import Capability
 from silin.core.scoping import scope_for
@@ -32,8 +34,15 @@ def elderly_toggle(request):
 
 @login_required
 def home(request):
-    home = selectors.home_for(actor=request.user)
-    return render(request, "console/home.html", {"home": home})
+    """The signed-in user's day: every panel and to-do the installed apps register."""
+    user = request.user
+    context = {
+        "panels": home_registry.panels_for(user),
+        "todos": home_registry.todos_for(user),
+        "assignments": user.active_role_assignments(),
+        "now": timezone.now(),
+    }
+    return render(request, "console/home.html", context)
 
 
 @require_GET

@@ -8,8 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notices")
 
     def ready(self) -> None:
-        # Its section of a person's "My data" and its retention rule.
-        from silin.notifications import personal_data, retention
+        # Its section of a person's "My data", its retention rule and its home panel.
+        from silin.notifications import home, personal_data, retention
 
+        home.register()
         personal_data.register()
         retention.register()

@@ -9,15 +9,17 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         # Its rules predicates (`rules` only autodiscovers rules.py), its sections of a
-        # person's "My data", its retention rule and its menu entry.
+        # person's "My data", its retention rule, its home panels and its menu entry.
         from silin.core.navigation import NavItem, register
         from silin.core.roles import Capability
         from silin.people import (
+            home,
             permissions,  # noqa: F401
             personal_data_sections,
             retention,
         )
 
+        home.register()
         personal_data_sections.register_defaults()
         retention.register()
         register(

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid as uuid_lib
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +16,29 @@ from silin.people.models import Consent, CorrectionRequest, Guardian, Resident, 
 from silin.places.models import Building, Community, Compound, Household
 
 AGE_BANDS = {"60": 60, "80": 80}
+# From 14 a resident decides for themselves (PIPL art. 31): a child's missing mobile is no gap.
+ADULT_CONTACT_AGE = 14
+FOLLOW_UP_NO_MOBILE = "no_mobile"
+FOLLOW_UP_NO_CONSENT = "no_consent"
+FOLLOW_UPS = (FOLLOW_UP_NO_MOBILE, FOLLOW_UP_NO_CONSENT)
+
+
+def follow_up_filter(residents: QuerySet[Resident], kind: str) -> QuerySet[Resident]:
+    """Residents whose record needs a follow-up of `kind` (one of FOLLOW_UPS)."""
+    if kind == FOLLOW_UP_NO_MOBILE:
+        adult = _born_on_or_before(ADULT_CONTACT_AGE)
+        return residents.filter(mobile_encrypted="", birth_date__lte=adult)
+    if kind == FOLLOW_UP_NO_CONSENT:
+        sensitive_tag = Resident.tags.through.objects.filter(
+            resident_id=OuterRef("pk"), tag__sensitive=True
+        )
+        consent = Consent.objects.filter(
+            resident_id=OuterRef("pk"),
+            purpose=Consent.Purpose.SENSITIVE_TAGS,
+            withdrawn_at__isnull=True,
+        )
+        return residents.filter(Exists(sensitive_tag), ~Exists(consent))
+    return residents.none()
 
 
 def parse_uuid(value) -> uuid_lib.UUID | None:
@@ -46,6 +69,7 @@ class ResidentFilters:
     tag: str = ""
     status: str = ""
     age_band: str = ""
+    follow_up: str = ""  # FOLLOW_UP_NO_MOBILE or FOLLOW_UP_NO_CONSENT: living residents only
 
 
 def _filter_place(qs: QuerySet, filters: ResidentFilters) -> QuerySet:
@@ -76,6 +100,8 @@ def resident_list(*, actor, filters: ResidentFilters) -> QuerySet[Resident]:
         qs = qs.filter(status=filters.status)
     if filters.age_band in AGE_BANDS:
         qs = qs.filter(birth_date__lte=_born_on_or_before(AGE_BANDS[filters.age_band]))
+    if filters.follow_up in FOLLOW_UPS:
+        qs = follow_up_filter(qs.living(), filters.follow_up)
     return qs.select_related(
         "household__unit__building", "household__compound", "household__community"
     ).prefetch_related("tags")

@@ -35,3 +35,11 @@ def lookup(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, panel):
+    """A home panel (core.home.Panel): its template with its own context on top."""
+    panel_template = context.template.engine.get_template(panel.template)
+    with context.push(panel.context):
+        return panel_template.render(context)
