@@ -7,7 +7,7 @@ PORT ?= 8000
 RESIDENTS ?= 5000
 DEMO_ENV := var/demo.env
 
-.PHONY: help install deps static translations demo-env migrate seed demo serve test test-fast lint bench openapi clean
+.PHONY: help install deps system-deps static translations demo-env migrate seed demo serve test test-fast lint bench openapi clean
 
 help:
 	@echo "make demo   - install, migrate, load the demo street and serve it on http://$(HOST):$(PORT)"
@@ -18,6 +18,10 @@ deps:
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --quiet
 	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --silent; fi
+
+# Debian's chromium and CJK fonts for the browser tests (apt-get when root or sudo allows).
+system-deps:
+	@scripts/system_deps.sh
 
 static: deps
 	$(PY) scripts/vendor_static.py
@@ -54,13 +58,16 @@ serve: demo-env
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(UV) run --frozen gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
-# The whole suite, browser tests included (they need /usr/bin/chromium; see docs/testing.md).
+# The whole suite, browser tests included (system-deps installs chromium and the fonts).
 # `install` first: the pages need the vendored static files and compiled translations.
-test: install
-	$(UV) run --frozen pytest -q -rfEs -p no:randomly --durations=5 $(PYTEST_ARGS)
+# Tests run in parallel (pytest-xdist, one worker per CPU); PYTEST_WORKERS=0 runs them in one.
+PYTEST_WORKERS ?= auto
+PYTEST := $(UV) run --frozen pytest -q -rfEs -n $(PYTEST_WORKERS) --durations=5
+test: install system-deps
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-fast: install
-	$(UV) run --frozen pytest -q -rfEs -p no:randomly -m "not browser" $(PYTEST_ARGS)
+	$(PYTEST) -m "not browser" $(PYTEST_ARGS)
 
 # ruff, the order of layers (import-linter, see docs/architecture.md) and mypy.
 lint: deps

@@ -20,6 +20,12 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
+# Error pages in the site's frame and the reader's language (silin/core/errors.py).
+handler400 = "silin.core.errors.bad_request"
+handler403 = "silin.core.errors.permission_denied"
+handler404 = "silin.core.errors.page_not_found"
+handler500 = "silin.core.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

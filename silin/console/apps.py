@@ -17,6 +17,15 @@ class ConsoleConfig(AppConfig):
         register(NavItem("console:home", _("Home"), "house", order=10))
         register(
             NavItem(
+                "admin:index",
+                _("Back office"),
+                "gear",
+                visible=lambda user: user.is_staff,
+                order=95,
+            )
+        )
+        register(
+            NavItem(
                 "console:audit-list",
                 _("Audit log"),
                 "journal-text",

@@ -111,7 +111,9 @@ def test_the_to_do_links_open_the_register_filtered_to_those_residents(
 
 def test_the_register_filter_ignores_an_unknown_follow_up(cast, world, gaps):
     filters = selectors.ResidentFilters(follow_up="everything")
-    assert selectors.resident_list(actor=cast.worker, filters=filters).count() == 6  # the worker's community only
+    assert (
+        selectors.resident_list(actor=cast.worker, filters=filters).count() == 6
+    )  # the worker's community only
 
 
 def test_a_correction_request_is_a_to_do_with_its_due_date(cast, world, clock, settings):

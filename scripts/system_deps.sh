@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The Debian packages the browser tests need: chromium, and the CJK fonts without which
+# every Chinese character renders as a box. Used by `make test` and by .ci/run.
+# Installs what is missing through apt-get when it can (root, or sudo without a password);
+# otherwise says what to run and exits 1.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+need=()
+[ -x "${SILIN_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk fontconfig)
+for arg in "$@"; do need+=("$arg"); done   # extra packages .ci/run asks for
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+  as_root=(sudo -n)
+else
+  echo "The browser tests need: ${need[*]}" >&2
+  echo "Install them with:  sudo apt-get install ${need[*]}" >&2
+  echo "or run the rest of the suite with:  make test-fast" >&2
+  exit 1
+fi
+echo "Installing ${need[*]} (apt-get)"
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
