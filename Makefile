@@ -54,9 +54,9 @@ serve: demo-env
 	@set -a; source $(DEMO_ENV); set +a; \
 	$(PY) manage.py demo_logins; \
 	echo ""; echo "Silin is running at http://$(HOST):$(PORT)  (Ctrl+C to stop)"; \
-	$(PY) manage.py db_worker & worker=$$!; \
+	TZ=$${TZ:-Asia/Shanghai} $(PY) manage.py db_worker & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	$(UV) run --frozen gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
+	TZ=$${TZ:-Asia/Shanghai} $(UV) run --frozen gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
 # The whole suite, browser tests included (system-deps installs chromium and the fonts).
 # `install` first: the pages need the vendored static files and compiled translations.

@@ -271,12 +271,33 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# One line per event, stamped in the process's local time with its offset (`make serve` runs
+# gunicorn and the task worker with TZ set to TIME_ZONE, so their lines agree). A form
+# refused with 400 is the normal answer to bad input, not a server problem: django.request
+# keeps its warnings for everything else. What matters about a refusal (a failed login)
+# is logged by the service as what it is.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_bad_request": {"()": "silin.core.logs.DropBadRequest"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["no_bad_request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("SILIN_LOG_LEVEL", "WARNING")},
-    "loggers": {"silin.sms": {"level": "INFO", "handlers": ["console"], "propagate": False}},
+    "loggers": {
+        "silin.sms": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        "silin.accounts": {"level": "INFO", "handlers": ["console"], "propagate": False},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

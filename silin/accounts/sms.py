@@ -18,11 +18,11 @@ class BaseBackend:
 
 
 class ConsoleBackend(BaseBackend):
-    """Prints messages to the server console: for development and the demo."""
+    """Writes messages to the server console (the silin.sms log): for development and the
+    demo, where the one-time codes are read off the terminal."""
 
     def send(self, mobile: str, message: str) -> None:
         logger.info("SMS to %s: %s", mobile, message)
-        print(f"[SMS to {mobile}] {message}", flush=True)  # noqa: T201
 
 
 class LocmemBackend(BaseBackend):

@@ -11,7 +11,11 @@ from silin.core import errors
 
 @pytest.mark.parametrize(
     ("language", "text"),
-    [("zh-hans", "找不到这个页面"), ("zh-hant", "找不到這個頁面"), ("en", "This page cannot be found")],
+    [
+        ("zh-hans", "找不到这个页面"),
+        ("zh-hant", "找不到這個頁面"),
+        ("en", "This page cannot be found"),
+    ],
 )
 def test_a_missing_page_is_a_404_in_the_readers_language_with_a_way_home(
     cast, login, language, text
