@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from silin.lib.text import clean_text
 
@@ -83,9 +86,75 @@ def _cleaning(field: forms.CharField) -> Any:
     return to_python
 
 
-class SilinForm(CleanTextMixin, BootstrapMixin, forms.Form):
+# Silin's own words for the common refusals, in place of Django's generic sentences
+# ("Ensure this value has at most 200 characters"): say what to do, in plain words.
+FIELD_MESSAGES: dict[type[forms.Field], dict[str, Any]] = {
+    forms.Field: {"required": _("Please fill this in.")},
+    forms.IntegerField: {"invalid": _("Please enter a whole number, such as 12.")},
+    forms.DecimalField: {"invalid": _("Please enter a number, such as 12.5.")},
+    forms.DateField: {"invalid": _("Please enter a date, such as 2026-12-01.")},
+    forms.DateTimeField: {"invalid": _("Please enter a date and time, such as 2026-12-01 09:30.")},
+    forms.TimeField: {"invalid": _("Please enter a time, such as 09:30.")},
+    forms.ChoiceField: {"invalid_choice": _("Please choose one of the options offered.")},
+    forms.MultipleChoiceField: {"invalid_choice": _("Please choose among the options offered.")},
+}
+VALIDATOR_MESSAGES: dict[type[validators.BaseValidator], Any] = {
+    validators.MaxLengthValidator: _(
+        "Please keep this to %(limit_value)d characters or fewer (it has %(show_value)d)."
+    ),
+    validators.MinLengthValidator: _(
+        "Please write at least %(limit_value)d characters (it has %(show_value)d)."
+    ),
+    validators.MaxValueValidator: _("Please enter %(limit_value)s or less."),
+    validators.MinValueValidator: _("Please enter %(limit_value)s or more."),
+}
+
+
+class PlainMessagesMixin:
+    """Silin's own messages for the common validators, unless a field sets its own."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _plain_messages(field)
+
+
+def _plain_messages(field: forms.Field) -> None:
+    defaults = _default_messages(type(field))
+    for kind, message in defaults.items():
+        if kind not in field.error_messages or _is_django_default(field, kind):
+            field.error_messages[kind] = message
+    for i, validator in enumerate(field.validators):
+        message = VALIDATOR_MESSAGES.get(type(validator))
+        if message is not None and validator.message == type(validator).message:
+            replaced = copy.copy(validator)
+            replaced.message = message
+            field.validators[i] = replaced
+
+
+def _default_messages(cls: type[forms.Field]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        merged.update(FIELD_MESSAGES.get(klass, {}))  # type: ignore[call-overload]
+    return merged
+
+
+def _is_django_default(field: forms.Field, kind: str) -> bool:
+    """Whether the field's message of `kind` is Django's own (not set by the form)."""
+    for klass in type(field).__mro__:
+        default = getattr(klass, "default_error_messages", {}).get(kind)
+        if default is not None:
+            return str(field.error_messages[kind]) == str(default)
+    return False
+
+
+class SilinForm(PlainMessagesMixin, CleanTextMixin, BootstrapMixin, forms.Form):
     """The base of Silin's plain forms."""
 
 
-class SilinModelForm(CleanTextMixin, BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
+class SilinModelForm(  # type: ignore[type-arg]
+    PlainMessagesMixin, CleanTextMixin, BootstrapMixin, forms.ModelForm
+):
     """The base of Silin's model forms."""
