@@ -1,10 +1,11 @@
-"""`manage.py seed_demo`: load the demo street 赵镇街道 once (see silin/core/demo.py)."""
+"""`manage.py seed_demo`: load the demo street 赵镇街道 once (see silin/demo/seeding.py)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from silin.core import demo
+from silin.demo.names import STREET_CODE, STREET_NAME
+from silin.demo.seeding import seed_demo
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, residents: int, seed: int, **options):
         verbose = options["verbosity"] > 1
         try:
-            result = demo.seed_demo(
+            result = seed_demo(
                 residents=residents,
                 seed=seed,
                 log=self.stdout.write if verbose else None,
@@ -36,14 +37,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not result.created:
             self.stdout.write(
-                f"{demo.STREET_NAME} ({demo.STREET_CODE}) is already in the database; "
-                "nothing was added."
+                f"{STREET_NAME} ({STREET_CODE}) is already in the database; nothing was added."
             )
             return
         counts = ", ".join(f"{k.split('.')[-1]} {v}" for k, v in sorted(result.counts.items()))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seeded {demo.STREET_NAME} in {result.seconds:.1f} s "
+                f"Seeded {STREET_NAME} in {result.seconds:.1f} s "
                 f"(CPU {result.cpu_seconds:.1f} s, seed {seed}): {counts}"
             )
         )
