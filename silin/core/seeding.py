@@ -49,6 +49,3 @@ class DemoContext:
     logins: Mapping[str, DemoLogin]  # by role: each role has exactly one demo login
     log: Callable[[str], None] = quiet
     counts: dict[str, int] = field(default_factory=dict)
-
-    def login(self, role: str) -> DemoLogin:
-        return self.logins[role]

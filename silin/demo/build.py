@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Model
+
 from silin.core.bulk import RowWriter
 from silin.core.seeding import DemoContext
 from silin.demo.names import new_uuid
+from silin.places.models import Building, Community, Compound, Grid, Street
 
 if TYPE_CHECKING:
-    from django.db.models import Model
-
+    # Named in an annotation only: silin.demo.register imports this module.
     from silin.demo.register import NewResident
-    from silin.places.models import Building, Community, Compound, Grid, Street
 
 BATCH = 5000
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             f"Demo logins of {STREET_NAME}: sign in with the mobile number and the shared password."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         rows = demo_login_rows()
         if not rows:
             self.stdout.write("No demo logins yet: run `manage.py seed_demo` first.")

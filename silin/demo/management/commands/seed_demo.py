@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from silin.demo.names import STREET_CODE, STREET_NAME
 from silin.demo.seeding import seed_demo
@@ -11,7 +13,7 @@ from silin.demo.seeding import seed_demo
 class Command(BaseCommand):
     help = "Load the demo street 赵镇街道 with its communities, residents and demo logins."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--residents",
             type=int,
@@ -25,7 +27,7 @@ class Command(BaseCommand):
             help="Random seed; the same seed gives the same street.",
         )
 
-    def handle(self, *args, residents: int, seed: int, **options):
+    def handle(self, *args: Any, residents: int, seed: int, **options: Any) -> None:
         verbose = options["verbosity"] > 1
         try:
             result = seed_demo(
