@@ -86,7 +86,7 @@ def ensure_seeded(residents: int) -> dict:
     """Migrate and seed the demo street once; a later run reuses it and says so."""
     from django.core.management import call_command
 
-    from silin.core import demo
+    from silin.demo import seeding as demo
 
     if os.environ.get("BENCH_FRESH") and SQLITE_PATH.exists() and "DATABASE_URL" not in os.environ:
         from django.db import connection

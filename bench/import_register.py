@@ -91,7 +91,7 @@ def child(path: str) -> None:
     from django.db import transaction
 
     from silin.accounts.models import User
-    from silin.core import demo
+    from silin.demo import cast as demo
     from silin.workbooks import selectors, services
     from silin.workbooks.models import ImportJob
 

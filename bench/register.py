@@ -129,7 +129,7 @@ def main() -> bool:
     from django.test import Client
 
     from silin.accounts.models import User
-    from silin.core import demo
+    from silin.demo import cast as demo
 
     admin = User.objects.get(mobile=demo.DEMO_LOGINS[0].mobile)
     client = Client()

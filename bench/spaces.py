@@ -81,7 +81,7 @@ def add_year_of_bookings() -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from silin.core.demo import STREET_CODE
+    from silin.demo.names import STREET_CODE
     from silin.places.models import Street
     from silin.spaces import demo
     from silin.spaces.models import Booking, Space
@@ -184,7 +184,7 @@ def _race_space():
     import datetime as _dt
 
     from silin.accounts.models import User
-    from silin.core.demo import DEMO_LOGINS
+    from silin.demo.cast import DEMO_LOGINS
     from silin.places.models import Community
     from silin.spaces import services
     from silin.spaces.models import Space
@@ -364,8 +364,8 @@ def latencies(n: int) -> bool:
 
     from silin.accounts.models import User
     from silin.accounts.services import token_create
-    from silin.core.demo import DEMO_LOGINS
     from silin.core.roles import Role
+    from silin.demo.cast import DEMO_LOGINS
     from silin.spaces.models import Space
 
     mobiles = {d.role: d.mobile for d in DEMO_LOGINS}

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "silin.spaces",
     "silin.workbooks",
     "silin.console",
+    "silin.demo",
     "silin.api",
 ]
 

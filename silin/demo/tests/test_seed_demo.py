@@ -4,6 +4,7 @@ import random
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
@@ -11,10 +12,12 @@ from django.test import override_settings
 from django.utils import timezone
 
 from silin.accounts.models import RoleAssignment, User
-from silin.core import demo
 from silin.core.models import AuditEntry
 from silin.core.roles import Role
+from silin.demo.cast import DEMO_LOGINS, DEMO_PASSWORD
+from silin.demo.families import FamilyMaker
 from silin.lib import idnumbers
+from silin.lib.dates import age_on
 from silin.organizations.models import Organization
 from silin.people.models import Consent, Guardian, Resident
 from silin.places.models import Community, Compound, Grid, Household, Street
@@ -26,10 +29,15 @@ RESIDENTS = 300
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """One small street for the whole module, rolled back at its end."""
+    """One small street for the whole module, rolled back at its end.
+
+    The clock stands still at the suite's "now" for the module, so the street is seeded and
+    checked on the same day (ages, birthdays) whatever the hour it runs at.
+    """
     # The module runs before the per-test settings fixture: hash as the tests will check.
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast, transaction.atomic():
+    frozen = time_machine.travel(timezone.now(), tick=False)
+    with frozen, django_db_blocker.unblock(), fast, transaction.atomic():
         out = StringIO()
         call_command("seed_demo", residents=RESIDENTS, seed=7, stdout=out)
         yield out.getvalue()
@@ -38,7 +46,7 @@ def seeded(django_db_setup, django_db_blocker):
 
 def _ages() -> list[int]:
     today = timezone.localdate()
-    return [demo.age_on(b, today) for b in Resident.objects.values_list("birth_date", flat=True)]
+    return [age_on(b, today) for b in Resident.objects.values_list("birth_date", flat=True)]
 
 
 def test_seeding_creates_the_street_its_communities_and_named_compounds(seeded):
@@ -137,21 +145,21 @@ def test_liu_daye_is_eighty_lives_in_tuoyuan_and_has_his_login(seeded):
     assert {t.code for t in liu.tags.all()} >= {"elderly_80", "living_alone"}
     user = User.objects.get(mobile="13800000011")
     assert user.resident == liu
-    assert user.check_password(demo.DEMO_PASSWORD)
+    assert user.check_password(DEMO_PASSWORD)
     assignment = user.role_assignments.get()
     assert (assignment.role, assignment.compound.name) == (Role.RESIDENT, "沱源")
 
 
 def test_every_role_has_a_demo_login_at_its_node(seeded):
-    for login in demo.DEMO_LOGINS:
+    for login in DEMO_LOGINS:
         user = User.objects.get(mobile=login.mobile)
-        assert user.check_password(demo.DEMO_PASSWORD)
+        assert user.check_password(DEMO_PASSWORD)
         assignment = RoleAssignment.objects.get(user=user)
         assert assignment.role == login.role
         node = assignment.node
         expected = "赵镇街道" if login.node == "street" else login.node
         assert node.name == expected
-    assert {d.role for d in demo.DEMO_LOGINS} == set(Role)
+    assert {d.role for d in DEMO_LOGINS} == set(Role)
     assert User.objects.get(mobile="13800000001").is_staff
     assert User.objects.filter(grids__community__name="三江社区", mobile="13800000004").exists()
 
@@ -180,7 +188,7 @@ def test_one_audit_entry_summarises_the_seed(seeded):
     assert entry.action == "create"
     assert entry.changes["people.resident"] == [0, RESIDENTS]
     # The street is one bulk load with one entry; its spaces are then entered through their
-    # audited services (silin.spaces.demo), each write with its own entry.
+    # audited services (silin.spaces.demo.seed), each write with its own entry.
     assert AuditEntry.objects.exclude(object_type__startswith="spaces.").count() == 1
 
 
@@ -188,14 +196,14 @@ def test_demo_logins_prints_each_role_with_the_shared_password(seeded):
     out = StringIO()
     call_command("demo_logins", stdout=out)
     text = out.getvalue()
-    for login in demo.DEMO_LOGINS:
+    for login in DEMO_LOGINS:
         assert login.mobile in text
-    assert demo.DEMO_PASSWORD in text
+    assert DEMO_PASSWORD in text
 
 
 def test_the_same_seed_draws_the_same_households():
     def draw(seed):
-        maker = demo.FamilyMaker(random.Random(seed))
+        maker = FamilyMaker(random.Random(seed))
         return [[(p.age, p.sex, p.relation) for p in maker.make().people] for _ in range(50)]
 
     assert draw(3) == draw(3)

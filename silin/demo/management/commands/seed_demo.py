@@ -1,16 +1,19 @@
-"""`manage.py seed_demo`: load the demo street 赵镇街道 once (see silin/core/demo.py)."""
+"""`manage.py seed_demo`: load the demo street 赵镇街道 once (see silin/demo/seeding.py)."""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
 
-from silin.core import demo
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from silin.demo.names import STREET_CODE, STREET_NAME
+from silin.demo.seeding import seed_demo
 
 
 class Command(BaseCommand):
     help = "Load the demo street 赵镇街道 with its communities, residents and demo logins."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--residents",
             type=int,
@@ -24,10 +27,10 @@ class Command(BaseCommand):
             help="Random seed; the same seed gives the same street.",
         )
 
-    def handle(self, *args, residents: int, seed: int, **options):
+    def handle(self, *args: Any, residents: int, seed: int, **options: Any) -> None:
         verbose = options["verbosity"] > 1
         try:
-            result = demo.seed_demo(
+            result = seed_demo(
                 residents=residents,
                 seed=seed,
                 log=self.stdout.write if verbose else None,
@@ -36,14 +39,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not result.created:
             self.stdout.write(
-                f"{demo.STREET_NAME} ({demo.STREET_CODE}) is already in the database; "
-                "nothing was added."
+                f"{STREET_NAME} ({STREET_CODE}) is already in the database; nothing was added."
             )
             return
         counts = ", ".join(f"{k.split('.')[-1]} {v}" for k, v in sorted(result.counts.items()))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seeded {demo.STREET_NAME} in {result.seconds:.1f} s "
+                f"Seeded {STREET_NAME} in {result.seconds:.1f} s "
                 f"(CPU {result.cpu_seconds:.1f} s, seed {seed}): {counts}"
             )
         )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from silin.core import demo
+from silin.demo.cast import demo_login_rows
+from silin.demo.names import STREET_NAME
 
 
 def _width(text: str) -> int:
@@ -22,12 +24,11 @@ class Command(BaseCommand):
 
     def _intro(self) -> None:
         self.stdout.write(
-            f"Demo logins of {demo.STREET_NAME}: sign in with the mobile number and the "
-            "shared password."
+            f"Demo logins of {STREET_NAME}: sign in with the mobile number and the shared password."
         )
 
-    def handle(self, *args, **options):
-        rows = demo.demo_login_rows()
+    def handle(self, *args: Any, **options: Any) -> None:
+        rows = demo_login_rows()
         if not rows:
             self.stdout.write("No demo logins yet: run `manage.py seed_demo` first.")
             return
