@@ -61,10 +61,11 @@ def ensure_spaces() -> dict:
 
     residents = int(os.environ.get("BENCH_RESIDENTS", "200000"))
     seeding = _setup.ensure_seeded(residents)
+    from silin.demo.seeding import demo_context
     from silin.spaces import demo
     from silin.spaces.models import Booking, Space
 
-    demo.seed_spaces()
+    demo.seed(demo_context())
     started = time.perf_counter()
     added = add_year_of_bookings()
     return {
@@ -81,8 +82,7 @@ def add_year_of_bookings() -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from silin.demo.names import STREET_CODE
-    from silin.places.models import Street
+    from silin.demo.seeding import demo_context
     from silin.spaces import demo
     from silin.spaces.models import Booking, Space
 
@@ -90,8 +90,7 @@ def add_year_of_bookings() -> int:
     year_ago = today - dt.timedelta(days=YEAR_DAYS)
     if Booking.objects.filter(starts_at__lt=_aware(today - dt.timedelta(days=60))).exists():
         return 0
-    street = Street.objects.get(code=STREET_CODE)
-    seeder = demo.SpacesSeeder(street=street, seed=2027, log=print)
+    seeder = demo.SpacesSeeder(demo_context(seed=2027, log=print))
     seeder.load_cast()
     plans = {p.name: p for p in demo.all_plans()}
     seeder.spaces = {s.name: s for s in Space.objects.filter(active=True, name__in=plans)}
