@@ -25,11 +25,15 @@ from silin.core.roles import Capability
 from silin.core.scoping import covers_household, scope_for
 from silin.lib import phones
 from silin.lib.crypto import lookup_hash
+from silin.lib.dates import years_ago
 from silin.people.models import Resident, Tag
+from silin.people.place_api import router as place_router
 from silin.people.services import ResidentData, resident_create, resident_reveal, resident_update
 from silin.places.models import Household
 
 router = Router(tags=["people"])
+# The household register (/households) under its own tag, as before it moved here.
+router.add_router("", place_router, tags=["places"])
 
 Gender = Literal[tuple(Resident.Gender.values)]  # type: ignore[valid-type]
 Relation = Literal[tuple(Resident.Relation.values)]  # type: ignore[valid-type]
@@ -168,12 +172,7 @@ def _apply_filters(qs, f: ResidentFilter):
     if f.status:
         qs = qs.filter(status=f.status)
     if f.min_age is not None:
-        today = timezone.localdate()
-        try:
-            latest = today.replace(year=today.year - f.min_age)
-        except ValueError:  # 29 February in a year without one
-            latest = today.replace(year=today.year - f.min_age, day=28)
-        qs = qs.filter(birth_date__lte=latest)
+        qs = qs.filter(birth_date__lte=years_ago(timezone.localdate(), f.min_age))
     return qs
 
 

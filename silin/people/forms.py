@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from silin.core.forms import SilinForm, add_service_errors
+from silin.lib.http import parse_uuid
 from silin.people import selectors, services
 from silin.people.models import Consent, CorrectionRequest, Resident, Tag
 from silin.people.services import ResidentData
@@ -170,9 +172,9 @@ class ResidentForm(SilinForm):
             selected = selected or self.initial.get("household")
             if isinstance(selected, Household):
                 selected = selected.uuid
-            found = households.filter(uuid=selectors.parse_uuid(selected)).first()
+            found = households.filter(uuid=parse_uuid(selected)).first()
             chosen = found.unit.building.uuid if found else None
-        building_uuid = selectors.parse_uuid(chosen)
+        building_uuid = parse_uuid(chosen)
         if building_uuid is None:
             return
         self.initial.setdefault("building", building_uuid)
@@ -256,8 +258,6 @@ class GuardianForm(SilinForm):
 
 def _choice_code(field: str, text: str) -> str:
     """The code of a gender or relation written as its label in any of our languages."""
-    from django.utils import translation
-
     choices = services.CORRECTABLE_CHOICES.get(field)
     if choices is None:
         return text

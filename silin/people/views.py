@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silin.core import personal_data
+from silin.core.access import require_perm
+from silin.core.forms import add_service_errors
 from silin.core.paging import KeysFirstPaginator
 from silin.lib import masking
 from silin.people import personal_data_files, selectors, services
@@ -26,20 +28,15 @@ from silin.people.forms import (
     GuardianForm,
     ResidentForm,
 )
-from silin.people.models import CorrectionRequest, Resident
+from silin.people.models import ADULT_AGE, CorrectionRequest, Resident
 from silin.people.selectors import ResidentFilters
 
 PAGE_SIZE = 25
 
 
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise Http404
-
-
 @login_required
 def resident_list(request):
-    _require(request, "people.browse_register")
+    require_perm(request.user, "people.browse_register")
     filters = ResidentFilters(
         **{k: request.GET.get(k, "") for k in ResidentFilters.__dataclass_fields__}
     )
@@ -78,7 +75,7 @@ def _detail_context(request, resident: Resident, **extra) -> dict:
         "can_edit": can_edit,
         "can_reveal": user.has_perm("people.reveal_resident", resident),
         "can_view_household": user.has_perm("places.view_household", resident.household),
-        "is_minor": resident.age < services.ADULT_AGE,
+        "is_minor": resident.age < ADULT_AGE,
         "can_anonymise": resident.status != Resident.Status.LIVING
         and resident.anonymised_at is None
         and user.has_perm("people.anonymise_resident", resident),
@@ -130,14 +127,14 @@ def _resident_form_view(request, *, instance: Resident | None):
 
 @login_required
 def resident_create(request):
-    _require(request, "people.add_resident")
+    require_perm(request.user, "people.add_resident")
     return _resident_form_view(request, instance=None)
 
 
 @login_required
 def resident_edit(request, uuid):
     resident = selectors.resident_get(actor=request.user, uuid=uuid)
-    _require(request, "people.change_resident", resident)
+    require_perm(request.user, "people.change_resident", resident)
     return _resident_form_view(request, instance=resident)
 
 
@@ -145,7 +142,7 @@ def resident_edit(request, uuid):
 @require_POST
 def consent_grant(request, uuid):
     resident = selectors.resident_get(actor=request.user, uuid=uuid)
-    _require(request, "people.change_resident", resident)
+    require_perm(request.user, "people.change_resident", resident)
     form = ConsentForm(request.POST, resident=resident)
     if form.is_valid():
         try:
@@ -157,7 +154,6 @@ def consent_grant(request, uuid):
             )
         except ValidationError as exc:
             form.add_error(None, exc)
-            form.apply_bootstrap()
     if form.errors:
         context = _detail_context(request, resident, consent_form=form)
         return render(request, "people/resident_detail.html", context, status=400)
@@ -169,8 +165,8 @@ def consent_grant(request, uuid):
 @require_POST
 def consent_withdraw(request, uuid, consent_uuid):
     resident = selectors.resident_get(actor=request.user, uuid=uuid)
-    _require(request, "people.change_resident", resident)
-    consent = selectors.consent_get(actor=request.user, resident=resident, uuid=consent_uuid)
+    require_perm(request.user, "people.change_resident", resident)
+    consent = selectors.consent_get(resident=resident, uuid=consent_uuid)
     services.consent_withdraw(actor=request.user, consent=consent)
     messages.success(request, _("Consent withdrawn."))
     return redirect("people:resident-detail", uuid=resident.uuid)
@@ -180,7 +176,7 @@ def consent_withdraw(request, uuid, consent_uuid):
 @require_POST
 def guardian_add(request, uuid):
     minor = selectors.resident_get(actor=request.user, uuid=uuid)
-    _require(request, "people.change_resident", minor)
+    require_perm(request.user, "people.change_resident", minor)
     form = GuardianForm(request.POST, actor=request.user, minor=minor)
     if form.is_valid():
         try:
@@ -193,9 +189,7 @@ def guardian_add(request, uuid):
             messages.success(request, _("Guardian added."))
             return redirect("people:resident-detail", uuid=minor.uuid)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-            form.apply_bootstrap()
+            add_service_errors(form, exc)
     context = _detail_context(request, minor, guardian_form=form)
     return render(request, "people/resident_detail.html", context, status=400)
 
@@ -254,7 +248,7 @@ def my_consent_withdraw(request, uuid):
 
 @login_required
 def correction_request_create(request):
-    _require(request, "people.request_correction")
+    require_perm(request.user, "people.request_correction")
     form = CorrectionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -265,9 +259,7 @@ def correction_request_create(request):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-            form.apply_bootstrap()
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Your request is sent. Your community will look at it soon.")
@@ -279,7 +271,7 @@ def correction_request_create(request):
 
 @login_required
 def correction_list(request):
-    _require(request, "people.browse_corrections")
+    require_perm(request.user, "people.browse_corrections")
     communities = list(selectors.correction_communities(actor=request.user))
     data = request.GET.copy()
     data.setdefault("status", CorrectionRequest.Status.OPEN)
@@ -367,7 +359,7 @@ def correction_decline(request, uuid):
 
 @login_required
 def anonymisation_list(request):
-    _require(request, "people.browse_anonymisation")
+    require_perm(request.user, "people.browse_anonymisation")
     residents = selectors.residents_due_for_anonymisation(actor=request.user)
     page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "retention_days": settings.SILIN_RESIDENT_RETENTION_DAYS}
@@ -377,7 +369,7 @@ def anonymisation_list(request):
 @login_required
 def resident_anonymise(request, uuid):
     resident = selectors.resident_get(actor=request.user, uuid=uuid)
-    _require(request, "people.anonymise_resident", resident)
+    require_perm(request.user, "people.anonymise_resident", resident)
     error = None
     if request.method == "POST":
         try:
