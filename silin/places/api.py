@@ -65,9 +65,7 @@ class CommunityDetail(CommunityOut):
     @staticmethod
     def resolve_compounds(obj: Community, context: dict[str, Any]) -> list[Compound]:
         actor = context["request"].auth
-        return list(
-            Compound.objects.visible_to(actor).filter(community=obj).order_by("name", "id")
-        )
+        return list(Compound.objects.visible_to(actor).filter(community=obj).order_by("name", "id"))
 
 
 class UnitOut(Schema):
@@ -107,8 +105,7 @@ def tree(request):
         )
     streets = list(Street.objects.visible_to(actor).order_by("name", "id"))
     return [
-        {"uuid": s.uuid, "name": s.name, "communities": communities.get(s.id, [])}
-        for s in streets
+        {"uuid": s.uuid, "name": s.name, "communities": communities.get(s.id, [])} for s in streets
     ]
 
 

@@ -62,9 +62,7 @@ def household_get(*, actor: User | AnonymousUser, uuid: object) -> Household:
     )
 
 
-def grid_list_for_community(
-    *, actor: User | AnonymousUser, community: Community
-) -> QuerySet[Grid]:
+def grid_list_for_community(*, actor: User | AnonymousUser, community: Community) -> QuerySet[Grid]:
     """The community's grids with their buildings and grid members (three queries)."""
     return (
         Grid.objects.visible_to(actor)
