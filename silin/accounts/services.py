@@ -15,10 +15,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from silin.accounts.models import AccessToken, OneTimeCode, RoleAssignment, User
+from silin.accounts.models import AccessToken, OneTimeCode, User
 from silin.accounts.tasks import send_sms_task
 from silin.core import audit
-from silin.core.scoping import reset_scope_cache
 from silin.lib import phones
 
 TOKEN_PREFIX = "sl_"  # noqa: S105 - a public marker, not a secret
@@ -189,22 +188,6 @@ def token_authenticate(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
-
-
-@transaction.atomic
-def role_assign(*, actor, user: User, role: str, node) -> RoleAssignment:
-    from silin.places.models import Community, Compound, Street
-
-    kwargs = {
-        "street": node if isinstance(node, Street) else None,
-        "community": node if isinstance(node, Community) else None,
-        "compound": node if isinstance(node, Compound) else None,
-    }
-    assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, **kwargs)
-    if created:
-        audit.record(actor=actor, action="grant", obj=assignment, detail=role)
-    reset_scope_cache(user)
-    return assignment
 
 
 def preferences_update(

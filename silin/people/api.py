@@ -28,7 +28,12 @@ from silin.lib.crypto import lookup_hash
 from silin.lib.dates import years_ago
 from silin.people.models import Resident, Tag
 from silin.people.place_api import router as place_router
-from silin.people.services import ResidentData, resident_create, resident_reveal, resident_update
+from silin.people.services.residents import (
+    ResidentData,
+    resident_create,
+    resident_reveal,
+    resident_update,
+)
 from silin.places.models import Household
 
 router = Router(tags=["people"])

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from silin.core.forms import SilinForm, add_service_errors
 from silin.lib.http import parse_uuid
-from silin.people import selectors, services
+from silin.people import selectors
 from silin.people.models import Consent, CorrectionRequest, Resident, Tag
-from silin.people.services import ResidentData
+from silin.people.services import corrections, residents
+from silin.people.services.residents import ResidentData
 from silin.places.models import Household
 
 
@@ -156,7 +157,7 @@ class ResidentForm(SilinForm):
             note=cleaned.get("note", ""),
         )
         try:
-            services.resident_validate(
+            residents.resident_validate(
                 actor=self.actor, data=self.data_object, instance=self.instance
             )
         except ValidationError as exc:
@@ -193,8 +194,8 @@ class ResidentForm(SilinForm):
         assert self.data_object is not None
         try:
             if self.instance is None:
-                return services.resident_create(actor=self.actor, data=self.data_object)
-            return services.resident_update(
+                return residents.resident_create(actor=self.actor, data=self.data_object)
+            return residents.resident_update(
                 actor=self.actor, resident=self.instance, data=self.data_object
             )
         except ValidationError as exc:
@@ -258,7 +259,7 @@ class GuardianForm(SilinForm):
 
 def _choice_code(field: str, text: str) -> str:
     """The code of a gender or relation written as its label in any of our languages."""
-    choices = services.CORRECTABLE_CHOICES.get(field)
+    choices = corrections.CORRECTABLE_CHOICES.get(field)
     if choices is None:
         return text
     model_choices = Resident.Gender if field == "gender" else Resident.Relation

@@ -1,4 +1,4 @@
-"""The sections people and accounts contribute to a person's "My data" (see personal_data).
+"""The sections the register contributes to a person's "My data" (see core.personal_data).
 
 Each provider reads only the subject's own records and shows them in full: an ID number or
 mobile number shown here is the person's own, and the caller logs that reveal.
@@ -6,7 +6,6 @@ mobile number shown here is the person's own, and the caller logs that reveal.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.urls import reverse
@@ -14,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from silin.accounts.models import RoleAssignment
 from silin.core import personal_data as pd
-from silin.people.models import Consent, CorrectionRequest, Guardian, Resident
-
-CHILD_CONSENT_AGE = 14
+from silin.core.models import AuditEntry
+from silin.people.models import CHILD_CONSENT_AGE, Consent, CorrectionRequest, Guardian, Resident
 
 
 def register_record(subject: pd.Subject) -> pd.Section | None:
@@ -157,53 +156,6 @@ def correction_requests(subject: pd.Subject) -> pd.Section | None:
     return pd.Section(title=gettext_lazy("Correction requests"), records=records)
 
 
-def login_account(subject: pd.Subject) -> pd.Section | None:
-    u = subject.user
-    if u is None:
-        return None
-    account = pd.Record(
-        title=u.name,
-        fields=[
-            (_("Name"), u.name),
-            (_("Mobile number (sign-in)"), u.mobile),
-            (_("Language"), dict(settings.LANGUAGES).get(u.language, u.language)),
-            (_("长辈版 (large text)"), u.elderly_mode),
-            (_("Account created at"), u.date_joined),
-            (_("Last signed in at"), u.last_login),
-        ],
-    )
-    roles = [
-        pd.Record(
-            title=a.get_role_display(),
-            fields=[(_("Where"), str(a.node)), (_("Since"), a.created_at)],
-        )
-        for a in u.active_role_assignments()
-    ]
-    return pd.Section(title=gettext_lazy("Login account and roles"), records=[account, *roles])
-
-
-def access_tokens(subject: pd.Subject) -> pd.Section | None:
-    u = subject.user
-    if u is None:
-        return None
-    records = [
-        pd.Record(
-            title=t.name,
-            fields=[
-                (_("Created"), t.created_at),
-                (_("Last used"), t.last_used_at),
-                (_("Revoked"), t.revoked_at),
-            ],
-        )
-        for t in u.access_tokens.all()
-    ]
-    return pd.Section(
-        title=gettext_lazy("Access tokens"),
-        records=records,
-        note=gettext_lazy("Names only: the secrets are never stored readable."),
-    )
-
-
 def _actor_label(entry, subject: pd.Subject, roles: dict[int, list[str]]) -> str:
     if entry.actor_id is None:
         return _("Silin (automatic retention)")
@@ -243,9 +195,6 @@ def _what(entry) -> str:
 
 def access_log(subject: pd.Subject) -> pd.Section | None:
     """Who revealed, changed or exported the record: the actor's role and the time."""
-    from silin.accounts.models import RoleAssignment
-    from silin.core.models import AuditEntry
-
     r = subject.resident
     if r is None:
         return None
@@ -291,8 +240,6 @@ def register_defaults() -> None:
         (40, "people.consents", consents),
         (50, "people.guardians", guardians_and_wards),
         (60, "people.corrections", correction_requests),
-        (70, "accounts.account", login_account),
-        (80, "accounts.tokens", access_tokens),
         (900, "people.access_log", access_log),
     ):
         pd.register(key, provider, order=order)

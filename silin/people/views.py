@@ -19,7 +19,7 @@ from silin.core.access import require_perm
 from silin.core.forms import add_service_errors
 from silin.core.paging import KeysFirstPaginator
 from silin.lib import masking
-from silin.people import personal_data_files, selectors, services
+from silin.people import personal_data_files, selectors
 from silin.people.forms import (
     ConsentForm,
     CorrectionDeclineForm,
@@ -30,6 +30,7 @@ from silin.people.forms import (
 )
 from silin.people.models import ADULT_AGE, CorrectionRequest, Resident
 from silin.people.selectors import ResidentFilters
+from silin.people.services import anonymisation, consents, corrections, residents
 
 PAGE_SIZE = 25
 
@@ -40,8 +41,8 @@ def resident_list(request):
     filters = ResidentFilters(
         **{k: request.GET.get(k, "") for k in ResidentFilters.__dataclass_fields__}
     )
-    residents = selectors.resident_list(actor=request.user, filters=filters)
-    page = KeysFirstPaginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = selectors.resident_list(actor=request.user, filters=filters)
+    page = KeysFirstPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -96,7 +97,7 @@ def resident_reveal(request, uuid):
     if field not in {"id_number", "mobile"}:
         raise Http404
     try:
-        value = services.resident_reveal(actor=request.user, resident=resident, field=field)
+        value = residents.resident_reveal(actor=request.user, resident=resident, field=field)
     except PermissionDenied as exc:
         raise Http404 from exc
     return render(request, "people/_revealed.html", {"value": value, "field": field})
@@ -146,7 +147,7 @@ def consent_grant(request, uuid):
     form = ConsentForm(request.POST, resident=resident)
     if form.is_valid():
         try:
-            services.consent_grant(
+            consents.consent_grant(
                 actor=request.user,
                 resident=resident,
                 purpose=form.cleaned_data["purpose"],
@@ -167,7 +168,7 @@ def consent_withdraw(request, uuid, consent_uuid):
     resident = selectors.resident_get(actor=request.user, uuid=uuid)
     require_perm(request.user, "people.change_resident", resident)
     consent = selectors.consent_get(resident=resident, uuid=consent_uuid)
-    services.consent_withdraw(actor=request.user, consent=consent)
+    consents.consent_withdraw(actor=request.user, consent=consent)
     messages.success(request, _("Consent withdrawn."))
     return redirect("people:resident-detail", uuid=resident.uuid)
 
@@ -180,7 +181,7 @@ def guardian_add(request, uuid):
     form = GuardianForm(request.POST, actor=request.user, minor=minor)
     if form.is_valid():
         try:
-            services.guardian_add(
+            residents.guardian_add(
                 actor=request.user,
                 minor=minor,
                 guardian=form.cleaned_data["guardian"],
@@ -209,7 +210,9 @@ DOWNLOADS = {
 def my_data(request):
     """Everything held on the signed-in person; their own ID and mobile shown, and logged."""
     subject, sections = selectors.my_data_for(actor=request.user)
-    services.personal_data_access_record(actor=request.user, resident=subject.resident, kind="view")
+    residents.personal_data_access_record(
+        actor=request.user, resident=subject.resident, kind="view"
+    )
     context = {
         "subject": subject,
         "sections": sections,
@@ -225,7 +228,7 @@ def my_data_download(request, fmt: str):
     content_type, build = DOWNLOADS[fmt]
     subject, sections = selectors.my_data_for(actor=request.user)
     body = build(personal_data.as_export(sections))
-    services.personal_data_access_record(actor=request.user, resident=subject.resident, kind=fmt)
+    residents.personal_data_access_record(actor=request.user, resident=subject.resident, kind=fmt)
     response = HttpResponse(body, content_type=content_type)
     filename = f"silin-my-data-{timezone.localdate():%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -237,7 +240,7 @@ def my_consent_withdraw(request, uuid):
     """A confirmation page (no pop-up, for 长辈版), then the withdrawal."""
     consent = selectors.my_consent_get(actor=request.user, uuid=uuid)
     if request.method == "POST":
-        services.consent_withdraw_by_resident(actor=request.user, consent=consent)
+        consents.consent_withdraw_by_resident(actor=request.user, consent=consent)
         messages.success(
             request,
             _("Consent withdrawn: %(purpose)s.") % {"purpose": consent.get_purpose_display()},
@@ -252,7 +255,7 @@ def correction_request_create(request):
     form = CorrectionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.correction_request_create(
+            corrections.correction_request_create(
                 actor=request.user,
                 field=form.cleaned_data["field"],
                 value=form.cleaned_data["value"],
@@ -295,11 +298,11 @@ def _correction_context(request, correction, **extra) -> dict:
     sensitive = correction.field in {"id_number", "mobile"}
     revealed = sensitive and request.user.has_perm("people.reveal_resident", correction.resident)
     if revealed:
-        services.correction_request_reveal(actor=request.user, request=correction)
+        corrections.correction_request_reveal(actor=request.user, request=correction)
     elif sensitive:
         mask = masking.mask_id_number if correction.field == "id_number" else masking.mask_mobile
         current, requested = mask(current), mask(requested)
-    if correction.field in services.CORRECTABLE_CHOICES:
+    if correction.field in corrections.CORRECTABLE_CHOICES:
         model_field = Resident._meta.get_field(correction.field)
         requested = dict(model_field.choices).get(requested, requested)
     return {
@@ -313,7 +316,7 @@ def _correction_context(request, correction, **extra) -> dict:
 
 def _current_value(correction) -> str:
     resident = correction.resident
-    if correction.field in services.CORRECTABLE_CHOICES:
+    if correction.field in corrections.CORRECTABLE_CHOICES:
         return getattr(resident, f"get_{correction.field}_display")()
     return personal_data.display(getattr(resident, correction.field))
 
@@ -330,7 +333,7 @@ def correction_detail(request, uuid):
 def correction_apply(request, uuid):
     correction = selectors.correction_request_get(actor=request.user, uuid=uuid)
     try:
-        services.correction_request_apply(actor=request.user, request=correction)
+        corrections.correction_request_apply(actor=request.user, request=correction)
     except ValidationError as exc:
         context = _correction_context(request, correction, apply_errors=exc.messages)
         return render(request, "people/correction_detail.html", context, status=400)
@@ -345,7 +348,7 @@ def correction_decline(request, uuid):
     form = CorrectionDeclineForm(request.POST)
     if form.is_valid():
         try:
-            services.correction_request_decline(
+            corrections.correction_request_decline(
                 actor=request.user, request=correction, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
@@ -360,8 +363,8 @@ def correction_decline(request, uuid):
 @login_required
 def anonymisation_list(request):
     require_perm(request.user, "people.browse_anonymisation")
-    residents = selectors.residents_due_for_anonymisation(actor=request.user)
-    page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    due = selectors.residents_due_for_anonymisation(actor=request.user)
+    page = Paginator(due, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "retention_days": settings.SILIN_RESIDENT_RETENTION_DAYS}
     return render(request, "people/anonymisation_list.html", context)
 
@@ -373,7 +376,7 @@ def resident_anonymise(request, uuid):
     error = None
     if request.method == "POST":
         try:
-            services.resident_anonymise(actor=request.user, resident=resident)
+            anonymisation.resident_anonymise(actor=request.user, resident=resident)
         except ValidationError as exc:
             error = exc.messages[0]
         else:
@@ -381,8 +384,8 @@ def resident_anonymise(request, uuid):
             return redirect("people:anonymisation-list")
     context = {
         "resident": resident,
-        "due": services.anonymisation_due_on(resident),
+        "due": anonymisation.anonymisation_due_on(resident),
         "error": error,
-        "erased": services.ERASED_FIELDS,
+        "erased": anonymisation.ERASED_FIELDS,
     }
     return render(request, "people/resident_anonymise.html", context, status=400 if error else 200)

@@ -22,7 +22,6 @@ from silin.workbooks.models import ImportJob
 if TYPE_CHECKING:
     from silin.accounts.models import User
 
-NODE_KINDS = {"street": Street, "community": Community, "compound": Compound}
 CHUNK = 2000
 
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from silin.people import services
 from silin.people.models import Resident
+from silin.people.services import consents, corrections
 
 CAST = ["street_admin", "worker", "other_worker", "grid_member", "liu", "volunteer", "outsider"]
 
@@ -26,8 +26,8 @@ MATRIX = {
 
 @pytest.fixture
 def objects(world, cast):
-    consent = services.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
-    correction = services.correction_request_create(actor=cast.liu, field="name", value="刘大海")
+    consent = consents.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
+    correction = corrections.correction_request_create(actor=cast.liu, field="name", value="刘大海")
     Resident.objects.filter(pk=world.liu.pk).update(
         status=Resident.Status.MOVED_OUT,
         status_changed_at=timezone.now() - dt.timedelta(days=5000),
