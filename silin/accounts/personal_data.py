@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from silin.core import personal_data as pd
 
@@ -32,7 +31,7 @@ def login_account(subject: pd.Subject) -> pd.Section | None:
         )
         for a in u.active_role_assignments()
     ]
-    return pd.Section(title=gettext_lazy("Login account and roles"), records=[account, *roles])
+    return pd.Section(title=_("Login account and roles"), records=[account, *roles])
 
 
 def access_tokens(subject: pd.Subject) -> pd.Section | None:
@@ -51,9 +50,9 @@ def access_tokens(subject: pd.Subject) -> pd.Section | None:
         for t in u.access_tokens.all()
     ]
     return pd.Section(
-        title=gettext_lazy("Access tokens"),
+        title=_("Access tokens"),
         records=records,
-        note=gettext_lazy("Names only: the secrets are never stored readable."),
+        note=_("Names only: the secrets are never stored readable."),
     )
 
 

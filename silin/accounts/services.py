@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,8 @@ def _digest(value: str) -> str:
 
 
 def _locked_error(user: User) -> ValidationError:
-    minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
+    left = (user.locked_until or timezone.now()) - timezone.now()
+    minutes = max(1, int(left.total_seconds() // 60) + 1)
     return ValidationError(
         _("Too many failed attempts. Please try again in %(minutes)d minutes.")
         % {"minutes": minutes},
@@ -62,7 +64,7 @@ def _register_success(user: User) -> None:
     audit.record(actor=user, action="login", obj=user, object_type="accounts.user")
 
 
-def login_with_password(*, request, mobile: str, password: str) -> User:
+def login_with_password(*, request: HttpRequest | None, mobile: str, password: str) -> User:
     """The user for these credentials, or ValidationError; failures count toward lockout."""
     number = phones.normalise(mobile)
     user = User.objects.filter(mobile=number, is_active=True).first()
@@ -142,9 +144,9 @@ def login_with_code(*, mobile: str, code: str) -> User:
     toward the same lockout as wrong passwords."""
     with transaction.atomic():
         outcome, user = _check_code(phones.normalise(mobile), code)
-    if outcome == "ok":
+    if outcome == "ok" and user is not None:
         return user
-    if outcome == "locked":
+    if outcome == "locked" and user is not None:
         raise _locked_error(user)
     raise ValidationError(
         _("The code is wrong or has expired. Please ask for a new one."), code="invalid"

@@ -7,7 +7,7 @@ which checks the reveal capability and logs the read.
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
 
 import datetime as dt
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,9 +40,18 @@ router = Router(tags=["people"])
 # The household register (/households) under its own tag, as before it moved here.
 router.add_router("", place_router, tags=["places"])
 
-Gender = Literal[tuple(Resident.Gender.values)]  # type: ignore[valid-type]
-Relation = Literal[tuple(Resident.Relation.values)]  # type: ignore[valid-type]
-ResidentStatus = Literal[tuple(Resident.Status.values)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the type checker cannot read a Literal built from the choices
+    Gender = str
+    Relation = str
+    ResidentStatus = str
+else:  # ninja validates against, and documents, the choices themselves
+    Gender = Literal[tuple(Resident.Gender.values)]
+    Relation = Literal[tuple(Resident.Relation.values)]
+    ResidentStatus = Literal[tuple(Resident.Status.values)]
+
+# The default of a field of ResidentPatch: it was not sent. It is never validated, so the
+# field's type stays non-nullable and a null that is sent is refused.
+UNSENT: Any = None
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -124,16 +133,16 @@ class ResidentIn(Schema):
 class ResidentPatch(Schema):
     """Only the fields sent change; null is not accepted (send "" to clear a text)."""
 
-    name: str = Field(None, max_length=50)
-    gender: Gender = None
-    birth_date: dt.date = None
-    household: UUID = None
-    relation: Relation = None
-    status: ResidentStatus = None
-    id_number: str = Field(None, max_length=30)
-    mobile: str = Field(None, max_length=20)
-    tags: list[str] = None
-    note: str = Field(None, max_length=300)
+    name: str = Field(UNSENT, max_length=50)
+    gender: Gender = UNSENT
+    birth_date: dt.date = UNSENT
+    household: UUID = UNSENT
+    relation: Relation = UNSENT
+    status: ResidentStatus = UNSENT
+    id_number: str = Field(UNSENT, max_length=30)
+    mobile: str = Field(UNSENT, max_length=20)
+    tags: list[str] = UNSENT
+    note: str = Field(UNSENT, max_length=300)
 
     model_config = {"extra": "forbid"}
 

@@ -7,11 +7,10 @@ mobile number shown here is the person's own, and the caller logs that reveal.
 from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from silin.accounts.models import RoleAssignment
 from silin.core import personal_data as pd
@@ -37,7 +36,7 @@ def register_record(subject: pd.Subject) -> pd.Section | None:
         (_("Last changed at"), r.updated_at),
     ]
     return pd.Section(
-        title=gettext_lazy("Register record"),
+        title=_("Register record"),
         records=[pd.Record(title=r.name, fields=fields)],
     )
 
@@ -57,7 +56,7 @@ def household_and_place(subject: pd.Subject) -> pd.Section | None:
         (_("Door number"), h.door),
     ]
     return pd.Section(
-        title=gettext_lazy("Household and place"),
+        title=_("Household and place"),
         records=[pd.Record(title=h.address_short, fields=fields)],
     )
 
@@ -73,14 +72,14 @@ def tags(subject: pd.Subject) -> pd.Section | None:
         )
         for t in r.tags.all()
     ]
-    return pd.Section(title=gettext_lazy("Tags"), records=records)
+    return pd.Section(title=_("Tags"), records=records)
 
 
 def _consent_record(consent: Consent, *, for_ward: bool) -> pd.Record:
     title = consent.get_purpose_display()
     if for_ward:
         title = _("%(name)s: %(purpose)s") % {"name": consent.resident.name, "purpose": title}
-    given_by = consent.given_by.name if consent.given_by_id else _("the resident")
+    given_by = consent.given_by.name if consent.given_by is not None else _("the resident")
     fields = [
         (_("Given at"), consent.granted_at),
         (_("Given by"), given_by),
@@ -107,7 +106,7 @@ def consents(subject: pd.Subject) -> pd.Section | None:
         "resident", "given_by", "recorded_by"
     )
     records = [_consent_record(c, for_ward=c.resident_id != r.pk) for c in rows]
-    return pd.Section(title=gettext_lazy("Consents"), records=records)
+    return pd.Section(title=_("Consents"), records=records)
 
 
 def guardians_and_wards(subject: pd.Subject) -> pd.Section | None:
@@ -131,7 +130,7 @@ def guardians_and_wards(subject: pd.Subject) -> pd.Section | None:
                     fields=[(_("Relation"), g.relation), (_("Age"), g.minor.age)],
                 )
             )
-    return pd.Section(title=gettext_lazy("Guardians and wards"), records=records)
+    return pd.Section(title=_("Guardians and wards"), records=records)
 
 
 def correction_requests(subject: pd.Subject) -> pd.Section | None:
@@ -153,7 +152,7 @@ def correction_requests(subject: pd.Subject) -> pd.Section | None:
         )
         for c in rows
     ]
-    return pd.Section(title=gettext_lazy("Correction requests"), records=records)
+    return pd.Section(title=_("Correction requests"), records=records)
 
 
 def _actor_label(entry, subject: pd.Subject, roles: dict[int, list[str]]) -> str:
@@ -169,9 +168,10 @@ def _field_label(name: str) -> str:
     if name in labels:
         return labels[name]
     try:
-        return str(Resident._meta.get_field(name).verbose_name)
+        field = Resident._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(field.verbose_name) if isinstance(field, Field) else name
 
 
 def _what(entry) -> str:
@@ -223,9 +223,9 @@ def access_log(subject: pd.Subject) -> pd.Section | None:
         for e in entries
     ]
     return pd.Section(
-        title=gettext_lazy("Who looked at or changed my record"),
+        title=_("Who looked at or changed my record"),
         records=records,
-        note=gettext_lazy(
+        note=_(
             "Every time someone reveals your ID or mobile number, changes your record or "
             "exports it, Silin writes it down. Kept for the audit retention period."
         ),

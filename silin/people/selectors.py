@@ -290,7 +290,7 @@ def unit_list_for_building(*, actor: User, building: Building) -> list[Unit]:
         floors: dict[int, list[Household]] = defaultdict(list)
         for household in unit.households.all():
             floors[household.floor].append(household)
-        unit.floors = list(floors.items())  # type: ignore[attr-defined]  # for the template
+        unit.floors = list(floors.items())  # for the template
     return units
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Field
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -304,7 +305,8 @@ def _correction_context(request, correction, **extra) -> dict:
         current, requested = mask(current), mask(requested)
     if correction.field in corrections.CORRECTABLE_CHOICES:
         model_field = Resident._meta.get_field(correction.field)
-        requested = dict(model_field.choices).get(requested, requested)
+        if isinstance(model_field, Field):
+            requested = dict(model_field.flatchoices).get(requested, requested)
     return {
         "correction": correction,
         "current_value": current,

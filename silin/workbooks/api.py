@@ -8,7 +8,7 @@ client polls the job until `state` is no longer uploaded, checking or applying.
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
 
 import datetime as dt
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,8 +29,12 @@ from silin.workbooks.reader import WorkbookError, open_register
 router = Router(tags=["workbooks"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ColumnKey = Literal[tuple(c.key for c in COLUMNS if not c.required)]  # type: ignore[valid-type]
-JobState = Literal[tuple(ImportJob.State.values)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the type checker cannot read a Literal built from the columns and states
+    ColumnKey = str
+    JobState = str
+else:  # ninja validates against, and documents, the values themselves
+    ColumnKey = Literal[tuple(c.key for c in COLUMNS if not c.required)]
+    JobState = Literal[tuple(ImportJob.State.values)]
 
 
 class RowError(Schema):
@@ -204,7 +208,7 @@ def import_errors(request, job_uuid: UUID):
     job = selectors.import_job_get(actor=request.auth, uuid=job_uuid)
     if not job.error_file:
         raise Http404
-    name = job.error_file.name.rsplit("/", 1)[-1]
+    name = (job.error_file.name or "").rsplit("/", 1)[-1]
     return FileResponse(
         job.error_file.open("rb"), as_attachment=True, filename=name, content_type=XLSX
     )

@@ -126,7 +126,7 @@ def import_errors(request, uuid):
     return FileResponse(
         job.error_file.open("rb"),
         as_attachment=True,
-        filename=job.error_file.name.rsplit("/", 1)[-1],
+        filename=(job.error_file.name or "").rsplit("/", 1)[-1],
         content_type=XLSX,
     )
 

@@ -25,7 +25,9 @@ def _password_login(client, mobile, password, **extra):
 
 def _code_from_outbox() -> str:
     assert sms.outbox, "no SMS was sent"
-    return re.search(r"\b(\d{6})\b", sms.outbox[-1][1]).group(1)
+    found = re.search(r"\b(\d{6})\b", sms.outbox[-1][1])
+    assert found, sms.outbox[-1][1]
+    return found.group(1)
 
 
 def test_login_page_offers_password_and_code_and_a_helping_hand(client, db):

@@ -16,7 +16,9 @@ def _request_code(user, capture) -> str:
 
 
 def _digits(message: str) -> str:
-    return re.search(r"\b(\d{6})\b", message).group(1)
+    found = re.search(r"\b(\d{6})\b", message)
+    assert found, message
+    return found.group(1)
 
 
 def test_a_wrong_code_is_counted_even_though_the_login_fails(

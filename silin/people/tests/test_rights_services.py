@@ -115,7 +115,7 @@ def test_a_resident_withdraws_their_own_consent(world, cast):
 
 def _young_ward(world, guardian: Resident) -> Resident:
     today = timezone.localdate()
-    child = ResidentFactory(
+    child = ResidentFactory.create(
         name="刘小宝",
         household=world.liu_household,
         birth_date=birth_date_for_age(8, today=today),

@@ -223,7 +223,7 @@ def _residents(world, count: int) -> None:
     tags = list(Tag.objects.all()[:3])
     for i in range(count):
         household = HouseholdFactory(unit=world.tuoyuan_unit, floor=3, door=f"3{i:02d}")
-        resident = ResidentFactory(household=household, mobile=f"1370000{i:04d}")
+        resident = ResidentFactory.create(household=household, mobile=f"1370000{i:04d}")
         resident.tags.set(tags)
 
 
