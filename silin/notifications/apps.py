@@ -8,7 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notices")
 
     def ready(self) -> None:
-        # Its section of a person's "My data" and its retention rule.
+        # Imported here, not at the top: they import models, which cannot load before the app
+        # registry is ready. Its section of a person's "My data" and its retention rule.
         from silin.notifications import personal_data, retention
 
         personal_data.register()

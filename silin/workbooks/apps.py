@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from silin.core.navigation import NavItem, register
+from silin.core.roles import Capability
+
 
 class WorkbooksConfig(AppConfig):
     name = "silin.workbooks"
@@ -11,8 +14,6 @@ class WorkbooksConfig(AppConfig):
         # Imported here, not at the top: they import models, which cannot load before the
         # app registry is ready. Its rules predicates (`rules` only autodiscovers rules.py),
         # the retention rule of uploaded workbooks and its menu entry.
-        from silin.core.navigation import NavItem, register
-        from silin.core.roles import Capability
         from silin.workbooks import (
             permissions,  # noqa: F401
             retention,

@@ -25,6 +25,7 @@ from silin.core.bulk import RowWriter
 from silin.core.models import AuditEntry
 from silin.lib import crypto, masking
 from silin.people.models import Resident, Tag
+from silin.places.models import Household
 from silin.workbooks import columns as c
 from silin.workbooks.places import Places
 from silin.workbooks.reader import open_register
@@ -325,8 +326,6 @@ class Importer:
         if isinstance(value, tuple):
             compound = self.places.compound_of(value)
             return f"{compound.name} {value[1]}-{value[2]}-{value[3]}"
-        from silin.places.models import Household
-
         household = Household.objects.select_related("compound", "unit__building").get(pk=value)
         return household.address_short
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from silin.accounts import sms
 from silin.accounts.models import OneTimeCode, User
+from silin.core.models import AuditEntry
 
 LOGIN = "accounts:login"
 
@@ -198,8 +199,6 @@ def test_repeated_wrong_codes_lock_the_account_with_a_clear_message(
 
 
 def test_failed_and_successful_logins_are_in_the_audit_log(client, cast):
-    from silin.core.models import AuditEntry
-
     _password_login(client, cast.liu.mobile, "wrong-password")
     _password_login(client, cast.liu.mobile, cast.password)
     actions = list(

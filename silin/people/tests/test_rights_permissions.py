@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from silin.people.models import Resident
@@ -48,7 +49,5 @@ def test_permission_matrix(cast, objects, perm, who):
 
 
 def test_nobody_signed_out_has_any_of_these_permissions(objects):
-    from django.contrib.auth.models import AnonymousUser
-
     for perm in MATRIX:
         assert not AnonymousUser().has_perm(perm, objects.get(perm))

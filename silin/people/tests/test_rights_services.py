@@ -3,6 +3,7 @@ withdrawal by the resident, anonymisation and the retention command."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 
@@ -494,8 +495,6 @@ def test_consents_of_an_anonymised_resident_remain_for_statistics(world, cast, s
 
 
 def test_key_rotation_reencrypts_correction_requests(world, cast, settings):
-    import base64
-
     request = corrections.correction_request_create(
         actor=cast.liu, field="mobile", value="13912345678"
     )

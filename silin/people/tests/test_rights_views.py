@@ -8,6 +8,8 @@ import io
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -15,7 +17,7 @@ from openpyxl import load_workbook
 from silin.core.models import AuditEntry
 from silin.lib import idnumbers
 from silin.lib.dates import birth_date_for_age
-from silin.people.models import CorrectionRequest, Resident
+from silin.people.models import CorrectionRequest, Guardian, Resident, Tag
 from silin.people.services import consents, corrections, residents
 from silin.people.tests.factories import ResidentFactory
 
@@ -367,11 +369,6 @@ def test_profile_links_to_my_data(cast, login):
 def test_my_data_costs_the_same_queries_however_much_is_held(
     world, cast, login, django_assert_num_queries
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from silin.people.models import Guardian, Tag
-
     residents.resident_reveal(actor=cast.worker, resident=world.liu, field="mobile")
     client = login(cast.liu)
     client.get(MY_DATA)
