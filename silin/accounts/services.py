@@ -140,17 +140,17 @@ def _check_code(number: str, code: str) -> tuple[str, User | None]:
 
 
 def login_with_code(*, mobile: str, code: str) -> User:
-    """The user this one-time code was sent to, or ValidationError; wrong codes count
-    toward the same lockout as wrong passwords."""
+    """The user this one-time code was sent to, or ValidationError (on `code` when it is
+    wrong; for the whole form when the account is locked). Wrong codes count toward the
+    same lockout as wrong passwords."""
     with transaction.atomic():
         outcome, user = _check_code(phones.normalise(mobile), code)
     if outcome == "ok" and user is not None:
         return user
     if outcome == "locked" and user is not None:
         raise _locked_error(user)
-    raise ValidationError(
-        _("The code is wrong or has expired. Please ask for a new one."), code="invalid"
-    )
+    wrong = _("The code is wrong or has expired. Please ask for a new one.")
+    raise ValidationError({"code": [ValidationError(wrong, code="invalid")]})
 
 
 @transaction.atomic

@@ -155,7 +155,7 @@ def consent_grant(request, uuid):
                 given_by=form.cleaned_data.get("given_by"),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
     if form.errors:
         context = _detail_context(request, resident, consent_form=form)
         return render(request, "people/resident_detail.html", context, status=400)
@@ -354,7 +354,7 @@ def correction_decline(request, uuid):
                 actor=request.user, request=correction, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The request is declined and the resident is told."))
             return redirect("people:correction-list")
