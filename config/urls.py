@@ -8,7 +8,7 @@ from silin.api.api import api
 urlpatterns = [
     path("", include("silin.console.urls")),
     path("accounts/", include("silin.accounts.urls")),
-    path("places/", include("silin.places.urls")),
+    path("places/", include("silin.people.place_urls")),
     path("people/", include("silin.people.urls")),
     path("organizations/", include("silin.organizations.urls")),
     path("spaces/", include("silin.spaces.urls")),

@@ -20,8 +20,7 @@ class RoleAssignmentInline(admin.TabularInline):
 class AccessTokenInline(admin.TabularInline):
     model = AccessToken
     extra = 0
-    fields = ["name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("name", "prefix", "created_at", "last_used_at", "revoked_at")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -66,8 +65,14 @@ class AccessTokenAdmin(StreetAdminPermissionsMixin, admin.ModelAdmin):
 
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
-    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    fields = readonly_fields
+    fields = readonly_fields = (
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
     list_select_related = ["user"]
 
     def get_queryset(self, request):

@@ -95,8 +95,7 @@ def token_list(request):
 )
 def token_make(request, payload: TokenIn):
     token, secret = token_create(actor=request.auth, name=payload.name)
-    token.secret = secret
-    return Status(201, token)
+    return Status(201, TokenCreated(**TokenOut.from_orm(token).model_dump(), secret=secret))
 
 
 @router.delete(

@@ -8,7 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        # The retention rule of one-time login codes.
-        from silin.accounts import retention
+        # Imported here, not at the top: they import models, which cannot load before the
+        # app registry is ready. Its sections of a person's "My data" and the retention
+        # rule of one-time login codes.
+        from silin.accounts import personal_data, retention
 
+        personal_data.register()
         retention.register()

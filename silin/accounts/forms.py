@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
@@ -24,6 +26,8 @@ def _mobile_field() -> forms.CharField:
 
 
 class MobileCleanMixin:
+    cleaned_data: dict[str, Any]
+
     def clean_mobile(self) -> str:
         number = phones.normalise(self.cleaned_data["mobile"])
         if not phones.is_valid(number):
@@ -75,7 +79,7 @@ class PreferencesForm(CleanTextMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = settings.LANGUAGES
+        cast(forms.ChoiceField, self.fields["language"]).choices = settings.LANGUAGES
 
 
 class PasswordChangeForm(DjangoPasswordChangeForm):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -12,10 +13,10 @@ from silin.core.roles import Role
 from silin.lib import masking
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, mobile: str, password: str | None = None, **extra):
+    def create_user(self, mobile: str, password: str | None = None, **extra: Any) -> User:
         user = self.model(mobile=mobile, **extra)
         if password:
             user.set_password(password)
@@ -24,7 +25,7 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, mobile: str, password: str | None = None, **extra):
+    def create_superuser(self, mobile: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self.create_user(mobile, password, **extra)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from silin.accounts.models import RoleAssignment, User
 from silin.core.roles import Capability
 from silin.core.scoping import scope_for
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def user_list_visible_to(*, actor, capability: Capability = Capability.VIEW_REGISTER) -> QuerySet:
+
+def user_list_visible_to(
+    *, actor: User | AnonymousUser, capability: Capability = Capability.VIEW_REGISTER
+) -> QuerySet[User]:
     """Accounts the actor may see: their own, those holding a role somewhere in the actor's
     jurisdiction, and those linked to a resident living in it."""
     scope = scope_for(actor, capability)

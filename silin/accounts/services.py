@@ -12,13 +12,13 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from silin.accounts.models import AccessToken, OneTimeCode, RoleAssignment, User
+from silin.accounts.models import AccessToken, OneTimeCode, User
 from silin.accounts.tasks import send_sms_task
 from silin.core import audit
-from silin.core.scoping import reset_scope_cache
 from silin.lib import phones
 
 TOKEN_PREFIX = "sl_"  # noqa: S105 - a public marker, not a secret
@@ -29,7 +29,8 @@ def _digest(value: str) -> str:
 
 
 def _locked_error(user: User) -> ValidationError:
-    minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
+    left = (user.locked_until or timezone.now()) - timezone.now()
+    minutes = max(1, int(left.total_seconds() // 60) + 1)
     return ValidationError(
         _("Too many failed attempts. Please try again in %(minutes)d minutes.")
         % {"minutes": minutes},
@@ -63,7 +64,7 @@ def _register_success(user: User) -> None:
     audit.record(actor=user, action="login", obj=user, object_type="accounts.user")
 
 
-def login_with_password(*, request, mobile: str, password: str) -> User:
+def login_with_password(*, request: HttpRequest | None, mobile: str, password: str) -> User:
     """The user for these credentials, or ValidationError; failures count toward lockout."""
     number = phones.normalise(mobile)
     user = User.objects.filter(mobile=number, is_active=True).first()
@@ -139,17 +140,17 @@ def _check_code(number: str, code: str) -> tuple[str, User | None]:
 
 
 def login_with_code(*, mobile: str, code: str) -> User:
-    """The user this one-time code was sent to, or ValidationError; wrong codes count
-    toward the same lockout as wrong passwords."""
+    """The user this one-time code was sent to, or ValidationError (on `code` when it is
+    wrong; for the whole form when the account is locked). Wrong codes count toward the
+    same lockout as wrong passwords."""
     with transaction.atomic():
         outcome, user = _check_code(phones.normalise(mobile), code)
-    if outcome == "ok":
+    if outcome == "ok" and user is not None:
         return user
-    if outcome == "locked":
+    if outcome == "locked" and user is not None:
         raise _locked_error(user)
-    raise ValidationError(
-        _("The code is wrong or has expired. Please ask for a new one."), code="invalid"
-    )
+    wrong = _("The code is wrong or has expired. Please ask for a new one.")
+    raise ValidationError({"code": [ValidationError(wrong, code="invalid")]})
 
 
 @transaction.atomic
@@ -189,22 +190,6 @@ def token_authenticate(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
-
-
-@transaction.atomic
-def role_assign(*, actor, user: User, role: str, node) -> RoleAssignment:
-    from silin.places.models import Community, Compound, Street
-
-    kwargs = {
-        "street": node if isinstance(node, Street) else None,
-        "community": node if isinstance(node, Community) else None,
-        "compound": node if isinstance(node, Compound) else None,
-    }
-    assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, **kwargs)
-    if created:
-        audit.record(actor=actor, action="grant", obj=assignment, detail=role)
-    reset_scope_cache(user)
-    return assignment
 
 
 def preferences_update(

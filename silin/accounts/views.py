@@ -22,6 +22,7 @@ from silin.accounts.forms import (
 )
 from silin.accounts.models import AccessToken
 from silin.core.context_processors import ELDERLY_COOKIE
+from silin.core.forms import add_service_errors
 from silin.lib.http import safe_next
 
 BACKEND = "silin.accounts.backends.MobilePasswordBackend"
@@ -58,7 +59,7 @@ def login_view(request):
                 password=form.cleaned_data["password"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             return _sign_in(request, user)
     return _render_login(request, password_form=form, status=400)
@@ -73,7 +74,7 @@ def login_code_request(request):
         try:
             services.otp_request(mobile=form.cleaned_data["mobile"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             code_form = CodeLoginForm(initial={"mobile": form.cleaned_data["mobile"]})
             return _render_login(request, method="code", code_form=code_form)
@@ -91,10 +92,7 @@ def login_code(request):
                 mobile=form.cleaned_data["mobile"], code=form.cleaned_data["code"]
             )
         except ValidationError as exc:
-            if getattr(exc, "code", None) == "locked":
-                form.add_error(None, exc)
-            else:
-                form.add_error("code", exc)
+            add_service_errors(form, exc)
         else:
             return _sign_in(request, user)
     return _render_login(request, method="code", code_form=form, status=400)

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from silin.people import services
 from silin.people.models import CorrectionRequest, Resident
+from silin.people.services import consents, corrections
 
 pytestmark = pytest.mark.browser
 
@@ -72,8 +72,8 @@ def _moved_out_long_ago(world) -> Resident:
 
 
 def _setup_pages(world, cast) -> dict:
-    consent = services.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
-    request = services.correction_request_create(actor=cast.liu, field="name", value="刘大海")
+    consent = consents.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
+    request = corrections.correction_request_create(actor=cast.liu, field="name", value="刘大海")
     moved = _moved_out_long_ago(world)
     return {
         "my-data-liu": ("liu", "people:my-data", {}),

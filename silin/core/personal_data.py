@@ -53,7 +53,7 @@ Rules for providers
 - Keep the number of queries fixed (select_related / prefetch_related): the page runs every
   provider on each view.
 - Do not write: viewing and downloading are audited once by the caller
-  (`silin.people.services.personal_data_access_record`).
+  (`silin.people.services.residents.personal_data_access_record`).
 - `Record.link` may point at a page where the person can act on the record (for example
   withdraw a consent); it is shown on the page and left out of downloads.
 """

@@ -6,11 +6,8 @@ counts the records older than `cutoff` and, when `apply` is true, erases or dele
 returning how many it acted on. An app whose records expire registers its rule in its
 `AppConfig.ready()`, without editing core::
 
-    # silin/workbooks/apps.py
-    def ready(self):
-        from silin.core import retention
-        from silin.workbooks.services import import_files_purge
-
+    # silin/workbooks/retention.py, called from WorkbooksConfig.ready()
+    def register():
         retention.register(
             "workbooks.import_files",
             setting="SILIN_IMPORT_FILE_RETENTION_DAYS",

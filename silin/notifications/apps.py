@@ -8,7 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notices")
 
     def ready(self) -> None:
-        # Its section of a person's "My data", its retention rule and its home panel.
+        # Imported here, not at the top: they import models, which cannot load before the app
+        # registry is ready. Its section of a person's "My data", its retention rule and its
+        # home panel.
         from silin.notifications import home, personal_data, retention
 
         home.register()

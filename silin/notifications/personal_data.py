@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from silin.core import personal_data as pd
 from silin.notifications.models import Notification
@@ -25,7 +24,7 @@ def notices(subject: pd.Subject) -> pd.Section | None:
         )
         for n in rows
     ]
-    return pd.Section(title=gettext_lazy("Notices"), records=records)
+    return pd.Section(title=_("Notices"), records=records)
 
 
 def register() -> None:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+
+from silin.accounts.tasks import send_sms_task
 from silin.notifications.models import Notification
+
+if TYPE_CHECKING:
+    from silin.accounts.models import User
 
 SMS_MAX_CHARS = 300
 
@@ -18,7 +26,7 @@ def _sms_text(title: str, body: str) -> str:
 @transaction.atomic
 def notification_send(
     *,
-    user,
+    user: User,
     kind: str,
     title: str,
     body: str = "",
@@ -38,15 +46,13 @@ def notification_send(
         sms=bool(sms and user.mobile),
     )
     if notification.sms:
-        from silin.accounts.tasks import send_sms_task
-
         mobile, text = user.mobile, _sms_text(notification.title, notification.body)
         transaction.on_commit(lambda: send_sms_task.enqueue(mobile, text))
     return notification
 
 
 @transaction.atomic
-def notification_mark_read(*, actor, notification: Notification | None = None) -> int:
+def notification_mark_read(*, actor: User, notification: Notification | None = None) -> int:
     """Mark one of the actor's notices read, or all of them (None); returns how many."""
     unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if notification is not None:
@@ -54,9 +60,6 @@ def notification_mark_read(*, actor, notification: Notification | None = None) -
     return unread.update(read_at=timezone.now())
 
 
-def in_language_of(user):
+def in_language_of(user: User) -> AbstractContextManager[None]:
     """A context manager composing text in `user`'s language (their profile, else default)."""
-    from django.conf import settings
-    from django.utils import translation
-
     return translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE)

@@ -3,7 +3,7 @@
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 from django.db.models import Count, Prefetch
@@ -22,8 +22,12 @@ from silin.people.models import Resident
 
 router = Router(tags=["organizations"])
 
-Kind = Literal[tuple(Organization.Kind.values)]  # type: ignore[valid-type]
-OrgField = Literal[tuple(Organization.Field.values)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the type checker cannot read a Literal built from the choices
+    Kind = str
+    OrgField = str
+else:  # ninja validates against, and documents, the choices themselves
+    Kind = Literal[tuple(Organization.Kind.values)]
+    OrgField = Literal[tuple(Organization.Field.values)]
 
 
 class OrganizationOut(Schema):
@@ -54,8 +58,20 @@ class OrganizationDetail(OrganizationOut):
     members: list[MemberOut]
 
     @staticmethod
-    def resolve_members(obj: Organization) -> list[dict]:
-        return obj.members_out
+    def resolve_leader_name(obj: Organization, context: dict[str, Any]) -> str:
+        return _name_for(_register_scope(context), obj.leader)
+
+    @staticmethod
+    def resolve_members(obj: Organization, context: dict[str, Any]) -> list[dict[str, Any]]:
+        scope = _register_scope(context)
+        return [
+            {
+                "uuid": m.resident.uuid,
+                "name": _name_for(scope, m.resident),
+                "joined_on": m.joined_on,
+            }
+            for m in obj.membership_set.all()
+        ]
 
 
 class OrganizationFilter(FilterSchema):
@@ -71,6 +87,11 @@ def _organizations(actor):
         .annotate(member_count=Count("members", distinct=True))
         .order_by("community__name", "name", "id")
     )
+
+
+def _register_scope(context: dict[str, Any]) -> Scope:
+    """Whose names the caller may read in full (memoised per user: no extra query)."""
+    return scope_for(context["request"].auth, Capability.VIEW_REGISTER)
 
 
 def _name_for(scope: Scope, resident: Resident | None) -> str:
@@ -106,16 +127,9 @@ def organization_detail(request, organization_uuid: UUID):
             "joined_on", "id"
         ),
     )
-    org = get_object_or_404(
+    return get_object_or_404(
         _organizations(request.auth)
         .select_related("leader__household__community")
         .prefetch_related(memberships),
         uuid=organization_uuid,
     )
-    scope = scope_for(request.auth, Capability.VIEW_REGISTER)
-    org.leader_name = _name_for(scope, org.leader)
-    org.members_out = [
-        {"uuid": m.resident.uuid, "name": _name_for(scope, m.resident), "joined_on": m.joined_on}
-        for m in org.membership_set.all()
-    ]
-    return org

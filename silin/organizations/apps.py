@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from silin.core.navigation import NavItem, register
+from silin.core.roles import Capability
+
 
 class OrganizationsConfig(AppConfig):
     name = "silin.organizations"
@@ -8,9 +11,9 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        # Its rules predicates (`rules` only autodiscovers rules.py) and its menu entry.
-        from silin.core.navigation import NavItem, register
-        from silin.core.roles import Capability
+        # Imported here, not at the top: they import models, which cannot load before the app
+        # registry is ready. Its rules predicates (`rules` only autodiscovers rules.py) and its menu
+        # entry.
         from silin.organizations import permissions  # noqa: F401
 
         register(

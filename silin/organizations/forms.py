@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +11,11 @@ from silin.organizations import selectors, services
 from silin.organizations.models import Organization
 from silin.organizations.services import OrganizationData
 from silin.people.models import Resident
+from silin.places.models import Community
 
 
-class LeaderChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
+class LeaderChoiceField(forms.ModelChoiceField[Resident]):
+    def label_from_instance(self, obj: Resident) -> str:
         return obj.name
 
 
@@ -22,7 +25,7 @@ class OrganizationForm(SilinForm):
     field = forms.ChoiceField(label=_("Field"), choices=Organization.Field.choices)
     community = forms.ModelChoiceField(
         label=_("Community"),
-        queryset=None,
+        queryset=Community.objects.none(),
         to_field_name="uuid",
         error_messages={"invalid_choice": _("This community is outside the area you look after.")},
     )
@@ -61,15 +64,18 @@ class OrganizationForm(SilinForm):
                 **kwargs.get("initial", {}),
             }
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = selectors.organization_community_choices(actor=actor)
+        community = cast(forms.ModelChoiceField[Community], self.fields["community"])
+        community.queryset = selectors.organization_community_choices(actor=actor)
         if instance is not None:
-            self.fields["leader"].queryset = instance.members.select_related("household")
+            leader = cast(LeaderChoiceField, self.fields["leader"])
+            leader.queryset = instance.members.select_related("household")
         else:
             del self.fields["leader"]
         self.data_object: OrganizationData | None = None
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         self.data_object = OrganizationData(

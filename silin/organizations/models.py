@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from silin.core.roles import Capability
-from silin.places.models import Community, ScopedQuerySet
+from silin.core.scoping import scope_for
+from silin.places.models import Community, Compound, ScopedQuerySet
 
 
 class OrganizationQuerySet(ScopedQuerySet):
@@ -15,14 +16,10 @@ class OrganizationQuerySet(ScopedQuerySet):
     capability = Capability.VIEW_ORGANIZATIONS
 
     def visible_to(self, actor, capability: Capability | None = None):
-        from silin.core.scoping import scope_for
-
         scope = scope_for(actor, capability or self.capability)
         if scope.everything:
             return self
         # Someone assigned at a compound sees the organisations of its community.
-        from silin.places.models import Compound
-
         communities = set(scope.community_ids) | set(
             Compound.objects.filter(id__in=scope.compound_ids).values_list(
                 "community_id", flat=True

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import uuid as uuid_lib
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
-from django.http import Http404
 
+from silin.core.access import get_object_for_actor
 from silin.core.roles import Capability
+from silin.lib.http import parse_uuid
 from silin.organizations.models import Membership, Organization
+from silin.people.models import Resident
 from silin.places.models import Community
 
-
-def parse_uuid(value) -> uuid_lib.UUID | None:
-    try:
-        return uuid_lib.UUID(str(value)) if value else None
-    except ValueError:
-        return None
+if TYPE_CHECKING:
+    from silin.accounts.models import User
 
 
 def organization_list(
-    *, actor, community: str = "", kind: str = "", field: str = ""
+    *, actor: User, community: str = "", kind: str = "", field: str = ""
 ) -> QuerySet[Organization]:
     qs = Organization.objects.visible_to(actor)
     community_uuid = parse_uuid(community)
@@ -37,19 +35,13 @@ def organization_list(
     )
 
 
-def organization_get(*, actor, uuid) -> Organization:
-    value = parse_uuid(uuid)
-    organization = (
-        Organization.objects.visible_to(actor)
-        .select_related("community__street", "leader__household")
-        .filter(uuid=value)
-        .first()
-        if value
-        else None
+def organization_get(*, actor: User, uuid: object) -> Organization:
+    return get_object_for_actor(
+        Organization.objects.visible_to(actor).select_related(
+            "community__street", "leader__household"
+        ),
+        uuid=uuid,
     )
-    if organization is None:
-        raise Http404
-    return organization
 
 
 def organization_members(*, organization: Organization) -> QuerySet[Membership]:
@@ -60,18 +52,18 @@ def organization_members(*, organization: Organization) -> QuerySet[Membership]:
     )
 
 
-def organization_community_choices(*, actor) -> QuerySet[Community]:
+def organization_community_choices(*, actor: User) -> QuerySet[Community]:
     return Community.objects.visible_to(actor, Capability.EDIT_ORGANIZATIONS)
 
 
-def organization_filter_communities(*, actor) -> QuerySet[Community]:
+def organization_filter_communities(*, actor: User) -> QuerySet[Community]:
     return Community.objects.visible_to(actor, Capability.VIEW_ORGANIZATIONS)
 
 
-def member_candidates(*, actor, organization: Organization, name: str, limit: int = 20):
+def member_candidates(
+    *, actor: User, organization: Organization, name: str, limit: int = 20
+) -> QuerySet[Resident]:
     """Residents of the organisation's community, found by name, not yet members."""
-    from silin.people.models import Resident
-
     if not name.strip():
         return Resident.objects.none()
     return (
@@ -81,4 +73,11 @@ def member_candidates(*, actor, organization: Organization, name: str, limit: in
         .exclude(organizations=organization)
         .select_related("household__unit__building", "household__compound")
         .order_by("name", "id")[:limit]
+    )
+
+
+def member_resident_get(*, actor: User, uuid: object) -> Resident:
+    """A resident in the actor's register scope, to add to or remove from an organisation."""
+    return get_object_for_actor(
+        Resident.objects.visible_to(actor).select_related("household"), uuid=uuid
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,7 +15,11 @@ from silin.core.roles import Capability
 from silin.core.scoping import scope_for
 from silin.lib import phones
 from silin.organizations.models import Membership, Organization
+from silin.people.models import Resident
 from silin.places.models import Community
+
+if TYPE_CHECKING:
+    from silin.accounts.models import User
 
 AUDITED_FIELDS = (
     "name",
@@ -35,14 +40,14 @@ class OrganizationData:
     kind: str
     field: str
     community: Community
-    leader: object | None = None  # a people.Resident
+    leader: Resident | None = None
     contact_name: str = ""
     contact_phone: str = ""
     description: str = ""
     founded_on: dt.date | None = None
 
 
-def _require_edit_scope(actor, community: Community) -> None:
+def _require_edit_scope(actor: User, community: Community) -> None:
     if not scope_for(actor, Capability.EDIT_ORGANIZATIONS).covers(
         street_id=community.street_id, community_id=community.pk
     ):
@@ -74,7 +79,7 @@ def _validate(data: OrganizationData, *, instance: Organization | None) -> str:
     return phone
 
 
-def _state(organization: Organization) -> dict:
+def _state(organization: Organization) -> dict[str, Any]:
     state = audit.snapshot(organization, AUDITED_FIELDS)
     state["community"] = str(organization.community.uuid)
     state["leader"] = str(organization.leader.uuid) if organization.leader else None
@@ -105,7 +110,7 @@ def _save(organization: Organization) -> None:
 
 
 def organization_validate(
-    *, actor, data: OrganizationData, instance: Organization | None = None
+    *, actor: User, data: OrganizationData, instance: Organization | None = None
 ) -> None:
     """The checks of create/update without saving, for forms."""
     if instance is not None:
@@ -115,7 +120,7 @@ def organization_validate(
 
 
 @transaction.atomic
-def organization_create(*, actor, data: OrganizationData) -> Organization:
+def organization_create(*, actor: User, data: OrganizationData) -> Organization:
     _require_edit_scope(actor, data.community)
     phone = _validate(data, instance=None)
     organization = Organization()
@@ -131,7 +136,7 @@ def organization_create(*, actor, data: OrganizationData) -> Organization:
 
 @transaction.atomic
 def organization_update(
-    *, actor, organization: Organization, data: OrganizationData
+    *, actor: User, organization: Organization, data: OrganizationData
 ) -> Organization:
     _require_edit_scope(actor, organization.community)
     _require_edit_scope(actor, data.community)
@@ -148,7 +153,7 @@ def organization_update(
 
 
 @transaction.atomic
-def membership_add(*, actor, organization: Organization, resident) -> Membership:
+def membership_add(*, actor: User, organization: Organization, resident: Resident) -> Membership:
     _require_edit_scope(actor, organization.community)
     if resident.household.community_id != organization.community_id:
         raise ValidationError(
@@ -169,7 +174,7 @@ def membership_add(*, actor, organization: Organization, resident) -> Membership
 
 
 @transaction.atomic
-def membership_remove(*, actor, organization: Organization, resident) -> None:
+def membership_remove(*, actor: User, organization: Organization, resident: Resident) -> None:
     _require_edit_scope(actor, organization.community)
     deleted, _count = Membership.objects.filter(
         organization=organization, resident=resident

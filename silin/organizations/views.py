@@ -6,27 +6,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silin.core.access import require_perm
 from silin.organizations import selectors, services
 from silin.organizations.forms import OrganizationForm
 from silin.organizations.models import Organization
-from silin.people.models import Resident
 
 PAGE_SIZE = 25
 
 
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise Http404
-
-
 @login_required
 def organization_list(request):
-    _require(request, "organizations.browse_organizations")
+    require_perm(request.user, "organizations.browse_organizations")
     filters = {k: request.GET.get(k, "") for k in ("community", "kind", "field")}
     organizations = selectors.organization_list(actor=request.user, **filters)
     page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -71,21 +65,21 @@ def _form_view(request, *, instance: Organization | None):
 
 @login_required
 def organization_create(request):
-    _require(request, "organizations.add_organization")
+    require_perm(request.user, "organizations.add_organization")
     return _form_view(request, instance=None)
 
 
 @login_required
 def organization_edit(request, uuid):
     organization = selectors.organization_get(actor=request.user, uuid=uuid)
-    _require(request, "organizations.change_organization", organization)
+    require_perm(request.user, "organizations.change_organization", organization)
     return _form_view(request, instance=organization)
 
 
 @login_required
 def member_search(request, uuid):
     organization = selectors.organization_get(actor=request.user, uuid=uuid)
-    _require(request, "organizations.change_organization", organization)
+    require_perm(request.user, "organizations.change_organization", organization)
     candidates = selectors.member_candidates(
         actor=request.user, organization=organization, name=request.GET.get("q", "")
     )
@@ -93,27 +87,12 @@ def member_search(request, uuid):
     return render(request, "organizations/_member_candidates.html", context)
 
 
-def _resident_for(request) -> Resident:
-    value = selectors.parse_uuid(request.POST.get("resident"))
-    resident = (
-        Resident.objects.visible_to(request.user)
-        .select_related("household")
-        .filter(uuid=value)
-        .first()
-        if value
-        else None
-    )
-    if resident is None:
-        raise Http404
-    return resident
-
-
 @login_required
 @require_POST
 def member_add(request, uuid):
     organization = selectors.organization_get(actor=request.user, uuid=uuid)
-    _require(request, "organizations.change_organization", organization)
-    resident = _resident_for(request)
+    require_perm(request.user, "organizations.change_organization", organization)
+    resident = selectors.member_resident_get(actor=request.user, uuid=request.POST.get("resident"))
     try:
         services.membership_add(actor=request.user, organization=organization, resident=resident)
         messages.success(request, _("%(name)s joined.") % {"name": resident.name})
@@ -127,8 +106,8 @@ def member_add(request, uuid):
 @require_POST
 def member_remove(request, uuid):
     organization = selectors.organization_get(actor=request.user, uuid=uuid)
-    _require(request, "organizations.change_organization", organization)
-    resident = _resident_for(request)
+    require_perm(request.user, "organizations.change_organization", organization)
+    resident = selectors.member_resident_get(actor=request.user, uuid=request.POST.get("resident"))
     services.membership_remove(actor=request.user, organization=organization, resident=resident)
     messages.success(request, _("%(name)s left.") % {"name": resident.name})
     return redirect("organizations:organization-detail", uuid=organization.uuid)

@@ -19,8 +19,7 @@ class ConsentInline(admin.TabularInline):
     model = Consent
     fk_name = "resident"
     extra = 0
-    fields = ["purpose", "granted_at", "withdrawn_at", "given_by", "recorded_by"]
-    readonly_fields = fields
+    fields = readonly_fields = ("purpose", "granted_at", "withdrawn_at", "given_by", "recorded_by")
 
     def has_add_permission(self, request, obj=None):
         return False  # consent is recorded through the register pages, which audit it
@@ -30,8 +29,7 @@ class GuardianInline(admin.TabularInline):
     model = Guardian
     fk_name = "minor"
     extra = 0
-    fields = ["guardian", "relation"]
-    readonly_fields = fields
+    fields = readonly_fields = ("guardian", "relation")
 
     def has_add_permission(self, request, obj=None):
         return False

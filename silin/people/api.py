@@ -7,7 +7,7 @@ which checks the reveal capability and logs the read.
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
 
 import datetime as dt
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,15 +25,33 @@ from silin.core.roles import Capability
 from silin.core.scoping import covers_household, scope_for
 from silin.lib import phones
 from silin.lib.crypto import lookup_hash
+from silin.lib.dates import years_ago
 from silin.people.models import Resident, Tag
-from silin.people.services import ResidentData, resident_create, resident_reveal, resident_update
+from silin.people.place_api import router as place_router
+from silin.people.services.residents import (
+    ResidentData,
+    resident_create,
+    resident_reveal,
+    resident_update,
+)
 from silin.places.models import Household
 
 router = Router(tags=["people"])
+# The household register (/households) under its own tag, as before it moved here.
+router.add_router("", place_router, tags=["places"])
 
-Gender = Literal[tuple(Resident.Gender.values)]  # type: ignore[valid-type]
-Relation = Literal[tuple(Resident.Relation.values)]  # type: ignore[valid-type]
-ResidentStatus = Literal[tuple(Resident.Status.values)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # the type checker cannot read a Literal built from the choices
+    Gender = str
+    Relation = str
+    ResidentStatus = str
+else:  # ninja validates against, and documents, the choices themselves
+    Gender = Literal[tuple(Resident.Gender.values)]
+    Relation = Literal[tuple(Resident.Relation.values)]
+    ResidentStatus = Literal[tuple(Resident.Status.values)]
+
+# The default of a field of ResidentPatch: it was not sent. It is never validated, so the
+# field's type stays non-nullable and a null that is sent is refused.
+UNSENT: Any = None
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -115,16 +133,16 @@ class ResidentIn(Schema):
 class ResidentPatch(Schema):
     """Only the fields sent change; null is not accepted (send "" to clear a text)."""
 
-    name: str = Field(None, max_length=50)
-    gender: Gender = None
-    birth_date: dt.date = None
-    household: UUID = None
-    relation: Relation = None
-    status: ResidentStatus = None
-    id_number: str = Field(None, max_length=30)
-    mobile: str = Field(None, max_length=20)
-    tags: list[str] = None
-    note: str = Field(None, max_length=300)
+    name: str = Field(UNSENT, max_length=50)
+    gender: Gender = UNSENT
+    birth_date: dt.date = UNSENT
+    household: UUID = UNSENT
+    relation: Relation = UNSENT
+    status: ResidentStatus = UNSENT
+    id_number: str = Field(UNSENT, max_length=30)
+    mobile: str = Field(UNSENT, max_length=20)
+    tags: list[str] = UNSENT
+    note: str = Field(UNSENT, max_length=300)
 
     model_config = {"extra": "forbid"}
 
@@ -168,12 +186,7 @@ def _apply_filters(qs, f: ResidentFilter):
     if f.status:
         qs = qs.filter(status=f.status)
     if f.min_age is not None:
-        today = timezone.localdate()
-        try:
-            latest = today.replace(year=today.year - f.min_age)
-        except ValueError:  # 29 February in a year without one
-            latest = today.replace(year=today.year - f.min_age, day=28)
-        qs = qs.filter(birth_date__lte=latest)
+        qs = qs.filter(birth_date__lte=years_ago(timezone.localdate(), f.min_age))
     return qs
 
 

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from silin.core.navigation import NavItem, register
+from silin.core.roles import Capability
+
 
 class PeopleConfig(AppConfig):
     name = "silin.people"
@@ -8,10 +11,10 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Register")
 
     def ready(self) -> None:
-        # Its rules predicates (`rules` only autodiscovers rules.py), its sections of a
-        # person's "My data", its retention rule, its home panels and its menu entry.
-        from silin.core.navigation import NavItem, register
-        from silin.core.roles import Capability
+        # Imported here, not at the top: they import models, which cannot load before the app
+        # registry is ready. Its rules predicates (`rules` only autodiscovers rules.py), its
+        # sections of a person's "My data", its retention rule, its home panels and its menu
+        # entry.
         from silin.people import (
             home,
             permissions,  # noqa: F401

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from silin.core.forms import SilinForm, add_service_errors
-from silin.people import selectors, services
+from silin.lib.http import parse_uuid
+from silin.people import selectors
 from silin.people.models import Consent, CorrectionRequest, Resident, Tag
-from silin.people.services import ResidentData
-from silin.places.models import Household
+from silin.people.services import corrections, residents
+from silin.people.services.residents import ResidentData
+from silin.places.models import Building, Household
 
 
 class _ShownChoiceIterator(ModelChoiceIterator):
     """Iterates the households on show, not every household the field accepts."""
 
-    def __init__(self, field):
+    def __init__(self, field: HouseholdChoiceField) -> None:
         super().__init__(field)
         self.queryset = field.shown_queryset
 
 
-class HouseholdChoiceField(forms.ModelChoiceField):
+class HouseholdChoiceField(forms.ModelChoiceField[Household]):
     """Accepts any household the actor may use, but lists only one building's households.
 
     A community holds thousands of households: listing them all made the form megabytes
@@ -31,19 +37,19 @@ class HouseholdChoiceField(forms.ModelChoiceField):
     """
 
     iterator = _ShownChoiceIterator
-    shown_queryset = Household.objects.none()
+    shown_queryset: QuerySet[Household] = Household.objects.none()
 
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: Household) -> str:
         return obj.address_short
 
 
-class BuildingChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
+class BuildingChoiceField(forms.ModelChoiceField[Building]):
+    def label_from_instance(self, obj: Building) -> str:
         return f"{obj.compound.name} {obj}"
 
 
-class TagChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
+class TagChoiceField(forms.ModelMultipleChoiceField[Tag]):
+    def label_from_instance(self, obj: Tag) -> str:
         if obj.sensitive:
             return format_html(
                 '{} <span class="badge tag sensitive">{}</span>', obj.label, _("sensitive")
@@ -110,10 +116,12 @@ class ResidentForm(SilinForm):
                 **kwargs.get("initial", {}),
             }
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = selectors.household_options(actor=actor)
-        self.fields["building"].queryset = selectors.building_options(actor=actor)
+        self.households = selectors.household_options(actor=actor)
+        self.household_field.queryset = self.households
+        building_field = cast(BuildingChoiceField, self.fields["building"])
+        building_field.queryset = selectors.building_options(actor=actor)
         # Choosing a building reloads the household list in place (people/_household_field).
-        self.fields["building"].widget.attrs.update(
+        building_field.widget.attrs.update(
             {
                 "hx-get": "",
                 "hx-target": "#household-field",
@@ -137,8 +145,13 @@ class ResidentForm(SilinForm):
                     }
         self.data_object: ResidentData | None = None
 
-    def clean(self):
-        cleaned = super().clean()
+    @property
+    def household_field(self) -> HouseholdChoiceField:
+        return cast(HouseholdChoiceField, self.fields["household"])
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         self.data_object = ResidentData(
@@ -154,7 +167,7 @@ class ResidentForm(SilinForm):
             note=cleaned.get("note", ""),
         )
         try:
-            services.resident_validate(
+            residents.resident_validate(
                 actor=self.actor, data=self.data_object, instance=self.instance
             )
         except ValidationError as exc:
@@ -163,24 +176,25 @@ class ResidentForm(SilinForm):
 
     def _narrow_households(self, building: str) -> None:
         """Lists the households of the chosen building, or of the selected household's."""
-        households = self.fields["household"].queryset
+        households = self.households
         chosen = self.data.get("building") if self.is_bound else building
         if not chosen:
             selected = self.data.get("household") if self.is_bound else None
             selected = selected or self.initial.get("household")
             if isinstance(selected, Household):
                 selected = selected.uuid
-            found = households.filter(uuid=selectors.parse_uuid(selected)).first()
+            selected_uuid = parse_uuid(selected)
+            found = households.filter(uuid=selected_uuid).first() if selected_uuid else None
             chosen = found.unit.building.uuid if found else None
-        building_uuid = selectors.parse_uuid(chosen)
+        building_uuid = parse_uuid(chosen)
         if building_uuid is None:
             return
         self.initial.setdefault("building", building_uuid)
-        field = self.fields["household"]
+        field = self.household_field
         field.shown_queryset = households.filter(unit__building__uuid=building_uuid)
         field.widget.choices = field.choices  # the widget holds its own iterator
 
-    def _kept(self, name: str, cleaned: dict) -> str:
+    def _kept(self, name: str, cleaned: dict[str, Any]) -> str:
         value = (cleaned.get(name) or "").strip()
         if not value and self.instance is not None:
             return getattr(self.instance, name)
@@ -191,8 +205,8 @@ class ResidentForm(SilinForm):
         assert self.data_object is not None
         try:
             if self.instance is None:
-                return services.resident_create(actor=self.actor, data=self.data_object)
-            return services.resident_update(
+                return residents.resident_create(actor=self.actor, data=self.data_object)
+            return residents.resident_update(
                 actor=self.actor, resident=self.instance, data=self.data_object
             )
         except ValidationError as exc:
@@ -217,7 +231,7 @@ class ConsentForm(SilinForm):
         if resident.age >= 14 and not guardians.exists():
             del self.fields["given_by"]  # adults and older teenagers consent themselves
         else:
-            self.fields["given_by"].queryset = guardians
+            cast(forms.ModelChoiceField[Resident], self.fields["given_by"]).queryset = guardians
 
 
 class GuardianForm(SilinForm):
@@ -235,10 +249,12 @@ class GuardianForm(SilinForm):
     def __init__(self, *args, actor, minor: Resident, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["guardian"].queryset = selectors.guardian_candidates(actor=actor, minor=minor)
+        guardian = cast(forms.ModelChoiceField[Resident], self.fields["guardian"])
+        guardian.queryset = selectors.guardian_candidates(actor=actor, minor=minor)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("guardian") or self.errors:
             return cleaned
         number = cleaned.get("guardian_id_number", "").strip()
@@ -256,9 +272,7 @@ class GuardianForm(SilinForm):
 
 def _choice_code(field: str, text: str) -> str:
     """The code of a gender or relation written as its label in any of our languages."""
-    from django.utils import translation
-
-    choices = services.CORRECTABLE_CHOICES.get(field)
+    choices = corrections.CORRECTABLE_CHOICES.get(field)
     if choices is None:
         return text
     model_choices = Resident.Gender if field == "gender" else Resident.Relation
@@ -292,8 +306,9 @@ class CorrectionRequestForm(SilinForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if "field" in cleaned and "value" in cleaned:
             cleaned["value"] = _choice_code(cleaned["field"], cleaned["value"])
         return cleaned
@@ -322,6 +337,6 @@ class CorrectionFilterForm(SilinForm):
 
     def __init__(self, *args, communities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].choices = [("", _("All"))] + [
+        cast(forms.ChoiceField, self.fields["community"]).choices = [("", _("All"))] + [
             (str(c.uuid), c.name) for c in communities
         ]

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from silin.core.roles import Capability
 from silin.lib import crypto, masking
+from silin.lib.chinese import to_traditional
+from silin.lib.dates import age_on
 from silin.places.models import Community, Household, ScopedQuerySet
+
+# A guardian must be an adult, and decides consents for a child under CHILD_CONSENT_AGE.
+ADULT_AGE = 18
+CHILD_CONSENT_AGE = 14
 
 
 class Tag(models.Model):
@@ -41,8 +47,6 @@ class Tag(models.Model):
         if lang.startswith("en"):
             return self.name_en
         if lang == "zh-hant":
-            from silin.lib.chinese import to_traditional
-
             return to_traditional(self.name)
         return self.name
 
@@ -177,8 +181,7 @@ class Resident(models.Model):
         self.mobile_hash = crypto.lookup_hash(value)
 
     def age_on(self, day: dt.date) -> int:
-        b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        return age_on(self.birth_date, day)
 
     @property
     def age(self) -> int:

@@ -2,63 +2,67 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 
 from silin.core.roles import Capability
 from silin.core.scoping import covers_household, scope_for
+from silin.people.models import CHILD_CONSENT_AGE, Consent, CorrectionRequest, Guardian, Resident
+from silin.places.models import Household
+
+if TYPE_CHECKING:
+    from silin.accounts.models import User
 
 
 @rules.predicate
-def has_register_scope(user) -> bool:
+def has_register_scope(user: User) -> bool:
     return not scope_for(user, Capability.VIEW_REGISTER).empty
 
 
 @rules.predicate
-def has_edit_scope(user) -> bool:
+def has_edit_scope(user: User) -> bool:
     return not scope_for(user, Capability.EDIT_REGISTER).empty
 
 
 @rules.predicate
-def resident_in_register_scope(user, resident) -> bool:
+def resident_in_register_scope(user: User, resident: Resident) -> bool:
     return covers_household(user, Capability.VIEW_REGISTER, resident.household)
 
 
 @rules.predicate
-def resident_in_edit_scope(user, resident) -> bool:
+def resident_in_edit_scope(user: User, resident: Resident) -> bool:
     return covers_household(user, Capability.EDIT_REGISTER, resident.household)
 
 
 @rules.predicate
-def resident_in_reveal_scope(user, resident) -> bool:
+def resident_in_reveal_scope(user: User, resident: Resident) -> bool:
     return covers_household(user, Capability.REVEAL_PERSONAL, resident.household)
 
 
 @rules.predicate
-def is_self(user, resident) -> bool:
+def is_self(user: User, resident: Resident) -> bool:
     """A resident with an account may see what the register holds on them (PIPL)."""
     return getattr(user, "is_authenticated", False) and user.resident_id == resident.pk
 
 
 @rules.predicate
-def household_in_edit_scope(user, household) -> bool:
+def household_in_edit_scope(user: User, household: Household) -> bool:
     return covers_household(user, Capability.EDIT_REGISTER, household)
 
 
 @rules.predicate
-def has_own_record(user) -> bool:
+def has_own_record(user: User) -> bool:
     return getattr(user, "is_authenticated", False) and user.resident_id is not None
 
 
 @rules.predicate
-def may_withdraw_consent(user, consent) -> bool:
+def may_withdraw_consent(user: User, consent: Consent) -> bool:
     """Their own consent, or a ward's under 14: a guardian decides for a young child."""
     if not getattr(user, "is_authenticated", False) or user.resident_id is None:
         return False
     if consent.resident_id == user.resident_id:
         return True
-    from silin.people.models import Guardian
-    from silin.people.personal_data_sections import CHILD_CONSENT_AGE
-
     return (
         consent.resident.age < CHILD_CONSENT_AGE
         and Guardian.objects.filter(
@@ -68,17 +72,17 @@ def may_withdraw_consent(user, consent) -> bool:
 
 
 @rules.predicate
-def correction_in_edit_scope(user, correction) -> bool:
+def correction_in_edit_scope(user: User, correction: CorrectionRequest) -> bool:
     return covers_household(user, Capability.EDIT_REGISTER, correction.resident.household)
 
 
 @rules.predicate
-def has_anonymise_scope(user) -> bool:
+def has_anonymise_scope(user: User) -> bool:
     return not scope_for(user, Capability.ANONYMISE_RESIDENTS).empty
 
 
 @rules.predicate
-def resident_in_anonymise_scope(user, resident) -> bool:
+def resident_in_anonymise_scope(user: User, resident: Resident) -> bool:
     return covers_household(user, Capability.ANONYMISE_RESIDENTS, resident.household)
 
 

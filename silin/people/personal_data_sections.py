@@ -1,4 +1,4 @@
-"""The sections people and accounts contribute to a person's "My data" (see personal_data).
+"""The sections the register contributes to a person's "My data" (see core.personal_data).
 
 Each provider reads only the subject's own records and shows them in full: an ID number or
 mobile number shown here is the person's own, and the caller logs that reveal.
@@ -6,18 +6,16 @@ mobile number shown here is the person's own, and the caller logs that reveal.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from silin.accounts.models import RoleAssignment
 from silin.core import personal_data as pd
-from silin.people.models import Consent, CorrectionRequest, Guardian, Resident
-
-CHILD_CONSENT_AGE = 14
+from silin.core.models import AuditEntry
+from silin.people.models import CHILD_CONSENT_AGE, Consent, CorrectionRequest, Guardian, Resident
 
 
 def register_record(subject: pd.Subject) -> pd.Section | None:
@@ -38,7 +36,7 @@ def register_record(subject: pd.Subject) -> pd.Section | None:
         (_("Last changed at"), r.updated_at),
     ]
     return pd.Section(
-        title=gettext_lazy("Register record"),
+        title=_("Register record"),
         records=[pd.Record(title=r.name, fields=fields)],
     )
 
@@ -58,7 +56,7 @@ def household_and_place(subject: pd.Subject) -> pd.Section | None:
         (_("Door number"), h.door),
     ]
     return pd.Section(
-        title=gettext_lazy("Household and place"),
+        title=_("Household and place"),
         records=[pd.Record(title=h.address_short, fields=fields)],
     )
 
@@ -74,14 +72,14 @@ def tags(subject: pd.Subject) -> pd.Section | None:
         )
         for t in r.tags.all()
     ]
-    return pd.Section(title=gettext_lazy("Tags"), records=records)
+    return pd.Section(title=_("Tags"), records=records)
 
 
 def _consent_record(consent: Consent, *, for_ward: bool) -> pd.Record:
     title = consent.get_purpose_display()
     if for_ward:
         title = _("%(name)s: %(purpose)s") % {"name": consent.resident.name, "purpose": title}
-    given_by = consent.given_by.name if consent.given_by_id else _("the resident")
+    given_by = consent.given_by.name if consent.given_by is not None else _("the resident")
     fields = [
         (_("Given at"), consent.granted_at),
         (_("Given by"), given_by),
@@ -108,7 +106,7 @@ def consents(subject: pd.Subject) -> pd.Section | None:
         "resident", "given_by", "recorded_by"
     )
     records = [_consent_record(c, for_ward=c.resident_id != r.pk) for c in rows]
-    return pd.Section(title=gettext_lazy("Consents"), records=records)
+    return pd.Section(title=_("Consents"), records=records)
 
 
 def guardians_and_wards(subject: pd.Subject) -> pd.Section | None:
@@ -132,7 +130,7 @@ def guardians_and_wards(subject: pd.Subject) -> pd.Section | None:
                     fields=[(_("Relation"), g.relation), (_("Age"), g.minor.age)],
                 )
             )
-    return pd.Section(title=gettext_lazy("Guardians and wards"), records=records)
+    return pd.Section(title=_("Guardians and wards"), records=records)
 
 
 def correction_requests(subject: pd.Subject) -> pd.Section | None:
@@ -154,54 +152,7 @@ def correction_requests(subject: pd.Subject) -> pd.Section | None:
         )
         for c in rows
     ]
-    return pd.Section(title=gettext_lazy("Correction requests"), records=records)
-
-
-def login_account(subject: pd.Subject) -> pd.Section | None:
-    u = subject.user
-    if u is None:
-        return None
-    account = pd.Record(
-        title=u.name,
-        fields=[
-            (_("Name"), u.name),
-            (_("Mobile number (sign-in)"), u.mobile),
-            (_("Language"), dict(settings.LANGUAGES).get(u.language, u.language)),
-            (_("长辈版 (large text)"), u.elderly_mode),
-            (_("Account created at"), u.date_joined),
-            (_("Last signed in at"), u.last_login),
-        ],
-    )
-    roles = [
-        pd.Record(
-            title=a.get_role_display(),
-            fields=[(_("Where"), str(a.node)), (_("Since"), a.created_at)],
-        )
-        for a in u.active_role_assignments()
-    ]
-    return pd.Section(title=gettext_lazy("Login account and roles"), records=[account, *roles])
-
-
-def access_tokens(subject: pd.Subject) -> pd.Section | None:
-    u = subject.user
-    if u is None:
-        return None
-    records = [
-        pd.Record(
-            title=t.name,
-            fields=[
-                (_("Created"), t.created_at),
-                (_("Last used"), t.last_used_at),
-                (_("Revoked"), t.revoked_at),
-            ],
-        )
-        for t in u.access_tokens.all()
-    ]
-    return pd.Section(
-        title=gettext_lazy("Access tokens"),
-        records=records,
-        note=gettext_lazy("Names only: the secrets are never stored readable."),
-    )
+    return pd.Section(title=_("Correction requests"), records=records)
 
 
 def _actor_label(entry, subject: pd.Subject, roles: dict[int, list[str]]) -> str:
@@ -217,9 +168,10 @@ def _field_label(name: str) -> str:
     if name in labels:
         return labels[name]
     try:
-        return str(Resident._meta.get_field(name).verbose_name)
+        field = Resident._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(field.verbose_name) if isinstance(field, Field) else name
 
 
 def _what(entry) -> str:
@@ -243,9 +195,6 @@ def _what(entry) -> str:
 
 def access_log(subject: pd.Subject) -> pd.Section | None:
     """Who revealed, changed or exported the record: the actor's role and the time."""
-    from silin.accounts.models import RoleAssignment
-    from silin.core.models import AuditEntry
-
     r = subject.resident
     if r is None:
         return None
@@ -274,9 +223,9 @@ def access_log(subject: pd.Subject) -> pd.Section | None:
         for e in entries
     ]
     return pd.Section(
-        title=gettext_lazy("Who looked at or changed my record"),
+        title=_("Who looked at or changed my record"),
         records=records,
-        note=gettext_lazy(
+        note=_(
             "Every time someone reveals your ID or mobile number, changes your record or "
             "exports it, Silin writes it down. Kept for the audit retention period."
         ),
@@ -291,8 +240,6 @@ def register_defaults() -> None:
         (40, "people.consents", consents),
         (50, "people.guardians", guardians_and_wards),
         (60, "people.corrections", correction_requests),
-        (70, "accounts.account", login_account),
-        (80, "accounts.tokens", access_tokens),
         (900, "people.access_log", access_log),
     ):
         pd.register(key, provider, order=order)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silin.core import retention
 from silin.people.models import Resident
-from silin.people.services import resident_anonymise
+from silin.people.services.anonymisation import resident_anonymise
 
 
 def residents_rule(cutoff: dt.datetime, apply: bool) -> int:

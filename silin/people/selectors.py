@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid as uuid_lib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from silin.core import personal_data
+from silin.core.access import get_object_for_actor
 from silin.core.roles import Capability
-from silin.lib import crypto, phones
-from silin.people.models import Consent, CorrectionRequest, Guardian, Resident, Tag
-from silin.places.models import Building, Community, Compound, Household
+from silin.lib import crypto, idnumbers, phones
+from silin.lib.dates import years_ago
+from silin.lib.http import parse_uuid
+from silin.people.models import ADULT_AGE, Consent, CorrectionRequest, Guardian, Resident, Tag
+from silin.places.models import Building, Community, Compound, Household, Street, Unit
+from silin.places.selectors import related_count
+
+if TYPE_CHECKING:
+    from silin.accounts.models import User
 
 AGE_BANDS = {"60": 60, "80": 80}
 # From 14 a resident decides for themselves (PIPL art. 31): a child's missing mobile is no gap.
@@ -41,21 +51,9 @@ def follow_up_filter(residents: QuerySet[Resident], kind: str) -> QuerySet[Resid
     return residents.none()
 
 
-def parse_uuid(value) -> uuid_lib.UUID | None:
-    if not value:
-        return None
-    try:
-        return uuid_lib.UUID(str(value))
-    except ValueError:
-        return None
-
-
 def _born_on_or_before(years: int) -> dt.date:
-    today = timezone.localdate()
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
+    """The latest birth date of someone at least `years` old today."""
+    return years_ago(timezone.localdate(), years)
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,7 @@ class ResidentFilters:
     follow_up: str = ""  # FOLLOW_UP_NO_MOBILE or FOLLOW_UP_NO_CONSENT: living residents only
 
 
-def _filter_place(qs: QuerySet, filters: ResidentFilters) -> QuerySet:
+def _filter_place(qs: QuerySet[Resident], filters: ResidentFilters) -> QuerySet[Resident]:
     for key, path in (
         ("household", "household__uuid"),
         ("building", "household__unit__building__uuid"),
@@ -85,7 +83,7 @@ def _filter_place(qs: QuerySet, filters: ResidentFilters) -> QuerySet:
     return qs
 
 
-def resident_list(*, actor, filters: ResidentFilters) -> QuerySet[Resident]:
+def resident_list(*, actor: User, filters: ResidentFilters) -> QuerySet[Resident]:
     """The register as the actor may see it, filtered; the page's query count is fixed."""
     qs = Resident.objects.visible_to(actor)
     if filters.name.strip():
@@ -107,7 +105,7 @@ def resident_list(*, actor, filters: ResidentFilters) -> QuerySet[Resident]:
     ).prefetch_related("tags")
 
 
-def resident_filter_choices(*, actor, filters: ResidentFilters) -> dict:
+def resident_filter_choices(*, actor: User, filters: ResidentFilters) -> dict[str, QuerySet[Any]]:
     """The place selects of the register, each level narrowed by the one above it."""
     communities = Community.objects.visible_to(actor, Capability.VIEW_REGISTER).only("uuid", "name")
     compounds = Compound.objects.none()
@@ -134,24 +132,19 @@ def resident_filter_choices(*, actor, filters: ResidentFilters) -> dict:
     }
 
 
-def resident_get(*, actor, uuid) -> Resident:
+def resident_get(*, actor: User, uuid: object) -> Resident:
     """A resident the actor may open: in their register scope, or their own record."""
-    value = parse_uuid(uuid)
-    resident = (
+    return get_object_for_actor(
         Resident.objects.select_related(
             "household__unit__building", "household__compound", "household__community__street"
-        )
-        .filter(uuid=value)
-        .first()
-        if value
-        else None
+        ),
+        uuid=uuid,
+        perm="people.view_resident",
+        actor=actor,
     )
-    if resident is None or not actor.has_perm("people.view_resident", resident):
-        raise Http404
-    return resident
 
 
-def resident_detail_related(*, resident: Resident) -> dict:
+def resident_detail_related(*, resident: Resident) -> dict[str, list[Any]]:
     """Tags, guardians, wards and consents of one resident, each in one query."""
     return {
         "tags": list(resident.tags.all()),
@@ -165,24 +158,22 @@ def resident_detail_related(*, resident: Resident) -> dict:
     }
 
 
-def guardian_candidates(*, actor, minor: Resident) -> QuerySet[Resident]:
+def guardian_candidates(*, actor: User, minor: Resident) -> QuerySet[Resident]:
     """Adults living in the minor's household, the usual guardians."""
     return (
         Resident.objects.visible_to(actor, Capability.EDIT_REGISTER)
-        .filter(household_id=minor.household_id, birth_date__lte=_born_on_or_before(18))
+        .filter(household_id=minor.household_id, birth_date__lte=_born_on_or_before(ADULT_AGE))
         .exclude(pk=minor.pk)
         .living()
     )
 
 
-def resident_find_by_id_number(*, actor, id_number: str) -> Resident | None:
-    from silin.lib import idnumbers
-
+def resident_find_by_id_number(*, actor: User, id_number: str) -> Resident | None:
     digest = crypto.lookup_hash(idnumbers.normalise(id_number))
     return Resident.objects.visible_to(actor).filter(id_number_hash=digest).first()
 
 
-def building_options(*, actor) -> QuerySet[Building]:
+def building_options(*, actor: User) -> QuerySet[Building]:
     """Buildings the actor may register someone in."""
     return (
         Building.objects.visible_to(actor, Capability.EDIT_REGISTER)
@@ -191,7 +182,7 @@ def building_options(*, actor) -> QuerySet[Building]:
     )
 
 
-def household_options(*, actor) -> QuerySet[Household]:
+def household_options(*, actor: User) -> QuerySet[Household]:
     """Households the actor may register someone in."""
     return (
         Household.objects.visible_to(actor, Capability.EDIT_REGISTER)
@@ -200,11 +191,9 @@ def household_options(*, actor) -> QuerySet[Household]:
     )
 
 
-def consent_get(*, actor, resident: Resident, uuid) -> Consent:
-    value = parse_uuid(uuid)
-    consent = Consent.objects.filter(resident=resident, uuid=value).first() if value else None
-    if consent is None:
-        raise Http404
+def consent_get(*, resident: Resident, uuid: object) -> Consent:
+    """One consent of `resident` (whom the caller already may open); otherwise 404."""
+    consent = get_object_for_actor(Consent.objects.filter(resident=resident), uuid=uuid)
     consent.resident = resident
     return consent
 
@@ -232,7 +221,13 @@ class ResidentRow:
     can_open: bool
 
 
-def resident_rows(residents, *, can_open=lambda resident: True) -> list[ResidentRow]:
+def _anyone(resident: Resident) -> bool:
+    return True
+
+
+def resident_rows(
+    residents: Iterable[Resident], *, can_open: Callable[[Resident], bool] = _anyone
+) -> list[ResidentRow]:
     """Display rows for residents loaded by `resident_list` or `household_members`."""
     today = timezone.localdate()
     rows = []
@@ -255,14 +250,90 @@ def resident_rows(residents, *, can_open=lambda resident: True) -> list[Resident
     return rows
 
 
+# --- the tree of places with who lives there (the places:* pages) ---------------------------
+
+
+def _living_count(outer_field: str) -> Any:
+    return related_count(Resident.objects.living(), outer_field)
+
+
+def community_tree(*, actor: User) -> list[tuple[Street, list[Community]]]:
+    """Streets with the communities the actor may see, each with its counts."""
+    communities = (
+        Community.objects.visible_to(actor)
+        .select_related("street")
+        .annotate(
+            compound_count=related_count(Compound.objects.all(), "community"),
+            household_count=related_count(Household.objects.all(), "community"),
+            resident_count=_living_count("community"),
+        )
+        .order_by("street__name", "name")
+    )
+    grouped: dict[Street, list[Community]] = defaultdict(list)
+    for community in communities:
+        grouped[community.street].append(community)
+    return list(grouped.items())
+
+
+def compound_list_for_community(*, actor: User, community: Community) -> QuerySet[Compound]:
+    return (
+        Compound.objects.visible_to(actor)
+        .filter(community=community)
+        .annotate(
+            building_count=related_count(Building.objects.all(), "compound"),
+            household_count=related_count(Household.objects.all(), "compound"),
+            resident_count=_living_count("household__compound"),
+        )
+        .order_by("name")
+    )
+
+
+def building_list_for_compound(*, actor: User, compound: Compound) -> QuerySet[Building]:
+    return (
+        Building.objects.visible_to(actor)
+        .filter(compound=compound)
+        .annotate(
+            household_count=related_count(Household.objects.all(), "unit__building"),
+            resident_count=_living_count("household__unit__building"),
+        )
+        .prefetch_related(Prefetch("units", queryset=Unit.objects.order_by("number")))
+        .order_by("number")
+    )
+
+
+def unit_list_for_building(*, actor: User, building: Building) -> list[Unit]:
+    """Units, each with `floors`: [(floor, [household, ...]), ...] from the top floor down."""
+    households = Household.objects.annotate(resident_count=_living_count("household")).order_by(
+        "-floor", "door"
+    )
+    units = list(
+        Unit.objects.visible_to(actor)
+        .filter(building=building)
+        .prefetch_related(Prefetch("households", queryset=households))
+        .order_by("number")
+    )
+    for unit in units:
+        floors: dict[int, list[Household]] = defaultdict(list)
+        for household in unit.households.all():
+            floors[household.floor].append(household)
+        unit.floors = list(floors.items())  # for the template
+    return units
+
+
+def household_members(*, household: Household) -> QuerySet[Resident]:
+    return (
+        Resident.objects.filter(household=household)
+        .prefetch_related("tags")
+        .order_by("status", "birth_date")
+    )
+
+
 # --- residents' rights (PIPL) --------------------------------------------------------------
 
 
-def my_data_for(*, actor):
+def my_data_for(*, actor: User) -> tuple[personal_data.Subject, list[personal_data.Section]]:
     """Every section held on the signed-in person: always the actor's own data, never
     anyone else's (there is no parameter naming whose data to show)."""
-    from silin.core import personal_data
-
     resident = None
     if actor.resident_id:
         resident = (
@@ -278,15 +349,14 @@ def my_data_for(*, actor):
     return subject, personal_data.collect(subject)
 
 
-def my_consent_get(*, actor, uuid) -> Consent:
+def my_consent_get(*, actor: User, uuid: object) -> Consent:
     """A consent the actor may withdraw (their own, or a young ward's); otherwise 404."""
-    value = parse_uuid(uuid)
-    consent = (
-        Consent.objects.select_related("resident").filter(uuid=value).first() if value else None
+    return get_object_for_actor(
+        Consent.objects.select_related("resident"),
+        uuid=uuid,
+        perm="people.withdraw_consent",
+        actor=actor,
     )
-    if consent is None or not actor.has_perm("people.withdraw_consent", consent):
-        raise Http404
-    return consent
 
 
 @dataclass(frozen=True)
@@ -296,7 +366,9 @@ class CorrectionFilters:
     community: str = ""
 
 
-def correction_request_list(*, actor, filters: CorrectionFilters) -> QuerySet[CorrectionRequest]:
+def correction_request_list(
+    *, actor: User, filters: CorrectionFilters
+) -> QuerySet[CorrectionRequest]:
     """Correction requests of residents the actor may correct, newest first."""
     qs = CorrectionRequest.objects.visible_to(actor)
     if filters.status in CorrectionRequest.Status.values:
@@ -311,35 +383,25 @@ def correction_request_list(*, actor, filters: CorrectionFilters) -> QuerySet[Co
     )
 
 
-def correction_request_get(*, actor, uuid) -> CorrectionRequest:
-    value = parse_uuid(uuid)
-    request = (
-        CorrectionRequest.objects.visible_to(actor)
-        .select_related(
+def correction_request_get(*, actor: User, uuid: object) -> CorrectionRequest:
+    return get_object_for_actor(
+        CorrectionRequest.objects.visible_to(actor).select_related(
             "resident__household__unit__building",
             "resident__household__compound",
             "resident__household__community__street",
             "community",
             "decided_by",
-        )
-        .filter(uuid=value)
-        .first()
-        if value
-        else None
+        ),
+        uuid=uuid,
     )
-    if request is None:
-        raise Http404
-    return request
 
 
-def correction_communities(*, actor) -> QuerySet[Community]:
+def correction_communities(*, actor: User) -> QuerySet[Community]:
     return Community.objects.visible_to(actor, Capability.EDIT_REGISTER).only("uuid", "name")
 
 
-def residents_due_for_anonymisation(*, actor) -> QuerySet[Resident]:
+def residents_due_for_anonymisation(*, actor: User) -> QuerySet[Resident]:
     """Former residents the actor may anonymise whose retention period is over."""
-    from django.conf import settings
-
     cutoff = timezone.now() - dt.timedelta(days=settings.SILIN_RESIDENT_RETENTION_DAYS)
     return (
         Resident.objects.visible_to(actor, Capability.ANONYMISE_RESIDENTS)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Field
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silin.core import personal_data
+from silin.core.access import require_perm
+from silin.core.forms import add_service_errors
 from silin.core.paging import KeysFirstPaginator
 from silin.lib import masking
-from silin.people import personal_data_files, selectors, services
+from silin.people import personal_data_files, selectors
 from silin.people.forms import (
     ConsentForm,
     CorrectionDeclineForm,
@@ -26,25 +29,21 @@ from silin.people.forms import (
     GuardianForm,
     ResidentForm,
 )
-from silin.people.models import CorrectionRequest, Resident
+from silin.people.models import ADULT_AGE, CorrectionRequest, Resident
 from silin.people.selectors import ResidentFilters
+from silin.people.services import anonymisation, consents, corrections, residents
 
 PAGE_SIZE = 25
 
 
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise Http404
-
-
 @login_required
 def resident_list(request):
-    _require(request, "people.browse_register")
+    require_perm(request.user, "people.browse_register")
     filters = ResidentFilters(
         **{k: request.GET.get(k, "") for k in ResidentFilters.__dataclass_fields__}
     )
-    residents = selectors.resident_list(actor=request.user, filters=filters)
-    page = KeysFirstPaginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = selectors.resident_list(actor=request.user, filters=filters)
+    page = KeysFirstPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -78,7 +77,7 @@ def _detail_context(request, resident: Resident, **extra) -> dict:
         "can_edit": can_edit,
         "can_reveal": user.has_perm("people.reveal_resident", resident),
         "can_view_household": user.has_perm("places.view_household", resident.household),
-        "is_minor": resident.age < services.ADULT_AGE,
+        "is_minor": resident.age < ADULT_AGE,
         "can_anonymise": resident.status != Resident.Status.LIVING
         and resident.anonymised_at is None
         and user.has_perm("people.anonymise_resident", resident),
@@ -99,7 +98,7 @@ def resident_reveal(request, uuid):
     if field not in {"id_number", "mobile"}:
         raise Http404
     try:
-        value = services.resident_reveal(actor=request.user, resident=resident, field=field)
+        value = residents.resident_reveal(actor=request.user, resident=resident, field=field)
     except PermissionDenied as exc:
         raise Http404 from exc
     return render(request, "people/_revealed.html", {"value": value, "field": field})
@@ -130,14 +129,14 @@ def _resident_form_view(request, *, instance: Resident | None):
 
 @login_required
 def resident_create(request):
-    _require(request, "people.add_resident")
+    require_perm(request.user, "people.add_resident")
     return _resident_form_view(request, instance=None)
 
 
 @login_required
 def resident_edit(request, uuid):
     resident = selectors.resident_get(actor=request.user, uuid=uuid)
-    _require(request, "people.change_resident", resident)
+    require_perm(request.user, "people.change_resident", resident)
     return _resident_form_view(request, instance=resident)
 
 
@@ -145,19 +144,18 @@ def resident_edit(request, uuid):
 @require_POST
 def consent_grant(request, uuid):
     resident = selectors.resident_get(actor=request.user, uuid=uuid)
-    _require(request, "people.change_resident", resident)
+    require_perm(request.user, "people.change_resident", resident)
     form = ConsentForm(request.POST, resident=resident)
     if form.is_valid():
         try:
-            services.consent_grant(
+            consents.consent_grant(
                 actor=request.user,
                 resident=resident,
                 purpose=form.cleaned_data["purpose"],
                 given_by=form.cleaned_data.get("given_by"),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
-            form.apply_bootstrap()
+            add_service_errors(form, exc)
     if form.errors:
         context = _detail_context(request, resident, consent_form=form)
         return render(request, "people/resident_detail.html", context, status=400)
@@ -169,9 +167,9 @@ def consent_grant(request, uuid):
 @require_POST
 def consent_withdraw(request, uuid, consent_uuid):
     resident = selectors.resident_get(actor=request.user, uuid=uuid)
-    _require(request, "people.change_resident", resident)
-    consent = selectors.consent_get(actor=request.user, resident=resident, uuid=consent_uuid)
-    services.consent_withdraw(actor=request.user, consent=consent)
+    require_perm(request.user, "people.change_resident", resident)
+    consent = selectors.consent_get(resident=resident, uuid=consent_uuid)
+    consents.consent_withdraw(actor=request.user, consent=consent)
     messages.success(request, _("Consent withdrawn."))
     return redirect("people:resident-detail", uuid=resident.uuid)
 
@@ -180,11 +178,11 @@ def consent_withdraw(request, uuid, consent_uuid):
 @require_POST
 def guardian_add(request, uuid):
     minor = selectors.resident_get(actor=request.user, uuid=uuid)
-    _require(request, "people.change_resident", minor)
+    require_perm(request.user, "people.change_resident", minor)
     form = GuardianForm(request.POST, actor=request.user, minor=minor)
     if form.is_valid():
         try:
-            services.guardian_add(
+            residents.guardian_add(
                 actor=request.user,
                 minor=minor,
                 guardian=form.cleaned_data["guardian"],
@@ -193,9 +191,7 @@ def guardian_add(request, uuid):
             messages.success(request, _("Guardian added."))
             return redirect("people:resident-detail", uuid=minor.uuid)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-            form.apply_bootstrap()
+            add_service_errors(form, exc)
     context = _detail_context(request, minor, guardian_form=form)
     return render(request, "people/resident_detail.html", context, status=400)
 
@@ -215,7 +211,9 @@ DOWNLOADS = {
 def my_data(request):
     """Everything held on the signed-in person; their own ID and mobile shown, and logged."""
     subject, sections = selectors.my_data_for(actor=request.user)
-    services.personal_data_access_record(actor=request.user, resident=subject.resident, kind="view")
+    residents.personal_data_access_record(
+        actor=request.user, resident=subject.resident, kind="view"
+    )
     context = {
         "subject": subject,
         "sections": sections,
@@ -231,7 +229,7 @@ def my_data_download(request, fmt: str):
     content_type, build = DOWNLOADS[fmt]
     subject, sections = selectors.my_data_for(actor=request.user)
     body = build(personal_data.as_export(sections))
-    services.personal_data_access_record(actor=request.user, resident=subject.resident, kind=fmt)
+    residents.personal_data_access_record(actor=request.user, resident=subject.resident, kind=fmt)
     response = HttpResponse(body, content_type=content_type)
     filename = f"silin-my-data-{timezone.localdate():%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -243,7 +241,7 @@ def my_consent_withdraw(request, uuid):
     """A confirmation page (no pop-up, for 长辈版), then the withdrawal."""
     consent = selectors.my_consent_get(actor=request.user, uuid=uuid)
     if request.method == "POST":
-        services.consent_withdraw_by_resident(actor=request.user, consent=consent)
+        consents.consent_withdraw_by_resident(actor=request.user, consent=consent)
         messages.success(
             request,
             _("Consent withdrawn: %(purpose)s.") % {"purpose": consent.get_purpose_display()},
@@ -254,20 +252,18 @@ def my_consent_withdraw(request, uuid):
 
 @login_required
 def correction_request_create(request):
-    _require(request, "people.request_correction")
+    require_perm(request.user, "people.request_correction")
     form = CorrectionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.correction_request_create(
+            corrections.correction_request_create(
                 actor=request.user,
                 field=form.cleaned_data["field"],
                 value=form.cleaned_data["value"],
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-            form.apply_bootstrap()
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Your request is sent. Your community will look at it soon.")
@@ -279,7 +275,7 @@ def correction_request_create(request):
 
 @login_required
 def correction_list(request):
-    _require(request, "people.browse_corrections")
+    require_perm(request.user, "people.browse_corrections")
     communities = list(selectors.correction_communities(actor=request.user))
     data = request.GET.copy()
     data.setdefault("status", CorrectionRequest.Status.OPEN)
@@ -303,13 +299,14 @@ def _correction_context(request, correction, **extra) -> dict:
     sensitive = correction.field in {"id_number", "mobile"}
     revealed = sensitive and request.user.has_perm("people.reveal_resident", correction.resident)
     if revealed:
-        services.correction_request_reveal(actor=request.user, request=correction)
+        corrections.correction_request_reveal(actor=request.user, request=correction)
     elif sensitive:
         mask = masking.mask_id_number if correction.field == "id_number" else masking.mask_mobile
         current, requested = mask(current), mask(requested)
-    if correction.field in services.CORRECTABLE_CHOICES:
+    if correction.field in corrections.CORRECTABLE_CHOICES:
         model_field = Resident._meta.get_field(correction.field)
-        requested = dict(model_field.choices).get(requested, requested)
+        if isinstance(model_field, Field):
+            requested = dict(model_field.flatchoices).get(requested, requested)
     return {
         "correction": correction,
         "current_value": current,
@@ -321,7 +318,7 @@ def _correction_context(request, correction, **extra) -> dict:
 
 def _current_value(correction) -> str:
     resident = correction.resident
-    if correction.field in services.CORRECTABLE_CHOICES:
+    if correction.field in corrections.CORRECTABLE_CHOICES:
         return getattr(resident, f"get_{correction.field}_display")()
     return personal_data.display(getattr(resident, correction.field))
 
@@ -338,7 +335,7 @@ def correction_detail(request, uuid):
 def correction_apply(request, uuid):
     correction = selectors.correction_request_get(actor=request.user, uuid=uuid)
     try:
-        services.correction_request_apply(actor=request.user, request=correction)
+        corrections.correction_request_apply(actor=request.user, request=correction)
     except ValidationError as exc:
         context = _correction_context(request, correction, apply_errors=exc.messages)
         return render(request, "people/correction_detail.html", context, status=400)
@@ -353,11 +350,11 @@ def correction_decline(request, uuid):
     form = CorrectionDeclineForm(request.POST)
     if form.is_valid():
         try:
-            services.correction_request_decline(
+            corrections.correction_request_decline(
                 actor=request.user, request=correction, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The request is declined and the resident is told."))
             return redirect("people:correction-list")
@@ -367,9 +364,9 @@ def correction_decline(request, uuid):
 
 @login_required
 def anonymisation_list(request):
-    _require(request, "people.browse_anonymisation")
-    residents = selectors.residents_due_for_anonymisation(actor=request.user)
-    page = Paginator(residents, PAGE_SIZE).get_page(request.GET.get("page"))
+    require_perm(request.user, "people.browse_anonymisation")
+    due = selectors.residents_due_for_anonymisation(actor=request.user)
+    page = Paginator(due, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "retention_days": settings.SILIN_RESIDENT_RETENTION_DAYS}
     return render(request, "people/anonymisation_list.html", context)
 
@@ -377,11 +374,11 @@ def anonymisation_list(request):
 @login_required
 def resident_anonymise(request, uuid):
     resident = selectors.resident_get(actor=request.user, uuid=uuid)
-    _require(request, "people.anonymise_resident", resident)
+    require_perm(request.user, "people.anonymise_resident", resident)
     error = None
     if request.method == "POST":
         try:
-            services.resident_anonymise(actor=request.user, resident=resident)
+            anonymisation.resident_anonymise(actor=request.user, resident=resident)
         except ValidationError as exc:
             error = exc.messages[0]
         else:
@@ -389,8 +386,8 @@ def resident_anonymise(request, uuid):
             return redirect("people:anonymisation-list")
     context = {
         "resident": resident,
-        "due": services.anonymisation_due_on(resident),
+        "due": anonymisation.anonymisation_due_on(resident),
         "error": error,
-        "erased": services.ERASED_FIELDS,
+        "erased": anonymisation.ERASED_FIELDS,
     }
     return render(request, "people/resident_anonymise.html", context, status=400 if error else 200)

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from silin.core.navigation import NavItem, register
+from silin.core.roles import Capability
+
 
 class PlacesConfig(AppConfig):
     name = "silin.places"
@@ -8,9 +11,9 @@ class PlacesConfig(AppConfig):
     verbose_name = _("Places")
 
     def ready(self) -> None:
-        # Its rules predicates (`rules` only autodiscovers rules.py) and its menu entry.
-        from silin.core.navigation import NavItem, register
-        from silin.core.roles import Capability
+        # Imported here, not at the top: they import models, which cannot load before the app
+        # registry is ready. Its rules predicates (`rules` only autodiscovers rules.py) and its menu
+        # entry.
         from silin.places import permissions  # noqa: F401
 
         register(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,10 +14,13 @@ from silin.core.roles import Capability
 from silin.core.scoping import covers_compound
 from silin.places.models import Household, Unit
 
+if TYPE_CHECKING:
+    from silin.accounts.models import User
+
 
 @transaction.atomic
 def household_create(
-    *, actor, unit: Unit, floor: int, door: str, area: Decimal | None = None
+    *, actor: User, unit: Unit, floor: int, door: str, area: Decimal | None = None
 ) -> Household:
     compound = unit.building.compound
     if not covers_compound(actor, Capability.EDIT_REGISTER, compound):

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from silin.core.navigation import NavItem, register
+from silin.core.roles import Capability
+
 
 class WorkbooksConfig(AppConfig):
     name = "silin.workbooks"
@@ -8,20 +11,15 @@ class WorkbooksConfig(AppConfig):
     verbose_name = _("Import and export")
 
     def ready(self) -> None:
-        # Its rules predicates (`rules` only autodiscovers rules.py), the retention rule of
-        # uploaded workbooks and its menu entry.
-        from silin.core import retention
-        from silin.core.navigation import NavItem, register
-        from silin.core.roles import Capability
-        from silin.workbooks import permissions  # noqa: F401
-        from silin.workbooks.services import import_files_purge
-
-        retention.register(
-            "workbooks.import_files",
-            setting="SILIN_IMPORT_FILE_RETENTION_DAYS",
-            label=_("Uploaded import workbooks and error reports: deleted"),
-            rule=import_files_purge,
+        # Imported here, not at the top: they import models, which cannot load before the
+        # app registry is ready. Its rules predicates (`rules` only autodiscovers rules.py),
+        # the retention rule of uploaded workbooks and its menu entry.
+        from silin.workbooks import (
+            permissions,  # noqa: F401
+            retention,
         )
+
+        retention.register()
         register(
             NavItem(
                 "workbooks:workbook-home",

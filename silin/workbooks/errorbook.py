@@ -6,18 +6,22 @@ from __future__ import annotations
 import io
 from typing import IO
 
+import openpyxl
 from django.utils.translation import gettext as _
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from silin.workbooks import columns as c
+from silin.workbooks.reader import open_register
+from silin.workbooks.xlsx import BAD, HEADER, SheetWriter
 
 ERROR_HEADER = "错误 Errors"
 _RED = "FFC7CE"
 _HEADER_FILL = "DDEBF7"
 
 
-def _fills():
-    from openpyxl.styles import Font, PatternFill
-
+def _fills() -> tuple[PatternFill, PatternFill, Font]:
     return (
         PatternFill(start_color=_RED, end_color=_RED, fill_type="solid"),
         PatternFill(start_color=_HEADER_FILL, end_color=_HEADER_FILL, fill_type="solid"),
@@ -27,9 +31,6 @@ def _fills():
 
 def error_workbook(stream: IO[bytes], errors: dict[int, list[tuple[str, str]]]) -> bytes:
     """A copy of the register sheet with an error column and the bad cells highlighted."""
-    from silin.workbooks.reader import open_register
-    from silin.workbooks.xlsx import BAD, HEADER, SheetWriter
-
     source = open_register(stream)
     buffer = io.BytesIO()
     keep = [i for i, v in enumerate(source.header) if str(v or "").strip() != ERROR_HEADER]
@@ -57,10 +58,6 @@ def error_workbook(stream: IO[bytes], errors: dict[int, list[tuple[str, str]]]) 
 
 def template_workbook(tags: list) -> bytes:
     """The empty register with an example row, drop-down lists and a sheet of explanations."""
-    import openpyxl
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     _red, header_fill, bold = _fills()
     book = openpyxl.Workbook()
     sheet = book.active

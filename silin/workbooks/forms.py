@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -67,11 +69,13 @@ class ExportForm(CleanTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.nodes = selectors.export_nodes(actor=actor)
-        self.fields["node"].choices = [(n.value, n.label) for n in self.nodes]
-        self.fields["node"].widget.attrs["class"] = "form-select"
+        node = cast(forms.ChoiceField, self.fields["node"])
+        node.choices = [(n.value, n.label) for n in self.nodes]
+        node.widget.attrs["class"] = "form-select"
         optional = [(col.key, f"{col.zh} {col.en}") for col in COLUMNS if not col.required]
-        self.fields["columns"].choices = optional
-        self.fields["columns"].initial = [key for key, _label in optional]
+        columns = cast(forms.MultipleChoiceField, self.fields["columns"])
+        columns.choices = optional
+        columns.initial = [key for key, _label in optional]
         self.can_reveal = any(selectors.may_reveal(actor=actor, node=n) for n in self.nodes)
         if not self.can_reveal:
             del self.fields["reveal"]

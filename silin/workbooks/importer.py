@@ -8,6 +8,7 @@ find duplicates inside the file), the places touched, and the errors.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from silin.core.bulk import RowWriter
 from silin.core.models import AuditEntry
 from silin.lib import crypto, masking
 from silin.people.models import Resident, Tag
+from silin.places.models import Household
 from silin.workbooks import columns as c
 from silin.workbooks.places import Places
 from silin.workbooks.reader import open_register
@@ -120,10 +122,24 @@ class Outcome:
 @dataclass
 class Plan:
     row: Row
-    household_key: tuple
-    existing: dict | None = None
+    household_key: tuple[int, str, str, str]
+    existing: dict[str, Any] | None = None
     changes: dict[str, list[Any]] = field(default_factory=dict)
     tag_ids: list[int] = field(default_factory=list)
+
+    @property
+    def target(self) -> dict[str, Any]:
+        """The resident row written: the one updated, or (once created) the new one."""
+        if self.existing is None:
+            raise LookupError(f"row {self.row.number} has no resident yet")
+        return self.existing
+
+    @property
+    def birth_date(self) -> dt.date:
+        """A planned row passed every check, so it has its date of birth."""
+        if self.row.birth_date is None:
+            raise ValueError(f"row {self.row.number} has no date of birth")
+        return self.row.birth_date
 
 
 ProgressFn = Callable[[Outcome, int], bool]  # (outcome, rows written) -> cancel requested?
@@ -233,7 +249,7 @@ class Importer:
             row.error("record", _("No resident with this record number in your area."))
             return None
         other = by_id is not None and (by_record is None or by_id["id"] != by_record["id"])
-        if other and (by_record is not None or not self._in_scope(by_id)):
+        if by_id is not None and other and (by_record is not None or not self._in_scope(by_id)):
             row.error("id_number", _("Another resident in the register has this ID number."))
             return None
         target = by_record or by_id
@@ -310,8 +326,6 @@ class Importer:
         if isinstance(value, tuple):
             compound = self.places.compound_of(value)
             return f"{compound.name} {value[1]}-{value[2]}-{value[3]}"
-        from silin.places.models import Household
-
         household = Household.objects.select_related("compound", "unit__building").get(pk=value)
         return household.address_short
 
@@ -341,9 +355,17 @@ class Importer:
         # building model instances and their INSERT statements cost more than the writes.
         return RowWriter()
 
+    def _household_id(self, plan: Plan) -> int:
+        """The planned row's household: by the time rows are written, it exists."""
+        household_id = self.places.household_id(plan.household_key)
+        if household_id is None:
+            raise LookupError(f"row {plan.row.number}: its household was not created")
+        return household_id
+
     def _create(self, plans: list[Plan]) -> None:
         ids = self.writer.reserve(Resident, len(plans)) if plans else []
-        rows, links = [], []
+        rows: list[tuple[Any, ...]] = []
+        links: list[tuple[int, int]] = []
         for plan, resident_id in zip(plans, ids, strict=True):
             row = plan.row
             resident_uuid = uuid.uuid4().hex
@@ -353,12 +375,12 @@ class Importer:
                     resident_uuid,
                     row.name,
                     row.gender,
-                    row.birth_date,
+                    plan.birth_date,
                     crypto.encrypt(row.id_number),
                     row.id_hash,
                     crypto.encrypt(row.mobile),
                     row.mobile_hash,
-                    self.places.household_id(plan.household_key),
+                    self._household_id(plan),
                     self.places.compound_of(plan.household_key).community_id,
                     row.relation,
                     row.status,
@@ -395,20 +417,20 @@ class Importer:
         Resident.objects.bulk_update(residents, fields, batch_size=BATCH)
         retagged = [p for p in plans if "tags" in p.changes]
         through = Resident.tags.through
-        through.objects.filter(resident_id__in=[p.existing["id"] for p in retagged]).delete()
+        through.objects.filter(resident_id__in=[p.target["id"] for p in retagged]).delete()
         through.objects.bulk_create(
-            [through(resident_id=p.existing["id"], tag_id=t) for p in retagged for t in p.tag_ids],
+            [through(resident_id=p.target["id"], tag_id=t) for p in retagged for t in p.tag_ids],
             batch_size=BATCH,
         )
 
     def _updated(self, plan: Plan) -> Resident:
-        row, old = plan.row, plan.existing
+        row, old = plan.row, plan.target
         resident = Resident(
             id=old["id"],
             name=row.name,
             gender=row.gender,
-            birth_date=row.birth_date,
-            household_id=self.places.household_id(plan.household_key),
+            birth_date=plan.birth_date,
+            household_id=self._household_id(plan),
             community_id=self.places.compound_of(plan.household_key).community_id,
             relation=row.relation,
             status=row.status,
@@ -429,15 +451,15 @@ class Importer:
             resident.status_changed_at = self.now if "status" in plan.changes else old["stamp"]
         return resident
 
-    def _audit(self, plan: Plan) -> tuple:
+    def _audit(self, plan: Plan) -> tuple[Any, ...]:
         compound = self.places.compound_of(plan.household_key)
         community = compound.community
         row = plan.row
-        created = plan.existing.get("created", False)
+        created = plan.target.get("created", False)
         if created:
             changes = {
                 "name": [None, row.name],
-                "birth_date": [None, row.birth_date.isoformat()],
+                "birth_date": [None, plan.birth_date.isoformat()],
                 "id_number": ["", MASK if row.id_number else ""],
                 "mobile": ["", MASK if row.mobile else ""],
             }
@@ -454,7 +476,7 @@ class Importer:
             self.actor_label,
             "create" if created else "update",
             "people.resident",
-            str(uuid.UUID(str(plan.existing["uuid"]))),
+            str(uuid.UUID(str(plan.target["uuid"]))),
             row.name[:200],
             community.street_id,
             community.pk,

@@ -11,8 +11,11 @@ import re
 import zipfile
 from collections.abc import Iterator
 from typing import IO
+from xml.etree.ElementTree import iterparse
 
 from django.utils.translation import gettext as _
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.datetime import from_excel
 
 from silin.workbooks.columns import COLUMNS, header_key
 
@@ -76,23 +79,23 @@ def _dimension_rows(archive, path: str) -> int | None:
     return int(match.group(1)) if match.group(1) else 1
 
 
-def _load(stream: IO[bytes]):
+class _Reader(ExcelReader):
     """openpyxl's reader for everything but the worksheets, which are read by `fast_rows`.
 
     openpyxl's read-only mode sizes every sheet when it opens the file, and a sheet without
     a <dimension> (as openpyxl itself writes them) is then parsed to its end: once more per
     open, for nothing.
     """
-    from openpyxl.reader.excel import ExcelReader
 
-    class _Reader(ExcelReader):
-        def read_worksheets(self) -> None:
-            self.sheets = [
-                (sheet.name, rel.target)
-                for sheet, rel in self.parser.find_sheets()
-                if rel.target in self.valid_files and "chartsheet" not in rel.Type
-            ]
+    def read_worksheets(self) -> None:
+        self.sheets = [
+            (sheet.name, rel.target)
+            for sheet, rel in self.parser.find_sheets()
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type
+        ]
 
+
+def _load(stream: IO[bytes]) -> _Reader:
     reader = _Reader(stream, read_only=True, keep_vba=False, data_only=False, keep_links=False)
     reader.read()
     return reader
@@ -199,8 +202,6 @@ class _Cells:
     """Cell values as openpyxl's read-only worksheet gives them (formulas as "=...")."""
 
     def __init__(self, reader) -> None:
-        from openpyxl.utils.datetime import from_excel
-
         self.strings = reader.shared_strings
         self.dates = reader.wb._date_formats
         self.epoch = reader.wb.epoch
@@ -250,8 +251,6 @@ def fast_rows(reader, path: str) -> Iterator[tuple[int, tuple]]:
     openpyxl's own read-only rows cost about ten times as much per cell without lxml (not
     a dependency here), which decides whether 200,000 rows take one minute or five.
     """
-    from xml.etree.ElementTree import iterparse
-
     cells = _Cells(reader)
     number = 0
     parent = None

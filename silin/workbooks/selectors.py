@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid as uuid_lib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from silin.core.access import get_object_for_actor
 from silin.core.roles import Capability
 from silin.core.scoping import scope_for
 from silin.lib import crypto, masking
@@ -16,23 +19,27 @@ from silin.places.models import Community, Compound, Street
 from silin.workbooks import columns as c
 from silin.workbooks.models import ImportJob
 
-NODE_KINDS = {"street": Street, "community": Community, "compound": Compound}
+if TYPE_CHECKING:
+    from silin.accounts.models import User
+
 CHUNK = 2000
 
 
-def import_job_list(*, actor) -> QuerySet[ImportJob]:
+def import_job_list(*, actor: User) -> QuerySet[ImportJob]:
     return ImportJob.objects.visible_to(actor).select_related("created_by")
 
 
-def import_job_get(*, actor, uuid) -> ImportJob:
-    job = import_job_list(actor=actor).filter(uuid=uuid).first()
-    if job is None:
-        raise Http404
-    return job
+def import_job_get(*, actor: User, uuid: object) -> ImportJob:
+    """A job in the actor's import scope that they may follow, apply or cancel; else 404."""
+    return get_object_for_actor(
+        import_job_list(actor=actor), uuid=uuid, perm="workbooks.change_importjob", actor=actor
+    )
 
 
 @dataclass(frozen=True)
 class Node:
+    """A street, community or compound the register is exported below."""
+
     kind: str
     obj: Street | Community | Compound
 
@@ -40,7 +47,7 @@ class Node:
         return self.label
 
     @property
-    def uuid(self):
+    def uuid(self) -> uuid_lib.UUID:
         return self.obj.uuid
 
     @property
@@ -49,23 +56,24 @@ class Node:
 
     @property
     def label(self) -> str:
-        if self.kind == "compound":
+        if isinstance(self.obj, Compound):
             return f"{self.obj.community.name} · {self.obj.name}"
         return self.obj.name
 
     def ids(self) -> tuple[int | None, int | None, int | None]:
-        if self.kind == "street":
-            return self.obj.pk, None, None
-        if self.kind == "community":
-            return self.obj.street_id, self.obj.pk, None
-        return self.obj.community.street_id, self.obj.community_id, self.obj.pk
+        obj = self.obj
+        if isinstance(obj, Street):
+            return obj.pk, None, None
+        if isinstance(obj, Community):
+            return obj.street_id, obj.pk, None
+        return obj.community.street_id, obj.community_id, obj.pk
 
-    def tree_node(self):
+    def tree_node(self) -> tuple[int | None, int | None, int | None, str]:
         street_id, community_id, compound_id = self.ids()
         return street_id, community_id, compound_id, self.label
 
 
-def export_nodes(*, actor) -> list[Node]:
+def export_nodes(*, actor: User) -> list[Node]:
     """Every node the actor may export: their streets, communities and compounds."""
     cap = Capability.EXPORT_REGISTER
     scope = scope_for(actor, cap)
@@ -82,7 +90,7 @@ def export_nodes(*, actor) -> list[Node]:
     return nodes
 
 
-def export_node_get(*, actor, value: str) -> Node:
+def export_node_get(*, actor: User, value: str) -> Node:
     kind, _sep, uuid = (value or "").partition(":")
     for node in export_nodes(actor=actor):
         if node.kind == kind and str(node.obj.uuid) == uuid:
@@ -90,7 +98,7 @@ def export_node_get(*, actor, value: str) -> Node:
     raise Http404
 
 
-def may_reveal(*, actor, node: Node) -> bool:
+def may_reveal(*, actor: User, node: Node) -> bool:
     street_id, community_id, compound_id = node.ids()
     return scope_for(actor, Capability.REVEAL_PERSONAL).covers(
         street_id=street_id, community_id=community_id, compound_id=compound_id
@@ -117,7 +125,7 @@ EXPORT_VALUES = (
 )
 
 
-def _residents(actor, node: Node):
+def _residents(actor: User, node: Node) -> QuerySet[Resident, dict[str, Any]]:
     filters = {
         "street": {"community__street": node.obj},
         "community": {"community": node.obj},
@@ -138,6 +146,10 @@ def _residents(actor, node: Node):
     )
 
 
+# One column's cell from a resident's values and tag ids.
+Getter = Callable[[dict[str, Any], list[int]], Any]
+
+
 class RowMaker:
     """Turns a resident's values into the cells of the chosen columns."""
 
@@ -145,7 +157,7 @@ class RowMaker:
         self.keys = keys
         self.reveal = reveal
         self.tags = {t.pk: t for t in Tag.objects.all()}
-        self.getters: list | None = None
+        self.getters: list[Getter] | None = None
 
     def _tags(self, tag_ids: list[int]) -> str:
         tags = sorted((self.tags[t] for t in tag_ids), key=lambda t: (t.order, t.code))
@@ -154,21 +166,21 @@ class RowMaker:
             names.append(c.HIDDEN_TAGS)
         return "、".join(names)
 
-    def _secret(self, token: str, mask) -> str:
+    def _secret(self, token: str, mask: Callable[[str], str]) -> str:
         value = crypto.decrypt(token)
         return value if self.reveal else mask(value)
 
-    def _getters(self) -> list:
+    def _getters(self) -> list[Getter]:
         """One function per chosen column, built once (not per row: 200,000 rows)."""
         secret = self._secret
 
-        def field(name):
+        def field(name: str) -> Getter:
             return lambda item, tags: item[name]
 
-        def label(name, mapping):
+        def label(name: str, mapping: dict[str, str]) -> Getter:
             return lambda item, tags: c.label_of(mapping, item[name])
 
-        table = {
+        table: dict[str, Getter] = {
             "record": lambda item, tags: str(item["uuid"]),
             "community": field("community__name"),
             "compound": field("household__compound__name"),
@@ -190,17 +202,17 @@ class RowMaker:
         }
         return [table[key] for key in self.keys]
 
-    def cells(self, item: dict, tag_ids: list[int]) -> list:
+    def cells(self, item: dict[str, Any], tag_ids: list[int]) -> list[Any]:
         if self.getters is None:
             self.getters = self._getters()
         return [get(item, tag_ids) for get in self.getters]
 
 
-def export_rows(*, actor, node: Node, keys: list[str], reveal: bool) -> Iterator[list]:
+def export_rows(*, actor: User, node: Node, keys: list[str], reveal: bool) -> Iterator[list[Any]]:
     """The rows of the export, read in chunks (flat memory at street scale)."""
     maker = RowMaker(keys, reveal)
     through = Resident.tags.through
-    chunk: list[dict] = []
+    chunk: list[dict[str, Any]] = []
     for item in _residents(actor, node).iterator(chunk_size=CHUNK):
         chunk.append(item)
         if len(chunk) == CHUNK:
@@ -209,11 +221,13 @@ def export_rows(*, actor, node: Node, keys: list[str], reveal: bool) -> Iterator
     yield from _chunk_rows(maker, through, chunk)
 
 
-def _chunk_rows(maker: RowMaker, through, chunk: list[dict]) -> Iterator[list]:
+def _chunk_rows(
+    maker: RowMaker, through: type[Model], chunk: list[dict[str, Any]]
+) -> Iterator[list[Any]]:
     if not chunk:
         return
     tags: dict[int, list[int]] = {}
-    links = through.objects.filter(resident_id__in=[i["id"] for i in chunk])
+    links = through._default_manager.filter(resident_id__in=[i["id"] for i in chunk])
     for resident_id, tag_id in links.values_list("resident_id", "tag_id"):
         tags.setdefault(resident_id, []).append(tag_id)
     for item in chunk:

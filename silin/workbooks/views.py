@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silin.core.access import require_perm
+from silin.core.forms import add_service_errors
 from silin.people.models import Tag
 from silin.workbooks import selectors, services
 from silin.workbooks.columns import BY_KEY
@@ -18,11 +20,6 @@ from silin.workbooks.errorbook import template_workbook
 from silin.workbooks.forms import ExportForm, UploadForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise Http404
 
 
 def _home(request, *, upload_form=None, export_form=None, status=200):
@@ -39,13 +36,13 @@ def _home(request, *, upload_form=None, export_form=None, status=200):
 
 @login_required
 def workbook_home(request):
-    _require(request, "workbooks.export_register")
+    require_perm(request.user, "workbooks.export_register")
     return _home(request)
 
 
 @login_required
 def template_download(request):
-    _require(request, "workbooks.import_register")
+    require_perm(request.user, "workbooks.import_register")
     content = template_workbook(list(Tag.objects.all()))
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="register-template.xlsx"'
@@ -55,7 +52,7 @@ def template_download(request):
 @login_required
 @require_POST
 def import_create(request):
-    _require(request, "workbooks.import_register")
+    require_perm(request.user, "workbooks.import_register")
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _home(request, upload_form=form, status=400)
@@ -66,7 +63,7 @@ def import_create(request):
             apply_when_checked=form.cleaned_data["apply_when_checked"],
         )
     except ValidationError as exc:
-        form.add_error("file", exc.message_dict.get("file", exc.messages))
+        add_service_errors(form, exc)
         return _home(request, upload_form=form, status=400)
     job.rows_total = form.rows_total
     job.save(update_fields=["rows_total"])
@@ -74,15 +71,9 @@ def import_create(request):
     return redirect("workbooks:import-detail", uuid=job.uuid)
 
 
-def _job(request, uuid):
-    job = selectors.import_job_get(actor=request.user, uuid=uuid)
-    _require(request, "workbooks.change_importjob", job)
-    return job
-
-
 @login_required
 def import_detail(request, uuid):
-    job = _job(request, uuid)
+    job = selectors.import_job_get(actor=request.user, uuid=uuid)
     preview = [
         {
             "row": item["row"],
@@ -106,7 +97,7 @@ def import_detail(request, uuid):
 @login_required
 @require_POST
 def import_apply(request, uuid):
-    job = _job(request, uuid)
+    job = selectors.import_job_get(actor=request.user, uuid=uuid)
     try:
         services.import_confirm(actor=request.user, job=job)
     except ValidationError as exc:
@@ -117,7 +108,7 @@ def import_apply(request, uuid):
 @login_required
 @require_POST
 def import_cancel(request, uuid):
-    job = _job(request, uuid)
+    job = selectors.import_job_get(actor=request.user, uuid=uuid)
     try:
         services.import_cancel(actor=request.user, job=job)
     except ValidationError as exc:
@@ -129,13 +120,13 @@ def import_cancel(request, uuid):
 
 @login_required
 def import_errors(request, uuid):
-    job = _job(request, uuid)
+    job = selectors.import_job_get(actor=request.user, uuid=uuid)
     if not job.error_file:
         raise Http404
     return FileResponse(
         job.error_file.open("rb"),
         as_attachment=True,
-        filename=job.error_file.name.rsplit("/", 1)[-1],
+        filename=(job.error_file.name or "").rsplit("/", 1)[-1],
         content_type=XLSX,
     )
 
@@ -143,7 +134,7 @@ def import_errors(request, uuid):
 @login_required
 @require_POST
 def register_export(request):
-    _require(request, "workbooks.export_register")
+    require_perm(request.user, "workbooks.export_register")
     form = ExportForm(request.POST, actor=request.user)
     if not form.is_valid():
         return _home(request, export_form=form, status=400)

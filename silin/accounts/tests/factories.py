@@ -3,6 +3,7 @@ from __future__ import annotations
 import factory
 
 from silin.accounts.models import RoleAssignment, User
+from silin.places.models import Community, Compound, Street
 
 PASSWORD = "silin-test-password-2026"
 
@@ -24,8 +25,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def assign(user: User, role: str, node) -> RoleAssignment:
-    from silin.places.models import Community, Compound, Street
-
     return RoleAssignment.objects.create(
         user=user,
         role=role,

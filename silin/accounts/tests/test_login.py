@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from silin.accounts import sms
 from silin.accounts.models import OneTimeCode, User
+from silin.core.models import AuditEntry
 
 LOGIN = "accounts:login"
 
@@ -25,7 +26,9 @@ def _password_login(client, mobile, password, **extra):
 
 def _code_from_outbox() -> str:
     assert sms.outbox, "no SMS was sent"
-    return re.search(r"\b(\d{6})\b", sms.outbox[-1][1]).group(1)
+    found = re.search(r"\b(\d{6})\b", sms.outbox[-1][1])
+    assert found, sms.outbox[-1][1]
+    return found.group(1)
 
 
 def test_login_page_offers_password_and_code_and_a_helping_hand(client, db):
@@ -196,8 +199,6 @@ def test_repeated_wrong_codes_lock_the_account_with_a_clear_message(
 
 
 def test_failed_and_successful_logins_are_in_the_audit_log(client, cast):
-    from silin.core.models import AuditEntry
-
     _password_login(client, cast.liu.mobile, "wrong-password")
     _password_login(client, cast.liu.mobile, cast.password)
     actions = list(

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from silin.accounts import services, sms
 from silin.accounts.models import OneTimeCode, User
+from silin.core.models import AuditEntry
 
 
 def _request_code(user, capture) -> str:
@@ -16,7 +17,9 @@ def _request_code(user, capture) -> str:
 
 
 def _digits(message: str) -> str:
-    return re.search(r"\b(\d{6})\b", message).group(1)
+    found = re.search(r"\b(\d{6})\b", message)
+    assert found, message
+    return found.group(1)
 
 
 def test_a_wrong_code_is_counted_even_though_the_login_fails(
@@ -47,8 +50,6 @@ def test_an_invalid_mobile_number_cannot_request_a_code(db):
 
 
 def test_password_change_records_an_audit_entry_without_the_password(cast):
-    from silin.core.models import AuditEntry
-
     services.password_change(actor=cast.liu, new_password="Qiu-tian-2026!")
     entry = AuditEntry.objects.get(detail="password changed")
     assert entry.changes == {"password": ["***", "***"]}

@@ -16,7 +16,7 @@ from silin.core.home import Todo, Urgency
 from silin.core.roles import Role
 from silin.organizations.models import Organization
 from silin.people.models import Tag
-from silin.people.services import correction_request_create
+from silin.people.services.corrections import correction_request_create
 from silin.people.tests.factories import ResidentFactory
 from silin.places.tests.factories import HouseholdFactory
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from silin.accounts import sms
+from silin.core import personal_data as pd
 from silin.notifications.models import Notification
 from silin.notifications.services import notification_mark_read, notification_send
 
@@ -120,8 +121,6 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, path):
 
 
 def test_my_data_lists_the_notices_i_received(cast, world):
-    from silin.core import personal_data as pd
-
     _send(cast.liu, title="给我的")
     _send(cast.worker, title="别人的")
     sections = {s.key: s for s in pd.collect(pd.Subject(user=cast.liu, resident=world.liu))}

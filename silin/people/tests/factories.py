@@ -9,7 +9,7 @@ from silin.people.models import Resident
 from silin.places.tests.factories import HouseholdFactory
 
 
-class ResidentFactory(factory.django.DjangoModelFactory):
+class ResidentFactory(factory.django.DjangoModelFactory[Resident]):
     class Meta:
         model = Resident
         skip_postgeneration_save = True

@@ -12,7 +12,7 @@ from silin.core.home import Urgency
 from silin.lib.dates import birth_date_for_age
 from silin.people import home, selectors
 from silin.people.models import Consent, Resident, Tag
-from silin.people.services import correction_request_create
+from silin.people.services.corrections import correction_request_create
 from silin.people.tests.factories import ResidentFactory
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from silin.people import services
 from silin.people.models import Resident
+from silin.people.services import consents, corrections
 
 CAST = ["street_admin", "worker", "other_worker", "grid_member", "liu", "volunteer", "outsider"]
 
@@ -26,8 +27,8 @@ MATRIX = {
 
 @pytest.fixture
 def objects(world, cast):
-    consent = services.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
-    correction = services.correction_request_create(actor=cast.liu, field="name", value="刘大海")
+    consent = consents.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
+    correction = corrections.correction_request_create(actor=cast.liu, field="name", value="刘大海")
     Resident.objects.filter(pk=world.liu.pk).update(
         status=Resident.Status.MOVED_OUT,
         status_changed_at=timezone.now() - dt.timedelta(days=5000),
@@ -48,7 +49,5 @@ def test_permission_matrix(cast, objects, perm, who):
 
 
 def test_nobody_signed_out_has_any_of_these_permissions(objects):
-    from django.contrib.auth.models import AnonymousUser
-
     for perm in MATRIX:
         assert not AnonymousUser().has_perm(perm, objects.get(perm))

@@ -3,6 +3,7 @@ withdrawal by the resident, anonymisation and the retention command."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 
@@ -18,8 +19,10 @@ from silin.core import personal_data, retention
 from silin.core.models import AuditEntry
 from silin.lib import idnumbers
 from silin.lib.dates import birth_date_for_age
-from silin.people import selectors, services
+from silin.notifications.models import Notification
+from silin.people import selectors
 from silin.people.models import Consent, CorrectionRequest, Guardian, Resident, Tag
+from silin.people.services import anonymisation, consents, corrections, residents
 from silin.people.tests.factories import ResidentFactory
 
 
@@ -81,7 +84,7 @@ def test_an_account_without_a_register_record_gets_only_account_sections(cast):
 
 
 def test_the_access_log_names_the_actors_role_not_their_name(world, cast):
-    services.resident_reveal(actor=cast.worker, resident=world.liu, field="mobile")
+    residents.resident_reveal(actor=cast.worker, resident=world.liu, field="mobile")
     _, sections = selectors.my_data_for(actor=cast.liu)
     log = next(s for s in sections if s.key == "people.access_log")
     rendered = personal_data.as_export([log]).sections[0]["records"]
@@ -94,8 +97,8 @@ def test_the_access_log_names_the_actors_role_not_their_name(world, cast):
 
 
 def test_viewing_own_data_is_logged_as_a_reveal_and_downloads_as_exports(world, cast):
-    services.personal_data_access_record(actor=cast.liu, resident=world.liu, kind="view")
-    services.personal_data_access_record(actor=cast.liu, resident=world.liu, kind="xlsx")
+    residents.personal_data_access_record(actor=cast.liu, resident=world.liu, kind="view")
+    residents.personal_data_access_record(actor=cast.liu, resident=world.liu, kind="xlsx")
     assert _entries(world.liu, action="reveal", detail="self:id_number,mobile").count() == 1
     assert _entries(world.liu, action="export").get().detail == "self:personal data (xlsx)"
 
@@ -104,8 +107,8 @@ def test_viewing_own_data_is_logged_as_a_reveal_and_downloads_as_exports(world, 
 
 
 def test_a_resident_withdraws_their_own_consent(world, cast):
-    consent = services.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
-    services.consent_withdraw_by_resident(actor=cast.liu, consent=consent)
+    consent = consents.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
+    consents.consent_withdraw_by_resident(actor=cast.liu, consent=consent)
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
     assert _entries(world.liu, action="revoke", actor=cast.liu).exists()
@@ -113,7 +116,7 @@ def test_a_resident_withdraws_their_own_consent(world, cast):
 
 def _young_ward(world, guardian: Resident) -> Resident:
     today = timezone.localdate()
-    child = ResidentFactory(
+    child = ResidentFactory.create(
         name="刘小宝",
         household=world.liu_household,
         birth_date=birth_date_for_age(8, today=today),
@@ -125,22 +128,22 @@ def _young_ward(world, guardian: Resident) -> Resident:
 
 def test_a_guardian_withdraws_a_consent_of_a_ward_under_14(world, cast):
     child = _young_ward(world, world.liu)
-    consent = services.consent_grant(
+    consent = consents.consent_grant(
         actor=cast.worker, resident=child, purpose="photos", given_by=world.liu
     )
-    services.consent_withdraw_by_resident(actor=cast.liu, consent=consent)
+    consents.consent_withdraw_by_resident(actor=cast.liu, consent=consent)
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
     _, sections = selectors.my_data_for(actor=cast.liu)
-    consents = next(s for s in sections if s.key == "people.consents")
-    assert any("刘小宝" in str(r.title) for r in consents.records)
+    section = next(s for s in sections if s.key == "people.consents")
+    assert any("刘小宝" in str(r.title) for r in section.records)
 
 
 @pytest.mark.parametrize("who", ["worker", "outsider", "other_worker"])
 def test_nobody_else_withdraws_a_residents_consent_this_way(world, cast, who):
-    consent = services.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
+    consent = consents.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
     with pytest.raises(PermissionDenied):
-        services.consent_withdraw_by_resident(actor=getattr(cast, who), consent=consent)
+        consents.consent_withdraw_by_resident(actor=getattr(cast, who), consent=consent)
     consent.refresh_from_db()
     assert consent.withdrawn_at is None
 
@@ -151,16 +154,16 @@ def test_a_guardian_cannot_withdraw_for_a_ward_of_14_or_older(world, cast):
         household=world.liu_household, birth_date=birth_date_for_age(16, today=today)
     )
     Guardian.objects.create(minor=teen, guardian=world.liu, relation="祖父")
-    consent = services.consent_grant(actor=cast.worker, resident=teen, purpose="photos")
+    consent = consents.consent_grant(actor=cast.worker, resident=teen, purpose="photos")
     with pytest.raises(PermissionDenied):
-        services.consent_withdraw_by_resident(actor=cast.liu, consent=consent)
+        consents.consent_withdraw_by_resident(actor=cast.liu, consent=consent)
 
 
 # --- correction requests --------------------------------------------------------------------
 
 
 def test_a_correction_request_is_stored_encrypted_and_audited_without_its_value(world, cast):
-    request = services.correction_request_create(
+    request = corrections.correction_request_create(
         actor=cast.liu, field="mobile", value="139 1234 5678", note="换号了"
     )
     assert request.community == world.sanjiang
@@ -186,31 +189,31 @@ def test_a_correction_with_a_bad_value_is_refused_and_nothing_saved(
     world, cast, field, value, message
 ):
     with translation.override("en"), pytest.raises(ValidationError) as info:
-        services.correction_request_create(actor=cast.liu, field=field, value=value)
+        corrections.correction_request_create(actor=cast.liu, field=field, value=value)
     assert message in " ".join(info.value.messages)
     assert not CorrectionRequest.objects.exists()
 
 
 def test_one_open_request_per_field(world, cast):
-    services.correction_request_create(actor=cast.liu, field="name", value="刘大海")
+    corrections.correction_request_create(actor=cast.liu, field="name", value="刘大海")
     with pytest.raises(ValidationError) as info:
-        services.correction_request_create(actor=cast.liu, field="name", value="刘大山")
+        corrections.correction_request_create(actor=cast.liu, field="name", value="刘大山")
     assert "field" in info.value.message_dict
-    services.correction_request_create(actor=cast.liu, field="mobile", value="13912345678")
+    corrections.correction_request_create(actor=cast.liu, field="mobile", value="13912345678")
     assert CorrectionRequest.objects.count() == 2
 
 
 def test_only_a_resident_with_a_record_asks_for_a_correction(cast):
     with pytest.raises(PermissionDenied):
-        services.correction_request_create(actor=cast.outsider, field="name", value="路人甲")
+        corrections.correction_request_create(actor=cast.outsider, field="name", value="路人甲")
 
 
 def test_a_worker_applies_a_correction_through_the_register(
     world, cast, django_capture_on_commit_callbacks
 ):
-    request = services.correction_request_create(actor=cast.liu, field="name", value="刘大海")
+    request = corrections.correction_request_create(actor=cast.liu, field="name", value="刘大海")
     with django_capture_on_commit_callbacks(execute=True):
-        services.correction_request_apply(actor=cast.worker, request=request)
+        corrections.correction_request_apply(actor=cast.worker, request=request)
     world.liu.refresh_from_db()
     request.refresh_from_db()
     assert world.liu.name == "刘大海"
@@ -222,9 +225,9 @@ def test_a_worker_applies_a_correction_through_the_register(
 
 def test_a_correction_the_register_refuses_stays_open(world, cast):
     other = world.other_resident.id_number
-    request = services.correction_request_create(actor=cast.liu, field="id_number", value=other)
+    request = corrections.correction_request_create(actor=cast.liu, field="id_number", value=other)
     with pytest.raises(ValidationError):
-        services.correction_request_apply(actor=cast.worker, request=request)
+        corrections.correction_request_apply(actor=cast.worker, request=request)
     request.refresh_from_db()
     assert request.status == CorrectionRequest.Status.OPEN
 
@@ -233,45 +236,47 @@ def test_an_id_number_correction_also_corrects_the_birth_date_it_states(world, c
     liu = world.liu
     new_birth = liu.birth_date.replace(day=13)
     new_id = idnumbers.build("510121", new_birth, 33, "M")
-    alone = services.correction_request_create(
+    alone = corrections.correction_request_create(
         actor=cast.liu, field="birth_date", value=new_birth.isoformat()
     )
     # A birth date disagreeing with the ID number on file is refused by the register ...
     with pytest.raises(ValidationError):
-        services.correction_request_apply(actor=cast.worker, request=alone)
+        corrections.correction_request_apply(actor=cast.worker, request=alone)
     # ... while a corrected ID number brings its birth date and sex with it.
-    request = services.correction_request_create(actor=cast.liu, field="id_number", value=new_id)
-    services.correction_request_apply(actor=cast.worker, request=request)
+    request = corrections.correction_request_create(actor=cast.liu, field="id_number", value=new_id)
+    corrections.correction_request_apply(actor=cast.worker, request=request)
     liu.refresh_from_db()
     assert (liu.id_number, liu.birth_date) == (new_id, new_birth)
 
 
 def test_a_worker_declines_with_a_reason_the_resident_sees(world, cast):
-    request = services.correction_request_create(actor=cast.liu, field="name", value="刘大海")
+    request = corrections.correction_request_create(actor=cast.liu, field="name", value="刘大海")
     with pytest.raises(ValidationError):
-        services.correction_request_decline(actor=cast.worker, request=request, reason=" ")
-    services.correction_request_decline(
+        corrections.correction_request_decline(actor=cast.worker, request=request, reason=" ")
+    corrections.correction_request_decline(
         actor=cast.worker, request=request, reason="户口本上是刘大爷"
     )
     _, sections = selectors.my_data_for(actor=cast.liu)
-    corrections = next(s for s in sections if s.key == "people.corrections")
-    fields = dict(corrections.records[0].fields)
+    section = next(s for s in sections if s.key == "people.corrections")
+    fields = dict(section.records[0].fields)
     assert "户口本上是刘大爷" in fields.values()
     with pytest.raises(ValidationError):
-        services.correction_request_apply(actor=cast.worker, request=request)
+        corrections.correction_request_apply(actor=cast.worker, request=request)
 
 
 @pytest.mark.parametrize("who", ["other_worker", "volunteer", "outsider", "liu"])
 def test_only_workers_of_the_residents_community_decide(world, cast, who):
-    request = services.correction_request_create(actor=cast.liu, field="name", value="刘大海")
+    request = corrections.correction_request_create(actor=cast.liu, field="name", value="刘大海")
     with pytest.raises(PermissionDenied):
-        services.correction_request_apply(actor=getattr(cast, who), request=request)
+        corrections.correction_request_apply(actor=getattr(cast, who), request=request)
     with pytest.raises(PermissionDenied):
-        services.correction_request_decline(actor=getattr(cast, who), request=request, reason="x")
+        corrections.correction_request_decline(
+            actor=getattr(cast, who), request=request, reason="x"
+        )
 
 
 def test_workers_see_the_requests_of_their_community_only(world, cast):
-    services.correction_request_create(actor=cast.liu, field="name", value="刘大海")
+    corrections.correction_request_create(actor=cast.liu, field="name", value="刘大海")
     filters = selectors.CorrectionFilters()
     assert selectors.correction_request_list(actor=cast.worker, filters=filters).count() == 1
     assert selectors.correction_request_list(actor=cast.grid_member, filters=filters).count() == 1
@@ -283,11 +288,9 @@ def test_workers_see_the_requests_of_their_community_only(world, cast):
 def test_the_resident_is_notified_in_their_language(
     world, cast, django_capture_on_commit_callbacks
 ):
-    from silin.notifications.models import Notification
-
-    request = services.correction_request_create(actor=cast.liu, field="name", value="刘大海")
+    request = corrections.correction_request_create(actor=cast.liu, field="name", value="刘大海")
     with django_capture_on_commit_callbacks(execute=True):
-        services.correction_request_decline(actor=cast.worker, request=request, reason="不对")
+        corrections.correction_request_decline(actor=cast.worker, request=request, reason="不对")
     notice = Notification.objects.get(recipient=cast.liu)
     assert notice.title == "您的更正申请未获通过"
     assert "不对" in notice.body
@@ -308,10 +311,10 @@ def _moved_out(resident: Resident, days_ago: int) -> Resident:
 
 def test_resident_update_records_when_the_status_changed(world, cast):
     liu = world.liu
-    data = services._data_from(liu)
+    data = corrections._data_from(liu)
     data.status = Resident.Status.DECEASED
     before = timezone.now()
-    services.resident_update(actor=cast.worker, resident=liu, data=data)
+    residents.resident_update(actor=cast.worker, resident=liu, data=data)
     liu.refresh_from_db()
     assert liu.status_changed_at >= before
 
@@ -320,7 +323,7 @@ def test_anonymising_is_refused_while_the_retention_period_runs(world, cast, set
     settings.SILIN_RESIDENT_RETENTION_DAYS = 365
     liu = _moved_out(world.liu, days_ago=100)
     with pytest.raises(ValidationError) as info:
-        services.resident_anonymise(actor=cast.worker, resident=liu)
+        anonymisation.resident_anonymise(actor=cast.worker, resident=liu)
     due = timezone.localdate(liu.status_changed_at + dt.timedelta(days=365))
     assert due.isoformat() in info.value.messages[0]
     liu.refresh_from_db()
@@ -329,7 +332,7 @@ def test_anonymising_is_refused_while_the_retention_period_runs(world, cast, set
 
 def test_a_living_resident_is_never_anonymised(world, cast):
     with pytest.raises(ValidationError):
-        services.resident_anonymise(actor=cast.worker, resident=world.liu)
+        anonymisation.resident_anonymise(actor=cast.worker, resident=world.liu)
 
 
 def test_anonymising_erases_personal_fields_and_keeps_statistics(world, cast, settings):
@@ -342,10 +345,10 @@ def test_anonymising_erases_personal_fields_and_keeps_statistics(world, cast, se
     liu.tags.set([sensitive, plain])
     liu.note = "腿脚不便"
     liu.save()
-    services.correction_request_create(actor=cast.liu, field="name", value="刘大海")
+    corrections.correction_request_create(actor=cast.liu, field="name", value="刘大海")
     birth_year, gender = liu.birth_date.year, liu.gender
 
-    services.resident_anonymise(actor=cast.worker, resident=liu)
+    anonymisation.resident_anonymise(actor=cast.worker, resident=liu)
 
     liu.refresh_from_db()
     assert liu.name.startswith("已匿名居民 ")
@@ -365,9 +368,9 @@ def test_anonymising_erases_personal_fields_and_keeps_statistics(world, cast, se
     entry = _entries(liu, detail__startswith="anonymised").get()
     assert entry.actor == cast.worker
     assert "刘大爷" not in str(entry.changes) and "13800001234" not in str(entry.changes)
-    assert set(entry.changes) == set(services.ERASED_FIELDS)
+    assert set(entry.changes) == set(anonymisation.ERASED_FIELDS)
     with pytest.raises(ValidationError):
-        services.resident_anonymise(actor=cast.worker, resident=liu)
+        anonymisation.resident_anonymise(actor=cast.worker, resident=liu)
 
 
 @pytest.mark.parametrize("who", ["grid_member", "other_worker", "volunteer", "outsider", "liu"])
@@ -377,7 +380,7 @@ def test_only_roles_with_anonymise_capability_over_the_resident_anonymise(
     settings.SILIN_RESIDENT_RETENTION_DAYS = 30
     liu = _moved_out(world.liu, days_ago=400)
     with pytest.raises(PermissionDenied):
-        services.resident_anonymise(actor=getattr(cast, who), resident=liu)
+        anonymisation.resident_anonymise(actor=getattr(cast, who), resident=liu)
 
 
 def test_the_due_list_holds_former_residents_past_the_period_in_scope(world, cast, settings):
@@ -398,11 +401,11 @@ def test_the_due_list_holds_former_residents_past_the_period_in_scope(world, cas
 
 def test_an_anonymised_record_can_no_longer_be_edited(world, cast, settings):
     settings.SILIN_RESIDENT_RETENTION_DAYS = 30
-    liu = services.resident_anonymise(actor=cast.worker, resident=_moved_out(world.liu, 400))
-    data = services._data_from(liu)
+    liu = anonymisation.resident_anonymise(actor=cast.worker, resident=_moved_out(world.liu, 400))
+    data = corrections._data_from(liu)
     data.name = "刘大爷"
     with pytest.raises(ValidationError):
-        services.resident_update(actor=cast.worker, resident=liu, data=data)
+        residents.resident_update(actor=cast.worker, resident=liu, data=data)
 
 
 # --- retention command ----------------------------------------------------------------------
@@ -448,7 +451,7 @@ def test_apply_retention_acts_on_what_is_due(world, cast, settings):
 
 def test_apply_retention_purges_old_audit_entries_and_says_so(world, cast, settings):
     settings.SILIN_AUDIT_RETENTION_DAYS = 200
-    services.resident_reveal(actor=cast.worker, resident=world.liu, field="mobile")
+    residents.resident_reveal(actor=cast.worker, resident=world.liu, field="mobile")
     entry = AuditEntry.objects.latest("id")
     # The audit log refuses updates (manager and database trigger): age the entry by
     # running the command as if it were 201 days later.
@@ -486,15 +489,13 @@ def test_a_setting_without_a_rule_is_listed(world):
 
 def test_consents_of_an_anonymised_resident_remain_for_statistics(world, cast, settings):
     settings.SILIN_RESIDENT_RETENTION_DAYS = 30
-    services.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
-    services.resident_anonymise(actor=cast.worker, resident=_moved_out(world.liu, 400))
+    consents.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
+    anonymisation.resident_anonymise(actor=cast.worker, resident=_moved_out(world.liu, 400))
     assert Consent.objects.filter(resident=world.liu).count() == 1
 
 
 def test_key_rotation_reencrypts_correction_requests(world, cast, settings):
-    import base64
-
-    request = services.correction_request_create(
+    request = corrections.correction_request_create(
         actor=cast.liu, field="mobile", value="13912345678"
     )
     old_key = settings.SILIN_FIELD_KEYS[0]

@@ -8,6 +8,8 @@ import io
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -15,8 +17,8 @@ from openpyxl import load_workbook
 from silin.core.models import AuditEntry
 from silin.lib import idnumbers
 from silin.lib.dates import birth_date_for_age
-from silin.people import services
-from silin.people.models import CorrectionRequest, Resident
+from silin.people.models import CorrectionRequest, Guardian, Resident, Tag
+from silin.people.services import consents, corrections, residents
 from silin.people.tests.factories import ResidentFactory
 
 MY_DATA = reverse("people:my-data")
@@ -122,7 +124,7 @@ def test_the_excel_download_never_turns_text_into_a_formula(world, cast, login):
 
 
 def test_a_resident_withdraws_a_consent_after_confirming(world, cast, login):
-    consent = services.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
+    consent = consents.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
     client = login(cast.liu)
     url = reverse("people:my-data-consent-withdraw", args=[consent.uuid])
     assert 'href="' + url in client.get(MY_DATA).content.decode()
@@ -138,7 +140,7 @@ def test_a_resident_withdraws_a_consent_after_confirming(world, cast, login):
 
 @pytest.mark.parametrize("who", ["worker", "other_worker", "outsider"])
 def test_nobody_else_reaches_a_residents_withdrawal_page(world, cast, login, who):
-    consent = services.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
+    consent = consents.consent_grant(actor=cast.worker, resident=world.liu, purpose="photos")
     url = reverse("people:my-data-consent-withdraw", args=[consent.uuid])
     client = login(getattr(cast, who))
     assert client.get(url).status_code == 404
@@ -367,12 +369,7 @@ def test_profile_links_to_my_data(cast, login):
 def test_my_data_costs_the_same_queries_however_much_is_held(
     world, cast, login, django_assert_num_queries
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from silin.people.models import Guardian, Tag
-
-    services.resident_reveal(actor=cast.worker, resident=world.liu, field="mobile")
+    residents.resident_reveal(actor=cast.worker, resident=world.liu, field="mobile")
     client = login(cast.liu)
     client.get(MY_DATA)
     # People's own sections cost: resident, tags, wards, consents, guardians, corrections,
@@ -382,18 +379,18 @@ def test_my_data_costs_the_same_queries_however_much_is_held(
     for tag in Tag.objects.all()[:3]:
         world.liu.tags.add(tag)
     for purpose in ("photos", "contact", "activities"):
-        services.consent_grant(actor=cast.worker, resident=world.liu, purpose=purpose)
+        consents.consent_grant(actor=cast.worker, resident=world.liu, purpose=purpose)
     for i in range(3):
         field = ("name", "relation", "gender")[i]
         value = ("刘大海", "spouse", "F")[i]
-        services.correction_request_create(actor=cast.liu, field=field, value=value)
-        services.resident_reveal(actor=cast.worker, resident=world.liu, field="mobile")
+        corrections.correction_request_create(actor=cast.liu, field=field, value=value)
+        residents.resident_reveal(actor=cast.worker, resident=world.liu, field="mobile")
         child = ResidentFactory(
             household=world.liu_household,
             birth_date=birth_date_for_age(6 + i, today=timezone.localdate()),
         )
         Guardian.objects.create(minor=child, guardian=world.liu, relation="祖父")
-        services.consent_grant(
+        consents.consent_grant(
             actor=cast.worker, resident=child, purpose="photos", given_by=world.liu
         )
     with django_assert_num_queries(len(before.captured_queries)):
@@ -401,7 +398,7 @@ def test_my_data_costs_the_same_queries_however_much_is_held(
 
 
 def test_the_admin_lists_correction_requests_read_only_without_the_value(world, cast, login):
-    request = services.correction_request_create(
+    request = corrections.correction_request_create(
         actor=cast.liu, field="mobile", value="13912345678"
     )
     client = login(cast.street_admin)

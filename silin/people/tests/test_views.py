@@ -11,8 +11,9 @@ from django.utils import timezone
 from silin.lib import idnumbers
 from silin.lib.dates import birth_date_for_age
 from silin.people.models import Resident, Tag
+from silin.people.services.consents import consent_grant
 from silin.people.tests.factories import ResidentFactory
-from silin.places.tests.factories import HouseholdFactory
+from silin.places.tests.factories import BuildingFactory, HouseholdFactory, UnitFactory
 
 BIRTH = dt.date(1990, 4, 5)
 
@@ -222,7 +223,7 @@ def _residents(world, count: int) -> None:
     tags = list(Tag.objects.all()[:3])
     for i in range(count):
         household = HouseholdFactory(unit=world.tuoyuan_unit, floor=3, door=f"3{i:02d}")
-        resident = ResidentFactory(household=household, mobile=f"1370000{i:04d}")
+        resident = ResidentFactory.create(household=household, mobile=f"1370000{i:04d}")
         resident.tags.set(tags)
 
 
@@ -265,8 +266,6 @@ def test_revealing_returns_the_value_for_a_worker(world, cast, login):
 
 
 def test_a_worker_withdraws_a_consent(world, cast, login):
-    from silin.people.services import consent_grant
-
     consent = consent_grant(actor=cast.worker, resident=world.liu, purpose="contact")
     url = reverse("people:consent-withdraw", args=[world.liu.uuid, consent.uuid])
     assert login(cast.worker).post(url).status_code == 302
@@ -330,8 +329,6 @@ def test_the_consent_form_of_an_adult_does_not_ask_for_a_guardian(world, cast, l
 
 
 def test_the_household_list_shows_one_building_at_a_time(world, cast, login):
-    from silin.places.tests.factories import BuildingFactory, UnitFactory
-
     other_building = BuildingFactory(compound=world.tuoyuan, number="9")
     elsewhere = HouseholdFactory(unit=UnitFactory(building=other_building), floor=1, door="101")
     client = login(cast.worker)

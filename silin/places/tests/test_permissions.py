@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
 from silin.places.models import Household
 from silin.places.permissions import is_own_household
+from silin.places.tests.factories import HouseholdFactory
 
 CAST = ["street_admin", "worker", "other_worker", "grid_member", "liu", "volunteer", "outsider"]
 
@@ -112,8 +115,6 @@ def test_anonymous_visitors_are_sent_to_login_from_place_pages(page, world, clie
 
 
 def test_a_resident_may_open_their_own_household_but_not_a_neighbours(world, cast):
-    from silin.places.tests.factories import HouseholdFactory
-
     next_door = HouseholdFactory(unit=world.tuoyuan_unit, floor=2, door="202")
     assert is_own_household(cast.liu, world.liu_household)
     assert not is_own_household(cast.liu, next_door)
@@ -122,16 +123,12 @@ def test_a_resident_may_open_their_own_household_but_not_a_neighbours(world, cas
 
 
 def test_a_resident_gets_404_for_a_neighbours_household_in_the_same_building(world, cast, login):
-    from silin.places.tests.factories import HouseholdFactory
-
     next_door = HouseholdFactory(unit=world.tuoyuan_unit, floor=2, door="202")
     url = reverse("places:household-detail", args=[next_door.uuid])
     assert login(cast.liu).get(url).status_code == 404
 
 
 def test_an_unknown_household_answers_404_like_one_out_of_scope(world, cast, login):
-    import uuid
-
     url = reverse("places:household-detail", args=[uuid.uuid4()])
     assert login(cast.street_admin).get(url).status_code == 404
     assert Household.objects.count() == 2

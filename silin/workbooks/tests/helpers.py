@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -68,9 +70,6 @@ def excel_like(content: bytes) -> bytes:
     openpyxl writes every text inline and no dimension; real uploads mostly come from
     Excel or WPS, so the reader must handle both.
     """
-    import re
-    import zipfile
-
     source = zipfile.ZipFile(io.BytesIO(content))
     sheet = source.read("xl/worksheets/sheet1.xml").decode()
     strings: list[str] = []

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
 
+from silin.core import audit
 from silin.core.models import AuditEntry
 from silin.people.models import Resident, Tag
 from silin.places.models import Building, Household
-from silin.workbooks import importer, services
+from silin.workbooks import importer, passes, services
 from silin.workbooks.models import ImportJob
-from silin.workbooks.tests.helpers import person, upload, workbook
+from silin.workbooks.reader import open_register
+from silin.workbooks.retention import import_files_purge
+from silin.workbooks.tests.helpers import excel_like, person, upload, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -165,10 +171,40 @@ def test_cancel_before_confirming_changes_nothing(cast, world, tags):
     assert not Resident.objects.filter(name="测试1").exists()
 
 
-def test_a_workbook_saved_by_excel_with_shared_strings_and_a_dimension(cast, world, tags):
-    from silin.workbooks.reader import open_register
-    from silin.workbooks.tests.helpers import excel_like
+def test_a_cancel_and_its_audit_entry_are_saved_together_or_not_at_all(
+    cast, world, tags, monkeypatch
+):
+    job = run(cast.worker, workbook([person(1)]))
+    assert job.state == ImportJob.State.CHECKED
 
+    def audit_log_down(**kwargs):
+        raise RuntimeError("the audit log refused the entry")
+
+    monkeypatch.setattr(audit, "record", audit_log_down)
+    with pytest.raises(RuntimeError):
+        services.import_cancel(actor=cast.worker, job=job)
+    job.refresh_from_db()
+    assert (job.state, job.cancel_requested) == (ImportJob.State.CHECKED, False)
+
+    monkeypatch.undo()
+    services.import_cancel(actor=cast.worker, job=job)
+    job.refresh_from_db()
+    assert (job.state, job.cancel_requested) == (ImportJob.State.CANCELLED, True)
+    entries = AuditEntry.objects.filter(object_uuid=str(job.uuid), detail="import cancelled")
+    assert entries.count() == 1
+
+
+def test_a_cancel_leaves_an_import_that_finished_meanwhile_as_it_is(cast, world, tags):
+    job = run(cast.worker, workbook([person(1)]))
+    stale = ImportJob.objects.get(pk=job.pk)  # read while the import was still checked
+    services.import_confirm(actor=cast.worker, job=job)
+    services.import_cancel(actor=cast.worker, job=stale)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    assert not AuditEntry.objects.filter(object_uuid=str(job.uuid), detail="import cancelled")
+
+
+def test_a_workbook_saved_by_excel_with_shared_strings_and_a_dimension(cast, world, tags):
     content = excel_like(workbook([person(1, tags="高龄"), person(2)]))
     sheet = open_register(io.BytesIO(content))
     assert sheet.total == 2
@@ -181,12 +217,6 @@ def test_a_workbook_saved_by_excel_with_shared_strings_and_a_dimension(cast, wor
 
 
 def test_retention_deletes_old_uploads_and_keeps_the_record(cast, world, tags):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from silin.workbooks.services import import_files_purge
-
     job = run(cast.worker, workbook([person(1, mobile="1")]))
     assert job.file and job.error_file
     later = timezone.now() + dt.timedelta(days=1)
@@ -202,20 +232,18 @@ def test_retention_deletes_old_uploads_and_keeps_the_record(cast, world, tags):
 def test_postgresql_apply_reports_progress_aside_and_a_cancel_rolls_everything_back(
     cast, world, monkeypatch
 ):
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer: the apply pass cannot be cancelled there")
     monkeypatch.setattr(importer, "BATCH", 2)
-    monkeypatch.setattr(services.Progress, "EVERY", 1)
+    monkeypatch.setattr(passes.Progress, "EVERY", 1)
     seen = []
-    publish = services.Progress._publish_aside
+    publish = passes.Progress._publish_aside
 
     def spy(self, values):
         seen.append(values["rows_written"])
         return publish(self, values)
 
-    monkeypatch.setattr(services.Progress, "_publish_aside", spy)
+    monkeypatch.setattr(passes.Progress, "_publish_aside", spy)
     before = Resident.objects.count()
     job = run(cast.worker, workbook([person(n) for n in range(1, 7)]), apply=True)
     assert job.state == ImportJob.State.DONE
@@ -225,7 +253,7 @@ def test_postgresql_apply_reports_progress_aside_and_a_cancel_rolls_everything_b
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.APPLYING)
     job.refresh_from_db()
     services.import_cancel(actor=cast.worker, job=job)
-    services.import_apply(job_id=job.pk, actor=cast.worker)
+    passes.import_apply(job_id=job.pk, actor=cast.worker)
     job.refresh_from_db()
     assert job.state == ImportJob.State.CANCELLED
     assert Resident.objects.count() == before + 6

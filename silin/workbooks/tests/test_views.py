@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -46,10 +49,6 @@ def test_home_page_query_count_is_pinned(login, cast, django_assert_num_queries)
 
 
 def test_template_download_has_both_languages_lists_and_help(login, cast, world):
-    import io
-
-    import openpyxl
-
     response = login(cast.worker).get(reverse("workbooks:template-download"))
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))

@@ -1,9 +1,19 @@
+"""The Django admin of every app: who may open it, what is read-only, what is scoped.
+
+It lives with the console, the top layer, because it exercises the admin of core, accounts,
+places and people together.
+"""
+
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
+from silin.accounts import services
+from silin.accounts.tests.factories import UserFactory, assign
 from silin.core import audit
+from silin.core.roles import Role
+from silin.places.tests.factories import CommunityFactory, StreetFactory
 
 
 @pytest.fixture
@@ -39,8 +49,6 @@ def test_street_admin_sees_audit_entries_in_the_admin_but_cannot_change_them(cas
 
 
 def test_even_a_superuser_cannot_add_change_or_delete_audit_entries(cast, entry, login):
-    from silin.accounts.tests.factories import UserFactory
-
     root = UserFactory(is_staff=True, is_superuser=True)
     client = login(root)
     assert client.get(reverse("admin:core_auditentry_add")).status_code == 403
@@ -54,10 +62,6 @@ def test_even_a_superuser_cannot_add_change_or_delete_audit_entries(cast, entry,
 
 
 def test_scoped_admin_lists_only_users_in_the_admins_street(cast, world, login):
-    from silin.accounts.tests.factories import UserFactory, assign
-    from silin.core.roles import Role
-    from silin.places.tests.factories import CommunityFactory, StreetFactory
-
     elsewhere = CommunityFactory(street=StreetFactory(name="别的街道"), name="别的社区")
     stranger = UserFactory(name="外街社工")
     assign(stranger, Role.COMMUNITY_WORKER, elsewhere)
@@ -72,8 +76,6 @@ def test_scoped_admin_lists_only_users_in_the_admins_street(cast, world, login):
 
 
 def test_access_tokens_are_read_only_in_the_admin(cast, login):
-    from silin.accounts import services
-
     token, _ = services.token_create(actor=cast.worker, name="报表")
     client = login(cast.street_admin)
     assert client.get(reverse("admin:accounts_accesstoken_changelist")).status_code == 200
@@ -84,8 +86,6 @@ def test_access_tokens_are_read_only_in_the_admin(cast, login):
 def test_register_records_are_browse_only_in_the_admin_even_for_a_superuser(
     model, cast, world, login
 ):
-    from silin.accounts.tests.factories import UserFactory
-
     root = UserFactory(mobile="13900000099", is_staff=True, is_superuser=True)
     client = login(root)
     app, name = model.split("/")

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from silin.lib import crypto
-from silin.people.models import Resident
+from silin.people.models import CorrectionRequest, Resident
 
 BATCH = 2000
 
@@ -18,7 +18,7 @@ BATCH = 2000
 class Command(BaseCommand):
     help = "Re-encrypt residents' ID numbers and mobiles with the current primary key."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         done = 0
         last_pk = 0
         while True:
@@ -43,8 +43,6 @@ class Command(BaseCommand):
 
 def _rotate_correction_requests() -> int:
     """A correction request holds the value asked for (maybe an ID or mobile number)."""
-    from silin.people.models import CorrectionRequest
-
     done = 0
     with transaction.atomic():
         rows = list(

@@ -1,11 +1,13 @@
-"""The pages of the tree: what each shows, scoped, with fixed query counts."""
+"""The pages of the tree of places: what each shows, scoped, with fixed query counts."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
+from silin.people.models import Tag
 from silin.people.tests.factories import ResidentFactory
+from silin.places.models import Grid
 from silin.places.tests.factories import BuildingFactory, HouseholdFactory, UnitFactory
 
 
@@ -79,8 +81,6 @@ def test_liu_on_his_own_household_page_may_open_only_his_own_record(world, cast,
 def test_the_household_page_runs_a_fixed_number_of_queries(
     extra, world, cast, login, django_assert_num_queries
 ):
-    from silin.people.models import Tag
-
     tags = list(Tag.objects.all()[:3])
     for _ in range(extra):
         ResidentFactory(household=world.liu_household).tags.set(tags)
@@ -122,8 +122,6 @@ def test_the_compound_page_runs_a_fixed_number_of_queries(
 
 
 def test_the_community_page_lists_its_grids_with_buildings_and_grid_members(world, cast, login):
-    from silin.places.models import Grid
-
     grid = Grid.objects.create(community=world.sanjiang, name="第一网格")
     grid.buildings.add(world.tuoyuan_unit.building)
     grid.members.add(cast.grid_member)
