@@ -96,3 +96,49 @@ class TokenCreateForm(CleanTextMixin, forms.Form):
         help_text=_("For example: community reporting spreadsheet"),
         error_messages={"required": _("Please give the token a name.")},
     )
+
+
+def _min_password_length() -> int:
+    for validator in settings.AUTH_PASSWORD_VALIDATORS:
+        if validator["NAME"].endswith("MinimumLengthValidator"):
+            return int(validator.get("OPTIONS", {}).get("min_length", 8))
+    return 8
+
+
+class PasswordResetRequestForm(MobileCleanMixin, CleanTextMixin, forms.Form):
+    mobile = _mobile_field()
+
+
+class PasswordResetConfirmForm(MobileCleanMixin, CleanTextMixin, forms.Form):
+    """The code from the text message and the new password, twice."""
+
+    mobile = _mobile_field()
+    code = CodeLoginForm.base_fields["code"]
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        error_messages={"required": _("Please choose a new password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        error_messages={"required": _("Please type the new password once more.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = _(
+            "At least %(count)d characters, not only digits, not like your name or number."
+        ) % {"count": _min_password_length()}
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, second = data.get("new_password1"), data.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", _("The two passwords are not the same."))
+        return data

@@ -49,6 +49,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(_("language"), max_length=10, blank=True)
     failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # The lock the owner was told about by SMS (once per lock, when a code was asked for).
+    lock_notified_until = models.DateTimeField(null=True, blank=True, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -139,9 +141,14 @@ class RoleAssignment(models.Model):
 
 
 class OneTimeCode(models.Model):
-    """A login code sent by SMS; only its hash is stored."""
+    """A code sent by SMS, to log in or to set a new password; only its hash is stored."""
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", _("Log in")
+        PASSWORD_RESET = "password_reset", _("Set a new password")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="one_time_codes")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.LOGIN)
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -1,27 +1,32 @@
-"""Signing in (password or one-time code), lockout, access tokens and role assignment."""
+"""Signing in (password or one-time code), lockout, a forgotten password, access tokens."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from silin.accounts.models import AccessToken, OneTimeCode, User
 from silin.accounts.tasks import send_sms_task
 from silin.core import audit
-from silin.lib import phones
+from silin.lib import masking, phones
 
 TOKEN_PREFIX = "sl_"  # noqa: S105 - a public marker, not a secret
+CODE_INTERVAL = dt.timedelta(seconds=60)  # at most one code a minute per account and purpose
+CODES_PER_HOUR = 5  # and at most this many an hour
+
+logger = logging.getLogger("silin.accounts")
 
 
 def _digest(value: str) -> str:
@@ -45,10 +50,16 @@ def _bad_credentials() -> ValidationError:
 
 
 @transaction.atomic
-def _register_failure(user: User) -> None:
+def _register_failure(user: User, *, reason: str = "wrong password") -> None:
     User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
     user.refresh_from_db(fields=["failed_logins", "locked_until"])
     audit.record(actor=None, action="login_failed", obj=user, object_type="accounts.user")
+    logger.info(
+        "Failed login for %s (%s), attempt %d",
+        masking.mask_mobile(user.mobile),
+        reason,
+        user.failed_logins,
+    )
     if user.failed_logins >= settings.SILIN_LOGIN_MAX_FAILURES:
         user.locked_until = timezone.now() + dt.timedelta(
             minutes=settings.SILIN_LOGIN_LOCKOUT_MINUTES
@@ -56,6 +67,11 @@ def _register_failure(user: User) -> None:
         user.failed_logins = 0
         user.save(update_fields=["locked_until", "failed_logins"])
         audit.record(actor=None, action="locked", obj=user, object_type="accounts.user")
+        logger.warning(
+            "Account %s locked until %s after repeated failures",
+            masking.mask_mobile(user.mobile),
+            timezone.localtime(user.locked_until).isoformat(timespec="minutes"),
+        )
 
 
 def _register_success(user: User) -> None:
@@ -81,38 +97,91 @@ def login_with_password(*, request: HttpRequest | None, mobile: str, password: s
     return authed
 
 
-def otp_request(*, mobile: str) -> None:
-    """Sends a six-digit code if the number belongs to an active user.
-
-    Answers the same either way so the form cannot be used to find out who is registered.
-    """
+def _valid_number(mobile: str) -> str:
     number = phones.normalise(mobile)
     if not phones.is_valid(number):
         raise ValidationError(
             {"mobile": [_("A mobile number has 11 digits and starts with 13 to 19.")]}
         )
-    user = User.objects.filter(mobile=number, is_active=True).first()
-    if user is None or user.is_locked():
-        return
-    recent = OneTimeCode.objects.filter(
-        user=user, created_at__gte=timezone.now() - dt.timedelta(seconds=60)
+    return number
+
+
+def _lock_notice(user: User) -> None:
+    """Tells the owner by SMS, once per lock, that no code was sent and when to try again.
+
+    The page says the same to everyone ("if this number has an account, we sent it a text
+    message"), so it reveals nothing; the phone's owner learns the truth.
+    """
+    claimed = (
+        User.objects.filter(pk=user.pk, locked_until=user.locked_until)
+        .exclude(lock_notified_until=user.locked_until)
+        .update(lock_notified_until=user.locked_until)
     )
-    if recent.exists():
+    if not claimed:
+        return
+    until = timezone.localtime(user.locked_until)
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        message = _(
+            "Your Silin account is locked after too many attempts, so no code was sent. "
+            "You can try again after %(time)s."
+        ) % {"time": f"{until:%H:%M}"}
+    number = user.mobile
+    transaction.on_commit(lambda: send_sms_task.enqueue(number, message))
+
+
+def _send_code(user: User, purpose: str) -> None:
+    """A new six-digit code for `purpose`, within the rate limits (else nothing)."""
+    now = timezone.now()
+    recent = OneTimeCode.objects.filter(user=user, purpose=purpose)
+    if recent.filter(created_at__gte=now - CODE_INTERVAL).exists():
+        return
+    if recent.filter(created_at__gte=now - dt.timedelta(hours=1)).count() >= CODES_PER_HOUR:
+        logger.warning("Code requests for %s over the hourly limit", user.mobile_masked)
         return
     code = f"{secrets.randbelow(1_000_000):06d}"
     OneTimeCode.objects.create(
         user=user,
-        code_hash=_digest(f"{user.pk}:{code}"),
-        expires_at=timezone.now() + dt.timedelta(minutes=settings.SILIN_OTP_TTL_MINUTES),
+        purpose=purpose,
+        code_hash=_digest(f"{user.pk}:{purpose}:{code}"),
+        expires_at=now + dt.timedelta(minutes=settings.SILIN_OTP_TTL_MINUTES),
     )
-    message = _("Your Silin login code is %(code)s. It is valid for %(minutes)d minutes.") % {
-        "code": code,
-        "minutes": settings.SILIN_OTP_TTL_MINUTES,
-    }
+    values = {"code": code, "minutes": settings.SILIN_OTP_TTL_MINUTES}
+    with translation.override(user.language or translation.get_language()):
+        if purpose == OneTimeCode.Purpose.PASSWORD_RESET:
+            message = (
+                _(
+                    "Your Silin code to set a new password is %(code)s. It is valid for "
+                    "%(minutes)d minutes. If you did not ask for it, ignore this message."
+                )
+                % values
+            )
+        else:
+            message = (
+                _("Your Silin login code is %(code)s. It is valid for %(minutes)d minutes.")
+                % values
+            )
+    number = user.mobile
     transaction.on_commit(lambda: send_sms_task.enqueue(number, message))
 
 
-def _check_code(number: str, code: str) -> tuple[str, User | None]:
+@transaction.atomic
+def otp_request(*, mobile: str, purpose: str = OneTimeCode.Purpose.LOGIN) -> None:
+    """Texts a six-digit code to an active account's number, or, if the account is locked,
+    when it opens again. Answers the same either way, so the form cannot be used to find
+    out who is registered."""
+    number = _valid_number(mobile)
+    user = User.objects.select_for_update().filter(mobile=number, is_active=True).first()
+    if user is None:
+        return
+    if user.is_locked():
+        _lock_notice(user)
+        return
+    _send_code(user, purpose)
+
+
+def _check_code(
+    number: str, code: str, purpose: str = OneTimeCode.Purpose.LOGIN
+) -> tuple[str, User | None]:
     """'ok', 'locked' or 'invalid', with the user; counts a wrong code without raising,
     so that the count is committed rather than rolled back with an exception."""
     user = User.objects.filter(mobile=number, is_active=True).first()
@@ -122,20 +191,21 @@ def _check_code(number: str, code: str) -> tuple[str, User | None]:
         return "locked", user
     otp = (
         OneTimeCode.objects.select_for_update()
-        .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(user=user, purpose=purpose, used_at__isnull=True, expires_at__gt=timezone.now())
         .order_by("-created_at")
         .first()
     )
     if otp is None or otp.attempts >= settings.SILIN_OTP_MAX_ATTEMPTS:
         return "invalid", user
-    if not hmac.compare_digest(otp.code_hash, _digest(f"{user.pk}:{code.strip()}")):
+    if not hmac.compare_digest(otp.code_hash, _digest(f"{user.pk}:{purpose}:{code.strip()}")):
         otp.attempts += 1
         otp.save(update_fields=["attempts"])
-        _register_failure(user)
+        _register_failure(user, reason="wrong code")
         return ("locked" if user.is_locked() else "invalid"), user
     otp.used_at = timezone.now()
     otp.save(update_fields=["used_at"])
-    _register_success(user)
+    if purpose == OneTimeCode.Purpose.LOGIN:
+        _register_success(user)
     return "ok", user
 
 
@@ -219,3 +289,41 @@ def password_change(*, actor: User, new_password: str) -> None:
         changes={"password": ["***", "***"]},
         detail="password changed",
     )
+
+
+def password_reset_request(*, mobile: str) -> None:
+    """Step 1 of a forgotten password: a code by SMS to the account's own number."""
+    otp_request(mobile=mobile, purpose=OneTimeCode.Purpose.PASSWORD_RESET)
+
+
+def password_reset_confirm(*, mobile: str, code: str, new_password: str) -> User:
+    """Step 2: the code from the SMS and a new password (checked by Django's validators).
+
+    A wrong code counts toward the same lockout as a wrong password; the new password
+    ends every other session of the account (their session hash no longer matches).
+    """
+    number = _valid_number(mobile)
+    candidate = User.objects.filter(mobile=number, is_active=True).first()
+    try:
+        password_validation.validate_password(new_password, candidate)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.messages}) from exc
+    with transaction.atomic():
+        outcome, user = _check_code(number, code, OneTimeCode.Purpose.PASSWORD_RESET)
+        if outcome == "ok" and user is not None:
+            user.set_password(new_password)
+            user.failed_logins = 0
+            user.save(update_fields=["password", "failed_logins"])
+            audit.record(
+                actor=user,
+                action="update",
+                obj=user,
+                object_type="accounts.user",
+                changes={"password": ["***", "***"]},
+                detail="password reset by SMS code",
+            )
+            return user
+    if outcome == "locked" and user is not None:
+        raise _locked_error(user)
+    wrong = _("The code is wrong or has expired. Please ask for a new one.")
+    raise ValidationError({"code": [ValidationError(wrong, code="invalid")]})

@@ -17,11 +17,13 @@ from silin.accounts.forms import (
     CodeRequestForm,
     PasswordChangeForm,
     PasswordLoginForm,
+    PasswordResetConfirmForm,
+    PasswordResetRequestForm,
     PreferencesForm,
     TokenCreateForm,
 )
 from silin.accounts.models import AccessToken
-from silin.core.context_processors import ELDERLY_COOKIE
+from silin.core.context_processors import ELDERLY_CHOICE, ELDERLY_COOKIE
 from silin.core.forms import add_service_errors
 from silin.lib.http import safe_next
 
@@ -41,6 +43,10 @@ def _render_login(request, *, method="password", status=200, **forms):
 
 def _sign_in(request, user):
     login(request, user, backend=BACKEND)
+    # 长辈版 chosen on the login page carries into the account (the session survives login).
+    choice = request.session.pop(ELDERLY_CHOICE, None)
+    if choice is not None:
+        services.preferences_update(user=user, elderly_mode=bool(choice))
     return redirect(safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL)))
 
 
@@ -96,6 +102,43 @@ def login_code(request):
         else:
             return _sign_in(request, user)
     return _render_login(request, method="code", code_form=form, status=400)
+
+
+@never_cache
+def password_reset(request):
+    """A forgotten password, step 1: the mobile number; a code is texted to it."""
+    if request.method != "POST":
+        return render(request, "accounts/password_reset.html", {"form": PasswordResetRequestForm()})
+    form = PasswordResetRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.password_reset_request(mobile=form.cleaned_data["mobile"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            confirm = PasswordResetConfirmForm(initial={"mobile": form.cleaned_data["mobile"]})
+            return render(request, "accounts/password_reset.html", {"confirm_form": confirm})
+    return render(request, "accounts/password_reset.html", {"form": form}, status=400)
+
+
+@never_cache
+@require_POST
+def password_reset_confirm(request):
+    """Step 2: the code and the new password; then back to the login page."""
+    form = PasswordResetConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            services.password_reset_confirm(
+                mobile=form.cleaned_data["mobile"],
+                code=form.cleaned_data["code"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your new password is set. Please log in with it."))
+            return redirect("accounts:login")
+    return render(request, "accounts/password_reset.html", {"confirm_form": form}, status=400)
 
 
 @require_POST

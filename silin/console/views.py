@@ -11,7 +11,7 @@ from silin.accounts.services import preferences_update
 from silin.console import selectors
 from silin.console.forms import AuditFilterForm
 from silin.core import home as home_registry
-from silin.core.context_processors import ELDERLY_COOKIE, is_elderly_mode
+from silin.core.context_processors import ELDERLY_CHOICE, ELDERLY_COOKIE, is_elderly_mode
 from silin.core.roles import Capability
 from silin.core.scoping import scope_for
 from silin.lib.http import safe_next
@@ -26,6 +26,8 @@ def elderly_toggle(request):
     response = HttpResponseRedirect(safe_next(request))
     if request.user.is_authenticated:
         preferences_update(user=request.user, elderly_mode=enabled)
+    else:  # carried into the account at login (accounts.views._sign_in)
+        request.session[ELDERLY_CHOICE] = enabled
     response.set_cookie(
         ELDERLY_COOKIE, "1" if enabled else "0", max_age=365 * 24 * 3600, samesite="Lax"
     )

@@ -5,6 +5,8 @@ from django.conf import settings
 from silin.core.navigation import nav_for
 
 ELDERLY_COOKIE = "silin_elderly"
+# 长辈版 switched before login in this visit: the login carries it into the account.
+ELDERLY_CHOICE = "silin_elderly_choice"
 
 
 def is_elderly_mode(request) -> bool:

@@ -207,3 +207,79 @@ def test_failed_and_successful_logins_are_in_the_audit_log(client, cast):
         .values_list("action", flat=True)
     )
     assert actions == ["login_failed", "login"]
+
+
+def _lock(user, minutes=15):
+    until = timezone.now() + dt.timedelta(minutes=minutes)
+    User.objects.filter(pk=user.pk).update(locked_until=until)
+    return until
+
+
+def test_a_code_asked_for_a_locked_account_says_the_same_and_texts_when_it_opens(
+    client, cast, django_capture_on_commit_callbacks, clock
+):
+    clock.move_to(10)
+    _lock(cast.liu)
+    with django_capture_on_commit_callbacks(execute=True):
+        locked = client.post(reverse("accounts:login-code-request"), {"mobile": cast.liu.mobile})
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = client.post(reverse("accounts:login-code-request"), {"mobile": "13712345678"})
+    # The page cannot tell a locked account from no account ...
+    notice = 'role="status"'
+    assert locked.content.decode().count(notice) == unknown.content.decode().count(notice) == 1
+    assert "we have sent it a text message" in locked.content.decode()
+    # ... but the phone's owner is told the truth, and no code is sent.
+    [(mobile, text)] = sms.outbox
+    assert mobile == cast.liu.mobile
+    assert "locked" in text and "10:15" in text
+    assert not re.search(r"\b\d{6}\b", text)
+    assert not OneTimeCode.objects.exists()
+
+
+def test_the_lock_notice_is_texted_once_per_lock(client, cast, django_capture_on_commit_callbacks):
+    _lock(cast.liu)
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("accounts:login-code-request"), {"mobile": cast.liu.mobile})
+    assert len(sms.outbox) == 1
+
+
+def test_codes_are_limited_to_one_a_minute_and_five_an_hour(
+    client, cast, django_capture_on_commit_callbacks, clock
+):
+    start = clock.move_to(10)
+    for minute in range(0, 14, 2):
+        clock.move_to(start.hour, minute)
+        for _ in range(2):  # the second within the minute is never sent
+            with django_capture_on_commit_callbacks(execute=True):
+                client.post(reverse("accounts:login-code-request"), {"mobile": cast.liu.mobile})
+    assert len(sms.outbox) == 5
+
+
+def test_elderly_mode_chosen_on_the_login_page_carries_into_the_account(client, cast):
+    response = client.post(reverse("console:elderly-toggle"), {"next": reverse(LOGIN)})
+    assert response.status_code == 302
+    _password_login(client, cast.liu.mobile, cast.password)
+    cast.liu.refresh_from_db()
+    assert cast.liu.elderly_mode is True
+    assert 'class="elderly"' in client.get(reverse("console:home")).content.decode()
+
+
+def test_a_stale_elderly_cookie_does_not_change_the_account(client, cast):
+    client.cookies["silin_elderly"] = "0"
+    User.objects.filter(pk=cast.liu.pk).update(elderly_mode=True)
+    _password_login(client, cast.liu.mobile, cast.password)
+    cast.liu.refresh_from_db()
+    assert cast.liu.elderly_mode is True
+
+
+def test_a_failed_login_is_logged_as_what_it_is(client, cast, caplog):
+    import logging
+
+    logger = logging.getLogger("silin.accounts")  # its own handler: it does not propagate
+    logger.addHandler(caplog.handler)
+    try:
+        _password_login(client, cast.liu.mobile, "wrong-password")
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert "Failed login for 138****1234 (wrong password)" in caplog.text

@@ -56,3 +56,17 @@ def test_an_expired_form_says_what_to_do(cast, db):
     response = client.post(reverse("notifications:notification-read-all"))
     assert response.status_code == 403
     assert "error-home" in response.content.decode()
+
+
+def test_the_console_log_leaves_out_bad_request_lines_only():
+    import logging
+
+    from silin.core.logs import DropBadRequest
+
+    def record(status: int) -> logging.LogRecord:
+        entry = logging.LogRecord("django.request", logging.WARNING, "", 0, "x", (), None)
+        entry.status_code = status
+        return entry
+
+    assert not DropBadRequest().filter(record(400))
+    assert DropBadRequest().filter(record(403)) and DropBadRequest().filter(record(500))
