@@ -231,7 +231,7 @@ def test_a_code_asked_for_a_locked_account_says_the_same_and_texts_when_it_opens
     # ... but the phone's owner is told the truth, and no code is sent.
     [(mobile, text)] = sms.outbox
     assert mobile == cast.liu.mobile
-    assert "locked" in text and "10:15" in text
+    assert "锁定" in text and "10:15" in text  # in the account's language, not the page's
     assert not re.search(r"\b\d{6}\b", text)
     assert not OneTimeCode.objects.exists()
 
