@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
@@ -99,9 +100,9 @@ class TokenCreateForm(CleanTextMixin, forms.Form):
 
 
 def _min_password_length() -> int:
-    for validator in settings.AUTH_PASSWORD_VALIDATORS:
-        if validator["NAME"].endswith("MinimumLengthValidator"):
-            return int(validator.get("OPTIONS", {}).get("min_length", 8))
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.MinimumLengthValidator):
+            return validator.min_length
     return 8
 
 
@@ -137,7 +138,7 @@ class PasswordResetConfirmForm(MobileCleanMixin, CleanTextMixin, forms.Form):
         return self.cleaned_data["code"].strip()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         first, second = data.get("new_password1"), data.get("new_password2")
         if first and second and first != second:
             self.add_error("new_password2", _("The two passwords are not the same."))

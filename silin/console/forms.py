@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from silin.core.models import AuditEntry
+from silin.places.models import Community
 
 
 class AuditFilterForm(forms.Form):
@@ -24,19 +28,25 @@ class AuditFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, object_types=(), communities=(), **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        object_types: Iterable[str] = (),
+        communities: Iterable[Community] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [
+        cast(forms.ChoiceField, self.fields["object_type"]).choices = [
             ("", _("Any kind")),
             *((t, t) for t in object_types if t),
         ]
-        self.fields["community"].choices = [
+        cast(forms.ChoiceField, self.fields["community"]).choices = [
             ("", _("Any community")),
             *((str(c.pk), c.name) for c in communities),
         ]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end date must not be before the start date."))

@@ -46,10 +46,9 @@ def get_object_for_actor(
         if parsed is None:
             raise Http404
         lookup["uuid"] = parsed
-    try:
-        obj = queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404
     if perm is not None:
         if actor is None:
             raise ValueError("get_object_for_actor: a perm needs an actor")

@@ -35,6 +35,7 @@ model has no ``visible_to`` and which scopes ``get_queryset`` itself (accounts.U
 from __future__ import annotations
 
 import types
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
@@ -60,7 +61,9 @@ def street_admin_only(self, request) -> bool:
 
 # The project mounts the default site (config/urls.py); tighten it in place rather than
 # swapping the site class, so every app's admin.py keeps using `admin.register`.
-admin.site.has_permission = types.MethodType(street_admin_only, admin.site)
+admin.site.has_permission = types.MethodType(  # type: ignore[method-assign]
+    street_admin_only, admin.site
+)
 admin.site.site_header = admin.site.site_title = "四邻 Silin"
 
 
@@ -72,7 +75,14 @@ def _has_model_perm(request, opts, action: str) -> bool:
     return ModelBackend().has_perm(user, f"{opts.app_label}.{codename}")
 
 
-class StreetAdminPermissionsMixin:
+# The mixins are used on ModelAdmin subclasses; for the type checker they are ModelAdmins.
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class StreetAdminPermissionsMixin(_AdminBase):
     """View for street administrators; writes only with Django model permissions."""
 
     def has_module_permission(self, request):
@@ -110,7 +120,7 @@ class ScopedAdminMixin(StreetAdminPermissionsMixin):
         return qs.order_by(*ordering) if ordering else qs
 
 
-class ReadOnlyAdminMixin:
+class ReadOnlyAdminMixin(_AdminBase):
     """Browse only, superusers included. For records whose writes must go through the
     services (which validate, keep repeated tree ids in step and audit), or never happen."""
 

@@ -73,13 +73,13 @@ class RowWriter:
         convert = [(i, f) for i, f in convert if f is not None]
         if not convert:
             return rows
-        out = []
+        out: list[tuple] = []
         for row in rows:
-            row = list(row)
-            for i, f in convert:
-                if row[i] is not None:
-                    row[i] = f(row[i])
-            out.append(row)
+            values = list(row)
+            for i, convert_value in convert:
+                if values[i] is not None and convert_value is not None:
+                    values[i] = convert_value(values[i])
+            out.append(tuple(values))
         return out
 
     def _converter(self, field: Field) -> Callable[[Any], Any] | None:

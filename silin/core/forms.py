@@ -127,6 +127,8 @@ def _plain_messages(field: forms.Field) -> None:
         if kind not in field.error_messages or _is_django_default(field, kind):
             field.error_messages[kind] = message
     for i, validator in enumerate(field.validators):
+        if not isinstance(validator, validators.BaseValidator):
+            continue
         message = VALIDATOR_MESSAGES.get(type(validator))
         if message is not None and validator.message == type(validator).message:
             replaced = copy.copy(validator)
@@ -137,7 +139,7 @@ def _plain_messages(field: forms.Field) -> None:
 def _default_messages(cls: type[forms.Field]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
-        merged.update(FIELD_MESSAGES.get(klass, {}))  # type: ignore[call-overload]
+        merged.update(FIELD_MESSAGES.get(klass, {}))
     return merged
 
 
@@ -154,7 +156,5 @@ class SilinForm(PlainMessagesMixin, CleanTextMixin, BootstrapMixin, forms.Form):
     """The base of Silin's plain forms."""
 
 
-class SilinModelForm(  # type: ignore[type-arg]
-    PlainMessagesMixin, CleanTextMixin, BootstrapMixin, forms.ModelForm
-):
+class SilinModelForm(PlainMessagesMixin, CleanTextMixin, BootstrapMixin, forms.ModelForm):
     """The base of Silin's model forms."""

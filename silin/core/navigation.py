@@ -61,7 +61,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         return []
     entries = []
     for item in items():
-        if not item.shows_for(user):  # type: ignore[arg-type]
+        if not item.shows_for(user):
             continue
         url = reverse(item.url_name)
         entries.append(

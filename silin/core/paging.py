@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 
-def rows_for_slice(queryset: QuerySet, start: int, stop: int) -> list[Any]:
+def rows_for_slice(queryset: QuerySet[Any], start: int, stop: int) -> list[Any]:
     """The rows of `queryset[start:stop]`, in order, loaded by primary key."""
     keys = list(queryset.values_list("pk", flat=True)[start:stop])
     if not keys:
@@ -26,11 +26,15 @@ def rows_for_slice(queryset: QuerySet, start: int, stop: int) -> list[Any]:
 
 
 class KeysFirstPaginator(Paginator):
-    def page(self, number):
+    """A Paginator over a QuerySet whose pages are loaded keys first."""
+
+    object_list: QuerySet[Any]
+
+    def page(self, number: int | str) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
         rows: Sequence[Any] = rows_for_slice(self.object_list, bottom, top)
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)

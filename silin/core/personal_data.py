@@ -68,6 +68,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 
@@ -83,16 +84,16 @@ class Subject:
 class Record:
     """One record: a heading and its fields as (label, value) pairs."""
 
-    title: str
-    fields: Sequence[tuple[str, Any]] = ()
+    title: str | Promise
+    fields: Sequence[tuple[str | Promise, Any]] = ()
     link: tuple[str, str] | None = None  # (url, label): an action on the page only
 
 
 @dataclass(frozen=True)
 class Section:
-    title: str
+    title: str | Promise
     records: Sequence[Record] = ()
-    note: str = ""
+    note: str | Promise = ""
     key: str = ""
 
     @property

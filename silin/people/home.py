@@ -150,7 +150,9 @@ def register_counts_for(*, actor: User) -> list[CommunityCounts]:
         over_60=Count("id", filter=Q(birth_date__lte=years_ago(today, 60))),
         over_80=Count("id", filter=Q(birth_date__lte=years_ago(today, 80))),
     )
-    by_community = {row["community_id"]: row for row in rows.order_by("community_id")}
+    by_community: dict[int, dict[str, Any]] = {
+        row["community_id"]: dict(row) for row in rows.order_by("community_id")
+    }
     households = (
         Household.objects.visible_to(actor)
         .filter(scope.q(community="community_id", compound="compound_id"))
@@ -172,7 +174,7 @@ def register_counts_for(*, actor: User) -> list[CommunityCounts]:
     community_ids = set(scope.community_ids) | set(by_community) | set(household_counts)
     result = []
     for community in Community.objects.visible_to(actor).filter(pk__in=community_ids):
-        row = by_community.get(community.pk, {})
+        row: dict[str, Any] = by_community.get(community.pk, {})
         result.append(
             CommunityCounts(
                 community=community,

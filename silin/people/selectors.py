@@ -99,7 +99,7 @@ def resident_list(*, actor: User, filters: ResidentFilters) -> QuerySet[Resident
     if filters.age_band in AGE_BANDS:
         qs = qs.filter(birth_date__lte=_born_on_or_before(AGE_BANDS[filters.age_band]))
     if filters.follow_up in FOLLOW_UPS:
-        qs = follow_up_filter(qs.living(), filters.follow_up)
+        qs = follow_up_filter(qs.filter(status=Resident.Status.LIVING), filters.follow_up)
     return qs.select_related(
         "household__unit__building", "household__compound", "household__community"
     ).prefetch_related("tags")

@@ -52,10 +52,6 @@ EXISTING_FIELDS = (
     "household__compound_id",
     "community__street_id",
 )
-# When the register records the day a status changed (for retention), imports keep it too.
-STATUS_STAMP = next(
-    (f.name for f in Resident._meta.concrete_fields if f.name == "status_changed_at"), None
-)
 RESIDENT_COLUMNS = (
     "id",
     "uuid",
@@ -70,6 +66,7 @@ RESIDENT_COLUMNS = (
     "community_id",
     "relation",
     "status",
+    "status_changed_at",  # the retention period of a former resident runs from it
     "note",
     "created_at",
     "updated_at",
@@ -210,7 +207,7 @@ class Importer:
         if not hashes and not records:
             return {}
         found: dict[str, dict] = {}
-        fields = EXISTING_FIELDS + ((STATUS_STAMP,) if STATUS_STAMP else ())
+        fields = (*EXISTING_FIELDS, "status_changed_at")
         # Two indexed look-ups: one query with OR scans the whole register on SQLite. The
         # ID hash index is partial (non-empty hashes); the exclude lets the planner use it.
         by_hash = Resident.objects.filter(id_number_hash__in=hashes).exclude(id_number_hash="")
@@ -220,7 +217,6 @@ class Importer:
             *(by_record.values(*fields) if records else []),
         ]
         for item in values:
-            item["stamp"] = item.get(STATUS_STAMP) if STATUS_STAMP else None
             item["tag_ids"] = set()
             found["uuid:" + str(item["uuid"])] = item
             if item["id_number_hash"]:
@@ -384,6 +380,7 @@ class Importer:
                     self.places.compound_of(plan.household_key).community_id,
                     row.relation,
                     row.status,
+                    self.now,
                     row.note,
                     self.now,
                     self.now,
@@ -412,7 +409,7 @@ class Importer:
             "mobile_encrypted",
             "mobile_hash",
             "updated_at",
-            *([STATUS_STAMP] if STATUS_STAMP else []),
+            "status_changed_at",
         ]
         Resident.objects.bulk_update(residents, fields, batch_size=BATCH)
         retagged = [p for p in plans if "tags" in p.changes]
@@ -447,8 +444,8 @@ class Importer:
         if "mobile" in plan.changes:
             resident.mobile_encrypted = crypto.encrypt(row.mobile)
             resident.mobile_hash = row.mobile_hash
-        if STATUS_STAMP:
-            resident.status_changed_at = self.now if "status" in plan.changes else old["stamp"]
+        changed = "status" in plan.changes
+        resident.status_changed_at = self.now if changed else old["status_changed_at"]
         return resident
 
     def _audit(self, plan: Plan) -> tuple[Any, ...]:

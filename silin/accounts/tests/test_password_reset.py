@@ -26,7 +26,9 @@ def _ask(client, mobile, capture):
 
 
 def _code() -> str:
-    return re.search(r"\b(\d{6})\b", sms.outbox[-1][1]).group(1)
+    found = re.search(r"\b(\d{6})\b", sms.outbox[-1][1])
+    assert found, sms.outbox[-1][1]
+    return found.group(1)
 
 
 def _confirm(client, mobile, code, password=NEW, again=None):

@@ -10,7 +10,7 @@ from pydantic import ValidationInfo, field_validator
 
 from silin.lib.text import clean_text
 
-MULTILINE = {"x-multiline": True}
+MULTILINE: dict[str, Any] = {"x-multiline": True}
 """`Field(json_schema_extra=MULTILINE)` keeps a text field's line breaks (a note, a body)."""
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from silin.core import audit
 from silin.core.models import AuditEntry
 from silin.people.models import Resident, Tag
+from silin.people.services.anonymisation import anonymisation_due_on
 from silin.places.models import Building, Household
 from silin.workbooks import importer, passes, services
 from silin.workbooks.models import ImportJob
@@ -257,3 +258,21 @@ def test_postgresql_apply_reports_progress_aside_and_a_cancel_rolls_everything_b
     job.refresh_from_db()
     assert job.state == ImportJob.State.CANCELLED
     assert Resident.objects.count() == before + 6
+
+
+def test_an_imported_former_resident_becomes_due_for_anonymisation_in_time(
+    cast, world, tags, settings
+):
+    """The retention period runs from the import, for new and for changed records."""
+    settings.SILIN_RESIDENT_RETENTION_DAYS = 30
+    job = run(cast.worker, workbook([person(1, status="迁出"), person(2)]), apply=True)
+    assert job.state == ImportJob.State.DONE, (job.message, job.report)
+    moved = Resident.objects.get(name="测试1")
+    assert moved.status == Resident.Status.MOVED_OUT
+    assert anonymisation_due_on(moved) is not None
+    living = Resident.objects.get(name="测试2")
+    stamp = living.status_changed_at
+    job = run(cast.worker, workbook([person(2, status="迁出")]), apply=True)
+    living.refresh_from_db()
+    assert living.status == Resident.Status.MOVED_OUT
+    assert living.status_changed_at is not None and living.status_changed_at != stamp
