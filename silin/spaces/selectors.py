@@ -72,7 +72,7 @@ def _home_q(home: perms.Home) -> Q:
 
 def _visible_q(actor) -> Q | None:
     """The spaces `actor` may see (see permissions.py), or None for none at all."""
-    if not perms._authenticated(actor):  # noqa: SLF001 - one shared definition
+    if not perms.authenticated(actor):  # noqa: SLF001 - one shared definition
         return None
     run = scope_for(actor, Capability.MANAGE_SPACES)
     figures = scope_for(actor, Capability.VIEW_SPACE_FIGURES)
@@ -504,7 +504,7 @@ _BOOKING_RELATED = (
 
 
 def booking_list_mine(*, actor, upcoming: bool = False) -> QuerySet[Booking]:
-    if not perms._authenticated(actor):  # noqa: SLF001
+    if not perms.authenticated(actor):  # noqa: SLF001
         return Booking.objects.none()
     qs = Booking.objects.filter(booker=actor).select_related(
         "space__community", "space__compound", "booked_by", "series"
@@ -535,7 +535,7 @@ def booking_list_for_space(
 
 def booking_approval_queue(*, actor) -> QuerySet[Booking]:
     """Requests still awaiting a decision in spaces `actor` runs or approves, soonest first."""
-    if not perms._authenticated(actor):  # noqa: SLF001
+    if not perms.authenticated(actor):  # noqa: SLF001
         return Booking.objects.none()
     run = scope_for(actor, Capability.MANAGE_SPACES)
     reach = (
@@ -603,7 +603,7 @@ def bookings_for_space_feed(*, space: Space, since: dt.datetime | None = None):
 
 
 def waitlist_mine(*, actor) -> QuerySet[WaitlistEntry]:
-    if not perms._authenticated(actor):  # noqa: SLF001
+    if not perms.authenticated(actor):  # noqa: SLF001
         return WaitlistEntry.objects.none()
     return (
         WaitlistEntry.objects.filter(
@@ -622,7 +622,7 @@ def waitlist_get(*, actor, uuid) -> WaitlistEntry:
         WaitlistEntry.objects.select_related("space__community", "space__compound")
         .filter(uuid=value, user_id=getattr(actor, "pk", None))
         .first()
-        if value and perms._authenticated(actor)  # noqa: SLF001
+        if value and perms.authenticated(actor)
         else None
     )
     if entry is None:
@@ -656,7 +656,7 @@ def _renewal_q(actor) -> Q:
 
 def renewal_record_list(*, actor) -> QuerySet[RenewalRecord]:
     """Renewal records in the actor's MANAGE_SPACES or VIEW_SPACE_FIGURES scope."""
-    if not perms._authenticated(actor):  # noqa: SLF001
+    if not perms.authenticated(actor):  # noqa: SLF001
         return RenewalRecord.objects.none()
     return (
         RenewalRecord.objects.filter(_renewal_q(actor))

@@ -745,7 +745,7 @@ def _auto_approved(ask: _Ask) -> bool:
     space = ask.space
     if not space.approval_required:
         return True
-    return perms.manages(ask.actor, space) or perms._is_approver(ask.actor, space)  # noqa: SLF001
+    return perms.manages(ask.actor, space) or perms.is_approver(ask.actor, space)
 
 
 def _booking_state(b: Booking) -> dict:
@@ -1189,7 +1189,7 @@ def _relock(booking: Booking) -> tuple[Space, Booking]:
 
 
 def _may_decide(actor, space: Space) -> bool:
-    return perms.manages(actor, space) or perms._is_approver(actor, space)  # noqa: SLF001
+    return perms.manages(actor, space) or perms.is_approver(actor, space)
 
 
 def _not_awaiting(booking: Booking) -> SpaceError:
