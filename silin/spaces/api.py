@@ -22,8 +22,11 @@ from silin.core.api.errors import error_body, error_responses
 from silin.core.api.pagination import PageNumberPagination
 from silin.core.api.schemas import NodeRef
 from silin.spaces import permissions as perms
-from silin.spaces import selectors, services
+from silin.spaces import selectors
 from silin.spaces.models import Booking, Space, WaitlistEntry
+from silin.spaces.services import bookings, checkin, series, waitlist
+from silin.spaces.services.common import SlotTaken, SpaceError
+from silin.spaces.services.feeds import personal_feed_token
 
 router = Router(tags=["spaces"])
 
@@ -215,7 +218,7 @@ def _abs(request: HttpRequest, name: str, *args) -> str:
     return request.build_absolute_uri(reverse(name, args=args))
 
 
-def _conflict(exc: services.SlotTaken):
+def _conflict(exc: SlotTaken):
     message = exc.message_dict.get("starts_at", exc.messages)[0]
     return Status(409, error_body("conflict", message, exc.message_dict))
 
@@ -237,7 +240,7 @@ def _user(actor, space: Space, uuid: UUID | None):
 
     user = User.objects.filter(uuid=uuid, is_active=True).first()
     if user is None:
-        raise services.SpaceError({"booker": [_("There is no such person.")]})
+        raise SpaceError({"booker": [_("There is no such person.")]})
     return user
 
 
@@ -248,7 +251,7 @@ def _organization(actor, uuid: UUID | None):
 
     org = Organization.objects.select_related("community").filter(uuid=uuid).first()
     if org is None:
-        raise services.SpaceError({"organization": [_("There is no such organisation.")]})
+        raise SpaceError({"organization": [_("There is no such organisation.")]})
     return org
 
 
@@ -297,9 +300,9 @@ def space_detail(request, space_uuid: UUID):
 def space_availability(request, space_uuid: UUID, window: Query[RangeIn]):
     space = selectors.space_get(actor=request.auth, uuid=space_uuid)
     if window.ends_at <= window.starts_at:
-        raise services.SpaceError({"ends_at": [_("The end must be after the start.")]})
+        raise SpaceError({"ends_at": [_("The end must be after the start.")]})
     if window.ends_at - window.starts_at > dt.timedelta(days=MAX_AVAILABILITY_DAYS):
-        raise services.SpaceError(
+        raise SpaceError(
             {"ends_at": [_("Ask for at most %(days)d days.") % {"days": MAX_AVAILABILITY_DAYS}]}
         )
     intervals = selectors.availability(
@@ -331,7 +334,7 @@ def booking_add(request, space_uuid: UUID, payload: BookingIn):
     actor = request.auth
     space = selectors.space_get(actor=actor, uuid=space_uuid)
     try:
-        booking = services.booking_create(
+        booking = bookings.booking_create(
             actor=actor,
             space=space,
             starts_at=payload.starts_at,
@@ -341,7 +344,7 @@ def booking_add(request, space_uuid: UUID, payload: BookingIn):
             booker=_user(actor, space, payload.booker),
             organization=_organization(actor, payload.organization),
         )
-    except services.SlotTaken as exc:
+    except SlotTaken as exc:
         return _conflict(exc)
     return Status(201, _fetch_booking(actor, booking.uuid))
 
@@ -355,7 +358,7 @@ def series_add(request, space_uuid: UUID, payload: SeriesIn):
     actor = request.auth
     space = selectors.space_get(actor=actor, uuid=space_uuid)
     try:
-        result = services.booking_series_create(
+        result = series.booking_series_create(
             actor=actor,
             space=space,
             rrule=payload.rrule,
@@ -367,7 +370,7 @@ def series_add(request, space_uuid: UUID, payload: SeriesIn):
             booker=_user(actor, space, payload.booker),
             organization=_organization(actor, payload.organization),
         )
-    except services.SlotTaken as exc:
+    except SlotTaken as exc:
         return _conflict(exc)
     bookings = list(_booking_rows(Booking.objects.filter(series=result.series)))
     return Status(
@@ -415,7 +418,7 @@ def _decide(request, booking_uuid: UUID, action, **kwargs):
     booking = _fetch_booking(actor, booking_uuid)
     try:
         action(actor=actor, booking=booking, **kwargs)
-    except services.SlotTaken as exc:
+    except SlotTaken as exc:
         return _conflict(exc)
     return _fetch_booking(actor, booking_uuid)
 
@@ -426,7 +429,7 @@ def _decide(request, booking_uuid: UUID, action, **kwargs):
     summary="Cancel a booking or request",
 )
 def booking_cancel(request, booking_uuid: UUID, payload: ReasonIn):
-    return _decide(request, booking_uuid, services.booking_cancel, reason=payload.reason)
+    return _decide(request, booking_uuid, bookings.booking_cancel, reason=payload.reason)
 
 
 @router.post(
@@ -435,7 +438,7 @@ def booking_cancel(request, booking_uuid: UUID, payload: ReasonIn):
     summary="Approve a request (rejects the requests it overlaps)",
 )
 def booking_approve(request, booking_uuid: UUID, payload: ReasonIn):
-    return _decide(request, booking_uuid, services.booking_approve, reason=payload.reason)
+    return _decide(request, booking_uuid, bookings.booking_approve, reason=payload.reason)
 
 
 @router.post(
@@ -444,7 +447,7 @@ def booking_approve(request, booking_uuid: UUID, payload: ReasonIn):
     summary="Reject a request, with the reason the asker will see",
 )
 def booking_reject(request, booking_uuid: UUID, payload: ReasonIn):
-    return _decide(request, booking_uuid, services.booking_reject, reason=payload.reason)
+    return _decide(request, booking_uuid, bookings.booking_reject, reason=payload.reason)
 
 
 @router.post(
@@ -453,7 +456,7 @@ def booking_reject(request, booking_uuid: UUID, payload: ReasonIn):
     summary="Check in (the booker with the door's code, or staff on their behalf)",
 )
 def booking_check_in(request, booking_uuid: UUID, payload: CheckInIn):
-    return _decide(request, booking_uuid, services.booking_check_in, door_token=payload.door_token)
+    return _decide(request, booking_uuid, checkin.booking_check_in, door_token=payload.door_token)
 
 
 # --- waiting list and feeds ------------------------------------------------------------------
@@ -467,7 +470,7 @@ def booking_check_in(request, booking_uuid: UUID, payload: CheckInIn):
 def waitlist_add(request, space_uuid: UUID, payload: WaitlistIn):
     actor = request.auth
     space = selectors.space_get(actor=actor, uuid=space_uuid)
-    entry = services.waitlist_join(actor=actor, space=space, **payload.dict())
+    entry = waitlist.waitlist_join(actor=actor, space=space, **payload.dict())
     return Status(201, selectors.waitlist_get(actor=actor, uuid=entry.uuid))
 
 
@@ -490,8 +493,8 @@ def waitlist_claim(request, entry_uuid: UUID):
     actor = request.auth
     entry = selectors.waitlist_get(actor=actor, uuid=entry_uuid)
     try:
-        booking = services.waitlist_claim(actor=actor, entry=entry)
-    except services.SlotTaken as exc:
+        booking = waitlist.waitlist_claim(actor=actor, entry=entry)
+    except SlotTaken as exc:
         return _conflict(exc)
     return Status(201, _fetch_booking(actor, booking.uuid))
 
@@ -504,7 +507,7 @@ def waitlist_claim(request, entry_uuid: UUID):
 def waitlist_withdraw(request, entry_uuid: UUID):
     actor = request.auth
     entry = selectors.waitlist_get(actor=actor, uuid=entry_uuid)
-    services.waitlist_withdraw(actor=actor, entry=entry)
+    waitlist.waitlist_withdraw(actor=actor, entry=entry)
     return WaitlistEntry.objects.select_related("space").get(pk=entry.pk)
 
 
@@ -515,5 +518,5 @@ def waitlist_withdraw(request, entry_uuid: UUID):
     description="Each space's feed address is in its detail (`feed_url`).",
 )
 def feeds(request):
-    token = services.personal_feed_token(user=request.auth)
+    token = personal_feed_token(user=request.auth)
     return {"personal_feed_url": _abs(request, "spaces:my-feed", token)}

@@ -27,9 +27,10 @@ from silin.core.forms import SilinForm, add_service_errors
 from silin.core.roles import Capability
 from silin.core.scoping import scope_for
 from silin.places.models import Community, Compound
-from silin.spaces import figures, renewal_services, selectors
+from silin.spaces import figures, selectors
 from silin.spaces.models import RenewalRecord, Space
-from silin.spaces.renewal_services import RenewalData
+from silin.spaces.services import renewals
+from silin.spaces.services.renewals import RenewalData
 
 PAGE_SIZE = 25
 
@@ -155,10 +156,8 @@ class RenewalForm(SilinForm):
         data.description = data.description or ""
         try:
             if self.instance is None:
-                return renewal_services.renewal_create(actor=self.actor, data=data)
-            return renewal_services.renewal_update(
-                actor=self.actor, record=self.instance, data=data
-            )
+                return renewals.renewal_create(actor=self.actor, data=data)
+            return renewals.renewal_update(actor=self.actor, record=self.instance, data=data)
         except ValidationError as exc:
             add_service_errors(self, exc)
             return None
@@ -246,7 +245,7 @@ def renewal_open(request, uuid):
         messages.error(request, _("Please choose the space this renewal became."))
         return redirect("spaces:renewal-detail", uuid=record.uuid)
     try:
-        renewal_services.renewal_open_as_space(actor=request.user, record=record, space=space)
+        renewals.renewal_open_as_space(actor=request.user, record=record, space=space)
         messages.success(
             request, _("Recorded: this renewal became %(space)s.") % {"space": space.name}
         )

@@ -602,6 +602,21 @@ def bookings_for_space_feed(*, space: Space, since: dt.datetime | None = None):
 # --- waiting list ----------------------------------------------------------------------------
 
 
+def waitlist_offers_holding(
+    *, space: Space, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime
+) -> list[WaitlistEntry]:
+    """Open offers of the waiting list over [starts_at, ends_at): they hold their slot."""
+    return list(
+        WaitlistEntry.objects.filter(
+            space=space,
+            state=WaitlistEntry.State.OFFERED,
+            offer_expires_at__gt=now,
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
+        )
+    )
+
+
 def waitlist_mine(*, actor) -> QuerySet[WaitlistEntry]:
     if not perms.authenticated(actor):  # noqa: SLF001
         return WaitlistEntry.objects.none()

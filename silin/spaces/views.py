@@ -11,7 +11,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silin.core.access import require_perm
 from silin.core.forms import add_service_errors
 from silin.lib.http import safe_next
 from silin.lib.qr import qr_png, qr_svg
-from silin.spaces import selectors, services
+from silin.spaces import selectors
 from silin.spaces import views_support as support
 from silin.spaces.forms import (
     DURATIONS,
@@ -35,15 +35,11 @@ from silin.spaces.forms import (
     WaitlistForm,
 )
 from silin.spaces.models import Booking, Space, WaitlistEntry
-from silin.spaces.services import SpaceError
+from silin.spaces.services import bookings, checkin, feeds, series, waitlist
+from silin.spaces.services import spaces as space_services
+from silin.spaces.services.common import SpaceError
 
 PAGE_SIZE = 24
-
-
-def _require(request, perm: str, obj=None) -> None:
-    """Seen but not allowed: 403 (objects the actor may not see already answered 404)."""
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _partial(request, target: str) -> bool:
@@ -160,11 +156,11 @@ def _booked_response(request, space: Space, booking):
 @login_required
 def booking_create(request, uuid):
     space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.book_space", space)
+    require_perm(request.user, "spaces.book_space", space)
     form = BookingForm(request.POST or None, initial=_slot_initial(request, space))
     if request.method == "POST" and form.is_valid():
         try:
-            booking = services.booking_create(actor=request.user, space=space, **form.cleaned_data)
+            booking = bookings.booking_create(actor=request.user, space=space, **form.cleaned_data)
         except SpaceError as exc:
             add_service_errors(form, exc)
         else:
@@ -177,13 +173,13 @@ def booking_create(request, uuid):
 @login_required
 def series_create(request, uuid):
     space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.book_space", space)
+    require_perm(request.user, "spaces.book_space", space)
     initial = support.last_booking_defaults(actor=request.user, space=space)
     form = SeriesForm(request.POST or None, initial={**initial, "first_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.booking_series_create(
+            result = series.booking_series_create(
                 actor=request.user,
                 space=space,
                 rrule=form.rrule(),
@@ -204,11 +200,11 @@ def series_create(request, uuid):
 @login_required
 def waitlist_join(request, uuid):
     space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.book_space", space)
+    require_perm(request.user, "spaces.book_space", space)
     form = WaitlistForm(request.POST or None, initial=_slot_initial(request, space))
     if request.method == "POST" and form.is_valid():
         try:
-            services.waitlist_join(actor=request.user, space=space, **form.cleaned_data)
+            waitlist.waitlist_join(actor=request.user, space=space, **form.cleaned_data)
         except SpaceError as exc:
             add_service_errors(form, exc)
         else:
@@ -227,20 +223,20 @@ def waitlist_join(request, uuid):
 @login_required
 def booking_mine(request):
     now = timezone.now()
-    bookings = list(selectors.booking_list_mine(actor=request.user))
+    mine = list(selectors.booking_list_mine(actor=request.user))
     entries = list(selectors.waitlist_mine(actor=request.user))
-    upcoming = [b for b in bookings if b.ends_at >= now]
+    upcoming = [b for b in mine if b.ends_at >= now]
     days, hidden = support.upcoming_by_day(upcoming, show_all=bool(request.GET.get("all")))
     context = {
         "upcoming": upcoming,
         "upcoming_days": days,
         "hidden": hidden,
-        "past": [b for b in reversed(bookings) if b.ends_at < now][:12],
+        "past": [b for b in reversed(mine) if b.ends_at < now][:12],
         "offers": [e for e in entries if e.state == WaitlistEntry.State.OFFERED],
         "waiting": [e for e in entries if e.state == WaitlistEntry.State.WAITING],
         "live_states": Booking.LIVE_STATES,
         "feed_url": request.build_absolute_uri(
-            reverse("spaces:my-feed", args=[services.personal_feed_token(user=request.user)])
+            reverse("spaces:my-feed", args=[feeds.personal_feed_token(user=request.user)])
         ),
         "now": now,
     }
@@ -262,11 +258,11 @@ def _failed(request, exc: SpaceError, fallback: str = "spaces:booking-mine"):
 @require_POST
 def booking_cancel(request, uuid):
     booking = selectors.booking_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.cancel_booking", booking)
+    require_perm(request.user, "spaces.cancel_booking", booking)
     form = OptionalReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.booking_cancel(actor=request.user, booking=booking, reason=reason)
+        bookings.booking_cancel(actor=request.user, booking=booking, reason=reason)
     except SpaceError as exc:
         return _failed(request, exc)
     return _done(request, _("The booking is cancelled."))
@@ -277,7 +273,7 @@ def booking_cancel(request, uuid):
 def waitlist_claim(request, uuid):
     entry = selectors.waitlist_get(actor=request.user, uuid=uuid)
     try:
-        services.waitlist_claim(actor=request.user, entry=entry)
+        waitlist.waitlist_claim(actor=request.user, entry=entry)
     except SpaceError as exc:
         return _failed(request, exc)
     return _done(request, _("The slot is yours."))
@@ -288,7 +284,7 @@ def waitlist_claim(request, uuid):
 def waitlist_withdraw(request, uuid):
     entry = selectors.waitlist_get(actor=request.user, uuid=uuid)
     try:
-        services.waitlist_withdraw(actor=request.user, entry=entry)
+        waitlist.waitlist_withdraw(actor=request.user, entry=entry)
     except SpaceError as exc:
         return _failed(request, exc)
     return _done(request, _("You have left the waiting list."))
@@ -297,7 +293,7 @@ def waitlist_withdraw(request, uuid):
 @login_required
 @require_POST
 def feed_rotate(request):
-    services.personal_feed_rotate(actor=request.user)
+    feeds.personal_feed_rotate(actor=request.user)
     return _done(request, _("Your calendar link has changed; the old one no longer works."))
 
 
@@ -305,10 +301,10 @@ def feed_rotate(request):
 
 
 def _queue_page(request, *, reject_form=None, rejecting=None, status=200):
-    bookings = list(selectors.booking_approval_queue(actor=request.user))
+    queue = list(selectors.booking_approval_queue(actor=request.user))
     context = {
-        "bookings": bookings,
-        "overlaps": support.overlapping_requests(bookings),
+        "bookings": queue,
+        "overlaps": support.overlapping_requests(queue),
         "reject_form": reject_form,
         "rejecting": rejecting,
     }
@@ -326,9 +322,9 @@ def approval_queue(request):
 @require_POST
 def booking_approve(request, uuid):
     booking = selectors.booking_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.approve_booking", booking)
+    require_perm(request.user, "spaces.approve_booking", booking)
     try:
-        services.booking_approve(actor=request.user, booking=booking)
+        bookings.booking_approve(actor=request.user, booking=booking)
     except SpaceError as exc:
         return _failed(request, exc, "spaces:approval-queue")
     return _done(
@@ -340,11 +336,11 @@ def booking_approve(request, uuid):
 @require_POST
 def booking_reject(request, uuid):
     booking = selectors.booking_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.reject_booking", booking)
+    require_perm(request.user, "spaces.reject_booking", booking)
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            services.booking_reject(
+            bookings.booking_reject(
                 actor=request.user, booking=booking, reason=form.cleaned_data["reason"]
             )
         except SpaceError as exc:
@@ -357,13 +353,13 @@ def booking_reject(request, uuid):
 @login_required
 def book_on_behalf(request, uuid):
     space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.book_on_behalf", space)
+    require_perm(request.user, "spaces.book_on_behalf", space)
     form = BehalfBookingForm(request.POST or None, initial=_slot_initial(request, space))
     resident = support.behalf_resident(actor=request.user, value=request.POST.get("resident"))
     if request.method == "POST" and form.is_valid() and resident is not None:
         data = {k: v for k, v in form.cleaned_data.items() if k != "resident"}
         try:
-            booking = services.booking_create(
+            booking = bookings.booking_create(
                 actor=request.user, space=space, booker=resident.user, **data
             )
         except SpaceError as exc:
@@ -384,7 +380,7 @@ def book_on_behalf(request, uuid):
 @login_required
 def behalf_search(request, uuid):
     space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.book_on_behalf", space)
+    require_perm(request.user, "spaces.book_on_behalf", space)
     candidates = support.behalf_candidates(actor=request.user, name=request.GET.get("q", ""))
     return render(request, "spaces/_behalf_candidates.html", {"candidates": candidates})
 
@@ -393,12 +389,12 @@ def behalf_search(request, uuid):
 @require_POST
 def booking_check_in(request, uuid):
     booking = selectors.booking_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.check_in_on_behalf", booking)
+    require_perm(request.user, "spaces.check_in_on_behalf", booking)
     fallback = reverse(
         "spaces:day-sheet", args=[booking.space.uuid, timezone.localdate(booking.starts_at)]
     )
     try:
-        services.booking_check_in(actor=request.user, booking=booking)
+        checkin.booking_check_in(actor=request.user, booking=booking)
     except SpaceError as exc:
         for text in exc.messages:
             messages.error(request, text)
@@ -410,12 +406,12 @@ def booking_check_in(request, uuid):
 @login_required
 def day_sheet(request, uuid, day):
     space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.manage_space", space)
-    bookings = selectors.booking_day_sheet(actor=request.user, space=space, day=day)
+    require_perm(request.user, "spaces.manage_space", space)
+    sheet = selectors.booking_day_sheet(actor=request.user, space=space, day=day)
     context = {
         "space": space,
         "day": day,
-        "rows": support.day_sheet_rows(bookings),
+        "rows": support.day_sheet_rows(sheet),
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
         "now": timezone.now(),
@@ -433,7 +429,7 @@ def _check_in_url(request, space: Space) -> str:
 @login_required
 def space_qr(request, uuid):
     space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.manage_space", space)
+    require_perm(request.user, "spaces.manage_space", space)
     url = _check_in_url(request, space)
     context = {
         "space": space,
@@ -450,7 +446,7 @@ def space_qr(request, uuid):
 @login_required
 def space_qr_png(request, uuid):
     space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.manage_space", space)
+    require_perm(request.user, "spaces.manage_space", space)
     response = HttpResponse(qr_png(_check_in_url(request, space)), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="space-{space.uuid}-qr.png"'
     return response
@@ -461,11 +457,11 @@ def space_qr_png(request, uuid):
 def space_rotate_token(request, uuid):
     """A new door code or space calendar link; the old printed code or link stops working."""
     space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.manage_space", space)
+    require_perm(request.user, "spaces.manage_space", space)
     which = request.POST.get("which")
     if which not in ("door", "feed"):
         raise Http404
-    services.space_rotate_tokens(actor=request.user, space=space, **{which: True})
+    space_services.space_rotate_tokens(actor=request.user, space=space, **{which: True})
     if which == "door":
         messages.success(request, _("New door code made: print it; the old one no longer works."))
     else:
@@ -478,7 +474,7 @@ def check_in(request, token):
     space = selectors.space_by_door_token(token=token)
     if request.method == "POST":
         try:
-            booking = services.booking_check_in_at_door(actor=request.user, door_token=token)
+            booking = checkin.booking_check_in_at_door(actor=request.user, door_token=token)
         except SpaceError as exc:
             errors = support.door_errors(exc, actor=request.user, space=space)
             context = {"space": space, "errors": errors, "booking": None}

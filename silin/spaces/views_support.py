@@ -25,7 +25,7 @@ from silin.people.models import Resident
 from silin.places.models import Compound
 from silin.spaces import selectors
 from silin.spaces.models import Booking, OpeningException, OpeningHours, Space
-from silin.spaces.services import CHECK_IN_EARLY_MINUTES
+from silin.spaces.services.checkin import CHECK_IN_EARLY_MINUTES
 
 FREE = "free"
 TAKEN = "taken"
