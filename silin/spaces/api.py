@@ -22,8 +22,19 @@ from silin.core.api.errors import error_body, error_responses
 from silin.core.api.pagination import PageNumberPagination
 from silin.core.api.schemas import NodeRef
 from silin.spaces import permissions as perms
-from silin.spaces import selectors
-from silin.spaces.models import Booking, Space, WaitlistEntry
+from silin.spaces.models import Booking, Space
+from silin.spaces.selectors.availability import availability
+from silin.spaces.selectors.bookings import (
+    booker_by_uuid,
+    booking_approval_queue,
+    booking_get,
+    booking_list_for_series,
+    booking_list_mine,
+    organization_by_uuid,
+    waitlist_get,
+    waitlist_list_mine,
+)
+from silin.spaces.selectors.spaces import SpaceFilters, space_get, space_list_for
 from silin.spaces.services import bookings, checkin, series, waitlist
 from silin.spaces.services.common import SlotTaken, SpaceError
 from silin.spaces.services.feeds import personal_feed_token
@@ -228,7 +239,7 @@ def _booking_rows(qs):
 
 
 def _fetch_booking(actor, uuid: UUID) -> Booking:
-    return selectors.booking_get(actor=actor, uuid=uuid)
+    return booking_get(actor=actor, uuid=uuid)
 
 
 def _user(actor, space: Space, uuid: UUID | None):
@@ -236,9 +247,7 @@ def _user(actor, space: Space, uuid: UUID | None):
         return None
     if not perms.can_book_on_behalf(actor, space):
         raise PermissionDenied
-    from silin.accounts.models import User
-
-    user = User.objects.filter(uuid=uuid, is_active=True).first()
+    user = booker_by_uuid(uuid=uuid)
     if user is None:
         raise SpaceError({"booker": [_("There is no such person.")]})
     return user
@@ -247,9 +256,7 @@ def _user(actor, space: Space, uuid: UUID | None):
 def _organization(actor, uuid: UUID | None):
     if uuid is None:
         return None
-    from silin.organizations.models import Organization
-
-    org = Organization.objects.select_related("community").filter(uuid=uuid).first()
+    org = organization_by_uuid(uuid=uuid)
     if org is None:
         raise SpaceError({"organization": [_("There is no such organisation.")]})
     return org
@@ -276,9 +283,7 @@ def _detail(request: HttpRequest, space: Space) -> Space:
 )
 @paginate(PageNumberPagination)
 def space_list(request, filters: Query[SpaceFilter]):
-    return selectors.space_list_for(
-        actor=request.auth, filters=selectors.SpaceFilters(**filters.dict())
-    )
+    return space_list_for(actor=request.auth, filters=SpaceFilters(**filters.dict()))
 
 
 @router.get(
@@ -287,7 +292,7 @@ def space_list(request, filters: Query[SpaceFilter]):
     summary="One space with its opening hours and booking policy",
 )
 def space_detail(request, space_uuid: UUID):
-    space = selectors.space_get(actor=request.auth, uuid=space_uuid)
+    space = space_get(actor=request.auth, uuid=space_uuid)
     return _detail(request, space)
 
 
@@ -298,16 +303,14 @@ def space_detail(request, space_uuid: UUID):
     description=f"The range may span at most {MAX_AVAILABILITY_DAYS} days.",
 )
 def space_availability(request, space_uuid: UUID, window: Query[RangeIn]):
-    space = selectors.space_get(actor=request.auth, uuid=space_uuid)
+    space = space_get(actor=request.auth, uuid=space_uuid)
     if window.ends_at <= window.starts_at:
         raise SpaceError({"ends_at": [_("The end must be after the start.")]})
     if window.ends_at - window.starts_at > dt.timedelta(days=MAX_AVAILABILITY_DAYS):
         raise SpaceError(
             {"ends_at": [_("Ask for at most %(days)d days.") % {"days": MAX_AVAILABILITY_DAYS}]}
         )
-    intervals = selectors.availability(
-        space=space, starts_at=window.starts_at, ends_at=window.ends_at
-    )
+    intervals = availability(space=space, starts_at=window.starts_at, ends_at=window.ends_at)
     me = request.auth.pk
     return [
         {
@@ -332,7 +335,7 @@ def space_availability(request, space_uuid: UUID, window: Query[RangeIn]):
 )
 def booking_add(request, space_uuid: UUID, payload: BookingIn):
     actor = request.auth
-    space = selectors.space_get(actor=actor, uuid=space_uuid)
+    space = space_get(actor=actor, uuid=space_uuid)
     try:
         booking = bookings.booking_create(
             actor=actor,
@@ -356,7 +359,7 @@ def booking_add(request, space_uuid: UUID, payload: BookingIn):
 )
 def series_add(request, space_uuid: UUID, payload: SeriesIn):
     actor = request.auth
-    space = selectors.space_get(actor=actor, uuid=space_uuid)
+    space = space_get(actor=actor, uuid=space_uuid)
     try:
         result = series.booking_series_create(
             actor=actor,
@@ -372,13 +375,13 @@ def series_add(request, space_uuid: UUID, payload: SeriesIn):
         )
     except SlotTaken as exc:
         return _conflict(exc)
-    bookings = list(_booking_rows(Booking.objects.filter(series=result.series)))
+    rows = list(booking_list_for_series(series_id=result.series.pk))
     return Status(
         201,
         {
             "uuid": result.series.uuid,
             "rrule": result.series.rrule,
-            "bookings": bookings,
+            "bookings": rows,
             "skipped": [s.__dict__ for s in result.skipped],
         },
     )
@@ -391,7 +394,7 @@ def series_add(request, space_uuid: UUID, payload: SeriesIn):
 )
 @paginate(PageNumberPagination)
 def booking_mine(request, filters: Query[MineFilter]):
-    return _booking_rows(selectors.booking_list_mine(actor=request.auth, upcoming=filters.upcoming))
+    return _booking_rows(booking_list_mine(actor=request.auth, upcoming=filters.upcoming))
 
 
 @router.get(
@@ -401,7 +404,7 @@ def booking_mine(request, filters: Query[MineFilter]):
 )
 @paginate(PageNumberPagination)
 def booking_queue(request):
-    return _booking_rows(selectors.booking_approval_queue(actor=request.auth))
+    return _booking_rows(booking_approval_queue(actor=request.auth))
 
 
 @router.get(
@@ -469,9 +472,9 @@ def booking_check_in(request, booking_uuid: UUID, payload: CheckInIn):
 )
 def waitlist_add(request, space_uuid: UUID, payload: WaitlistIn):
     actor = request.auth
-    space = selectors.space_get(actor=actor, uuid=space_uuid)
+    space = space_get(actor=actor, uuid=space_uuid)
     entry = waitlist.waitlist_join(actor=actor, space=space, **payload.dict())
-    return Status(201, selectors.waitlist_get(actor=actor, uuid=entry.uuid))
+    return Status(201, waitlist_get(actor=actor, uuid=entry.uuid))
 
 
 @router.get(
@@ -481,7 +484,7 @@ def waitlist_add(request, space_uuid: UUID, payload: WaitlistIn):
 )
 @paginate(PageNumberPagination)
 def waitlist_mine(request):
-    return selectors.waitlist_mine(actor=request.auth)
+    return waitlist_list_mine(actor=request.auth)
 
 
 @router.post(
@@ -491,7 +494,7 @@ def waitlist_mine(request):
 )
 def waitlist_claim(request, entry_uuid: UUID):
     actor = request.auth
-    entry = selectors.waitlist_get(actor=actor, uuid=entry_uuid)
+    entry = waitlist_get(actor=actor, uuid=entry_uuid)
     try:
         booking = waitlist.waitlist_claim(actor=actor, entry=entry)
     except SlotTaken as exc:
@@ -506,9 +509,9 @@ def waitlist_claim(request, entry_uuid: UUID):
 )
 def waitlist_withdraw(request, entry_uuid: UUID):
     actor = request.auth
-    entry = selectors.waitlist_get(actor=actor, uuid=entry_uuid)
+    entry = waitlist_get(actor=actor, uuid=entry_uuid)
     waitlist.waitlist_withdraw(actor=actor, entry=entry)
-    return WaitlistEntry.objects.select_related("space").get(pk=entry.pk)
+    return waitlist_get(actor=actor, uuid=entry_uuid)
 
 
 @router.get(

@@ -52,6 +52,7 @@ from django.utils.translation import gettext as _
 
 from silin.core.roles import Capability
 from silin.core.scoping import Scope, scope_for
+from silin.places.models import Community
 from silin.spaces.models import Booking, OpeningException, OpeningHours, Space
 
 WEEK = "week"
@@ -221,6 +222,13 @@ def figures_spaces(*, actor, community=None) -> QuerySet[Space]:
     return spaces.select_related("community", "compound").order_by(
         "community__name", F("compound__name").asc(nulls_first=True), "name", "id"
     )
+
+
+def figures_communities(*, actor) -> QuerySet[Community]:
+    """The communities holding spaces whose figures `actor` may read, by name."""
+    return Community.objects.filter(
+        pk__in=figures_spaces(actor=actor).values("community_id")
+    ).order_by("name")
 
 
 def figures_space_get(*, actor, uuid) -> Space:

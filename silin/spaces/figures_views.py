@@ -88,11 +88,7 @@ def _heat_table(overview: Overview) -> dict:
 
 def _community_filter(request) -> tuple[list[Community], Community | None]:
     """The communities holding spaces in the actor's figures scope, and the chosen one."""
-    communities = list(
-        Community.objects.filter(
-            pk__in=figures.figures_spaces(actor=request.user).values("community_id")
-        ).order_by("name")
-    )
+    communities = list(figures.figures_communities(actor=request.user))
     wanted = request.GET.get("community", "")
     chosen = next((c for c in communities if str(c.uuid) == wanted), None)
     return communities, chosen

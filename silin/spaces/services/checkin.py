@@ -21,7 +21,7 @@ from django_tasks import task
 from silin.core import audit
 from silin.spaces import permissions as perms
 from silin.spaces.models import Booking
-from silin.spaces.selectors import space_by_door_token
+from silin.spaces.selectors.spaces import space_by_door_token
 from silin.spaces.services.common import SpaceError, hm, relock_booking, when_text
 from silin.spaces.services.notices import booking_url, describe, notify
 from silin.spaces.services.offers import offer_free_slot

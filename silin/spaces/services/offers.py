@@ -18,7 +18,7 @@ from django_tasks import task
 
 from silin.core import audit
 from silin.spaces.models import Space, WaitlistEntry
-from silin.spaces.selectors import SpaceCalendar, waitlist_offers_holding
+from silin.spaces.selectors.availability import SpaceCalendar, waitlist_offers_holding
 from silin.spaces.services.common import enqueue_at, hm, lock_space, when_text
 from silin.spaces.services.notices import notify
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from silin.accounts.models import User
     from silin.organizations.models import Organization
     from silin.spaces.models import WaitlistEntry
-    from silin.spaces.selectors import SpaceCalendar
+    from silin.spaces.selectors.availability import SpaceCalendar
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from silin.core import audit
 from silin.lib import recurrence
 from silin.spaces.models import Booking, BookingSeries, Space
-from silin.spaces.selectors import SpaceCalendar, waitlist_offers_holding
+from silin.spaces.selectors.availability import SpaceCalendar, waitlist_offers_holding
 from silin.spaces.services.bookings import (
     after_create,
     insert_bookings,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from silin.core import audit
 from silin.spaces.models import Booking, Space, WaitlistEntry
-from silin.spaces.selectors import SpaceCalendar, waitlist_offers_holding
+from silin.spaces.selectors.availability import SpaceCalendar, waitlist_offers_holding
 from silin.spaces.services.bookings import book_slot
 from silin.spaces.services.common import SpaceError, aware, iso, lock_space, raise_errors
 from silin.spaces.services.offers import waitlist_offer

@@ -8,7 +8,8 @@ import pytest
 
 from silin.core import personal_data as pd
 from silin.spaces.models import OpeningException
-from silin.spaces.selectors import SpaceFilters, availability, space_list_for
+from silin.spaces.selectors.availability import availability
+from silin.spaces.selectors.spaces import SpaceFilters, space_list_for
 from silin.spaces.services.bookings import booking_cancel
 from silin.spaces.tests.factories import (
     BlockedPeriodFactory,

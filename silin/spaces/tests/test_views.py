@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from silin.accounts.tests.factories import UserFactory
-from silin.spaces import views_support
+from silin.spaces import presenters
 from silin.spaces.models import Booking, BookingSeries, OpeningException, Space, WaitlistEntry
+from silin.spaces.selectors.spaces import windows_on
 from silin.spaces.tests.factories import BookingFactory, SpaceFactory, open_every_day
 
 _MOBILES = itertools.count(13700000001)
@@ -668,12 +669,16 @@ def test_the_day_sheet_offers_check_in_only_around_the_booking(room, cast, login
 
 def test_a_closure_today_makes_the_card_say_closed_now(room, cast, login):
     noon = timezone.localtime().replace(hour=12, minute=0)
-    (card,) = views_support.space_cards([room], now=noon)
+    (card,) = presenters.space_cards(
+        [room], windows=windows_on(spaces=[room], day=noon.date()), now=noon
+    )
     assert card.open_now and card.hours_today == "08:00–21:00"
     OpeningException.objects.create(
         space=room, date=noon.date(), closed=True, reason=OpeningException.Reason.HOLIDAY
     )
-    (card,) = views_support.space_cards([room], now=noon)
+    (card,) = presenters.space_cards(
+        [room], windows=windows_on(spaces=[room], day=noon.date()), now=noon
+    )
     assert not card.open_now and card.hours_today == ""
 
 
@@ -682,7 +687,7 @@ def test_the_policy_is_said_in_plain_words(room):
     room.weekly_quota_household_minutes = 180
     room.max_booking_minutes = 150
     with translation.override("en"):
-        text = " ".join(views_support.policy_lines(room))
+        text = " ".join(presenters.policy_lines(room))
     assert "request until a manager approves it" in text
     assert "from 30 minutes to 2 hours 30 minutes at a time" in text
     assert "up to 3 hours a week" in text
