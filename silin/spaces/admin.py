@@ -4,6 +4,8 @@ which hold the slot invariants."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 
 from silin.core import audit
@@ -76,7 +78,8 @@ class SpaceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 class _BrowseOnly(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user, Capability.MANAGE_SPACES)
+        bookings: Any = super().get_queryset(request)  # a BookingQuerySet
+        return bookings.visible_to(request.user, Capability.MANAGE_SPACES)
 
 
 @admin.register(Booking)

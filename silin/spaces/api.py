@@ -8,7 +8,7 @@ the message on `starts_at`; any other refused input answers 422 with field messa
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -93,6 +93,26 @@ class SpaceDetail(SpaceOut):
         description="The door's check-in address (the QR code); only for those who run it."
     )
 
+    # What the caller may do here: read from the request django-ninja passes as context.
+    @staticmethod
+    def resolve_may_book(obj: Space, context: dict[str, Any]) -> bool:
+        return perms.can_book_space(context["request"].auth, obj)
+
+    @staticmethod
+    def resolve_may_manage(obj: Space, context: dict[str, Any]) -> bool:
+        return perms.manages(context["request"].auth, obj)
+
+    @staticmethod
+    def resolve_feed_url(obj: Space, context: dict[str, Any]) -> str:
+        return _abs(context["request"], "spaces:space-feed", obj.feed_token)
+
+    @staticmethod
+    def resolve_check_in_url(obj: Space, context: dict[str, Any]) -> str | None:
+        request = context["request"]
+        if not perms.manages(request.auth, obj):
+            return None
+        return _abs(request, "spaces:check-in", obj.door_token)
+
 
 class IntervalOut(Schema):
     starts_at: dt.datetime
@@ -123,11 +143,11 @@ class BookingOut(Schema):
 
     @staticmethod
     def resolve_booked_by_name(obj: Booking) -> str | None:
-        return obj.booked_by.name if obj.booked_by_id else None
+        return obj.booked_by.name if obj.booked_by else None
 
     @staticmethod
     def resolve_series(obj: Booking) -> UUID | None:
-        return obj.series.uuid if obj.series_id else None
+        return obj.series.uuid if obj.series else None
 
 
 class BookingIn(Schema):
@@ -203,7 +223,7 @@ class FeedsOut(Schema):
 
 
 class SpaceFilter(Schema):
-    kind: Kind | None = None
+    kind: Kind | None = None  # type: ignore[valid-type]
     community: UUID | None = None
     compound: UUID | None = None
     open_now: bool = False
@@ -262,17 +282,6 @@ def _organization(actor, uuid: UUID | None):
     return org
 
 
-def _detail(request: HttpRequest, space: Space) -> Space:
-    actor = request.auth
-    space.may_book = perms.can_book_space(actor, space)
-    space.may_manage = perms.manages(actor, space)
-    space.feed_url = _abs(request, "spaces:space-feed", space.feed_token)
-    space.check_in_url = (
-        _abs(request, "spaces:check-in", space.door_token) if space.may_manage else None
-    )
-    return space
-
-
 # --- spaces ----------------------------------------------------------------------------------
 
 
@@ -292,8 +301,7 @@ def space_list(request, filters: Query[SpaceFilter]):
     summary="One space with its opening hours and booking policy",
 )
 def space_detail(request, space_uuid: UUID):
-    space = space_get(actor=request.auth, uuid=space_uuid)
-    return _detail(request, space)
+    return space_get(actor=request.auth, uuid=space_uuid)
 
 
 @router.get(

@@ -31,9 +31,14 @@ _RANK = {FREE: 0, REQUESTED: 1, TAKEN: 2, BLOCKED: 3, CLOSED: 4}
 
 
 class Interval(Protocol):
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    state: str
+    @property
+    def starts_at(self) -> dt.datetime: ...
+
+    @property
+    def ends_at(self) -> dt.datetime: ...
+
+    @property
+    def state(self) -> str: ...
 
 
 @dataclass(frozen=True)

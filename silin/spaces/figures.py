@@ -20,9 +20,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -112,9 +113,10 @@ def _fixed_offset(start: dt.datetime, end: dt.datetime) -> int | None:
         timezone.localtime(start + dt.timedelta(days=d)).utcoffset()
         for d in range((end - start).days + 1)
     }
-    if len(offsets) != 1:
+    offset = offsets.pop() if len(offsets) == 1 else None
+    if offset is None:
         return None
-    return int(offsets.pop().total_seconds() // 60)
+    return int(offset.total_seconds() // 60)
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -287,12 +289,13 @@ class OpeningTable:
             .order_by()
             .values_list("space_id", "date", "closed", "opens", "closes")
         )
-        for space_id, day, is_closed, opens, closes in rows:
+        for space_id, day, is_closed, special_opens, special_closes in rows:
             key = (space_id, day)
             if is_closed:
                 closed.add(key)
-            else:
-                exceptions[key] = exceptions.get(key, 0) + _minutes_between(opens, closes)
+            elif special_opens is not None and special_closes is not None:
+                minutes = _minutes_between(special_opens, special_closes)
+                exceptions[key] = exceptions.get(key, 0) + minutes
         for key in closed:  # any closed row closes the whole day
             exceptions[key] = 0
         return cls(weekly=dict(weekly), exceptions=exceptions)
@@ -409,7 +412,7 @@ _SUMS = {
 }
 
 
-def _fill(fig: Figures, row: dict) -> Figures:
+def _fill(fig: Figures, row: Mapping[str, Any]) -> Figures:
     fig.booked_minutes = _minutes(row["booked"])
     fig.used_minutes = _minutes(row["used"])
     fig.bookings = row["n"]
@@ -419,7 +422,7 @@ def _fill(fig: Figures, row: dict) -> Figures:
 
 
 def _compound_key(space: Space) -> tuple[str, str]:
-    if space.compound_id:
+    if space.compound is not None:
         return space.community.name, space.compound.name
     return space.community.name, ""
 
@@ -509,13 +512,14 @@ def _trend(
         return list(zip(periods, figures, strict=True))
     start, end = periods[0].starts_at, periods[-1].ends_at
     offset = _fixed_offset(start, end)
+    bucket: Func
     if offset is not None:
         fmt = "%Y-%m-01" if periods[0].kind == MONTH else "%Y-%m-%d"
         bucket = _SqliteLocal(fmt, offset)
     else:
         trunc = TruncMonth if periods[0].kind == MONTH else TruncDate
         bucket = trunc("starts_at", tzinfo=timezone.get_current_timezone())
-    rows = (
+    rows: Iterable[Mapping[str, Any]] = (
         selection.bookings(start, end)
         .annotate(bucket=bucket)
         .values("bucket")
@@ -546,6 +550,7 @@ def _local_start_parts(period: Period) -> tuple[dict, Callable[[int], int]]:
     """Weekday, hour and minute of the local start time, and how to turn the weekday
     into 0 = Monday."""
     offset = _fixed_offset(period.starts_at, period.ends_at)
+    parts: dict[str, Func]
     if offset is not None:
         parts = {
             name: Cast(_SqliteLocal(fmt, offset), IntegerField())

@@ -8,6 +8,7 @@ MANAGE_SPACES over the record's place (`spaces.add_renewal`, `spaces.manage_rene
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -107,7 +108,7 @@ class RenewalForm(SilinForm):
             kwargs["initial"] = {
                 "title": instance.title,
                 "community": instance.community.uuid,
-                "compound": instance.compound.uuid if instance.compound_id else None,
+                "compound": instance.compound.uuid if instance.compound else None,
                 "site_kind": instance.site_kind,
                 "project_kind": instance.project_kind,
                 "description": instance.description,
@@ -115,15 +116,16 @@ class RenewalForm(SilinForm):
                 "finished_on": instance.finished_on,
                 "cost": instance.cost,
                 "status": instance.status,
-                "space": instance.space.uuid if instance.space_id else None,
+                "space": instance.space.uuid if instance.space else None,
             }
         super().__init__(*args, **kwargs)
         self.actor, self.instance = actor, instance
-        self.fields["community"].queryset = renewal_communities(actor=actor)
-        self.fields["compound"].queryset = renewal_compounds(actor=actor)
-        self.fields["compound"].label_from_instance = lambda c: f"{c.community.name} · {c.name}"
-        self.fields["space"].queryset = space_list_managed(actor=actor)
-        self.fields["space"].label_from_instance = lambda s: f"{s.community.name} · {s.name}"
+        choices: Any = self.fields  # model choices, within the actor's scope
+        choices["community"].queryset = renewal_communities(actor=actor)
+        choices["compound"].queryset = renewal_compounds(actor=actor)
+        choices["compound"].label_from_instance = lambda c: f"{c.community.name} · {c.name}"
+        choices["space"].queryset = space_list_managed(actor=actor)
+        choices["space"].label_from_instance = lambda s: f"{s.community.name} · {s.name}"
         for name in ("photo_before", "photo_after"):
             self.fields[name].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
             if instance is not None and getattr(instance, name):
@@ -174,7 +176,7 @@ def renewal_detail(request, uuid):
         "record": record,
         "can_edit": can_edit,
         "space_url": (
-            reverse("spaces:space-detail", args=[record.space.uuid]) if record.space_id else None
+            reverse("spaces:space-detail", args=[record.space.uuid]) if record.space else None
         ),
         "open_spaces": space_list_managed(actor=request.user, community=record.community)
         if can_edit and record.space_id is None

@@ -507,5 +507,5 @@ def check_in(request, token):
             return render(request, "spaces/check_in.html", context, status=400)
         context = {"space": space, "booking": booking, "done": True}
         return render(request, "spaces/check_in.html", context)
-    booking = booking_at_door(actor=request.user, space=space)
-    return render(request, "spaces/check_in.html", {"space": space, "booking": booking})
+    due = booking_at_door(actor=request.user, space=space)
+    return render(request, "spaces/check_in.html", {"space": space, "booking": due})

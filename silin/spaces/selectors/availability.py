@@ -188,7 +188,9 @@ class SpaceCalendar:
         if rows:
             if any(e.closed for e in rows):
                 return []
-            spans = sorted((e.opens, e.closes) for e in rows)
+            spans = sorted(
+                (e.opens, e.closes) for e in rows if e.opens is not None and e.closes is not None
+            )
         else:
             spans = self.hours.get(day.weekday(), [])
         return [

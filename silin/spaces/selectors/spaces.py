@@ -149,7 +149,7 @@ def space_list_for(*, actor: Actor, filters: SpaceFilters | None = None) -> Quer
     visible = _visible_q(actor)
     if visible is None:
         return Space.objects.none()
-    qs = Space.objects.filter(visible).select_related("community", "compound")
+    qs: QuerySet[Space] = Space.objects.filter(visible).select_related("community", "compound")
     qs = _apply_filters(qs, filters or SpaceFilters())
     return qs.order_by("community__name", "name", "id")
 
@@ -171,7 +171,9 @@ def space_get(*, actor: Actor, uuid: object) -> Space:
 
 def space_list_managed(*, actor: Actor, community: Community | None = None) -> QuerySet[Space]:
     """Spaces in the actor's MANAGE_SPACES scope (say, the space a renewal became)."""
-    spaces = Space.objects.filter(scope_q(scope_for(actor, Capability.MANAGE_SPACES)))
+    spaces: QuerySet[Space] = Space.objects.filter(
+        scope_q(scope_for(actor, Capability.MANAGE_SPACES))
+    )
     if community is not None:
         spaces = spaces.filter(community=community)
     return spaces.select_related("community").order_by("community__name", "name")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -20,7 +21,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 def _event(**overrides) -> FeedEvent:
-    values = {
+    values: dict[str, Any] = {
         "uid": "booking-1@silin",
         "summary": "象棋",
         "starts_at": dt.datetime(2026, 12, 1, 9, tzinfo=TZ),
@@ -76,7 +77,7 @@ def room(world):
     return SpaceFactory(name="邻里荟", community=world.sanjiang, compound=world.tuoyuan)
 
 
-def _events(response) -> dict[str, icalendar.Event]:
+def _events(response) -> dict[str, Any]:
     assert response["Content-Type"].startswith("text/calendar")
     calendar = icalendar.Calendar.from_ical(response.content)
     return {str(e["UID"]): e for e in calendar.walk("VEVENT")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import cast
 
 import pytest
 from django.urls import reverse
@@ -27,7 +28,7 @@ def book(**kwargs) -> Booking:
     """A booking straight in the table; by a neighbour unless a booker is given."""
     if "booker" not in kwargs:
         kwargs["booker"] = UserFactory(mobile=str(next(_MOBILES)))
-    return BookingFactory(**kwargs)
+    return cast(Booking, BookingFactory(**kwargs))
 
 
 def local(days: int, hour: int, minute: int = 0) -> dt.datetime:
