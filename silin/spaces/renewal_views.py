@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from silin.core.access import require_perm
 from silin.core.forms import SilinForm, add_service_errors
 from silin.lib.http import parse_uuid
 from silin.places.models import Community, Compound
@@ -201,16 +202,14 @@ def _form_view(request, *, instance: RenewalRecord | None):
 
 @login_required
 def renewal_create(request):
-    if not _may_manage(request.user):
-        raise Http404
+    require_perm(request.user, "spaces.add_renewal")
     return _form_view(request, instance=None)
 
 
 @login_required
 def renewal_edit(request, uuid):
     record = renewal_record_get(actor=request.user, uuid=uuid)
-    if not _may_manage(request.user, record):
-        raise Http404
+    require_perm(request.user, "spaces.manage_renewal", record)
     return _form_view(request, instance=record)
 
 
@@ -218,8 +217,7 @@ def renewal_edit(request, uuid):
 @require_POST
 def renewal_open(request, uuid):
     record = renewal_record_get(actor=request.user, uuid=uuid)
-    if not _may_manage(request.user, record):
-        raise Http404
+    require_perm(request.user, "spaces.manage_renewal", record)
     space = _chosen_space(request, record)
     if space is None:
         messages.error(request, _("Please choose the space this renewal became."))
