@@ -21,7 +21,7 @@ def new_token() -> str:
 
 
 class SpaceQuerySet(ScopedQuerySet):
-    """Staff scope of spaces (residents' reach is applied by `selectors.space_list_for`).
+    """Staff scope of spaces (residents' reach: `selectors.spaces.space_list_for`).
 
     The default capability is a staff one: VIEW_PLACES would include residents' own role.
     """

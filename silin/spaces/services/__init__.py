@@ -1,7 +1,7 @@
 """Writes of Neighbour Spaces, one module per family of writes.
 
 Import the module you need (`from silin.spaces.services import bookings`); nothing is
-re-exported here. From the bottom up, each importing only modules above it in this list:
+re-exported here. From the bottom up, each importing only modules listed before it:
 
 - `common`: SpaceError and SlotTaken, row locks, small formatting helpers, `enqueue_at`;
 - `notices`: notices to a person in their language, and how a booking is described;
