@@ -185,24 +185,25 @@ def _race_space():
     from silin.accounts.models import User
     from silin.demo.cast import DEMO_LOGINS
     from silin.places.models import Community
-    from silin.spaces import services
     from silin.spaces.models import Space
+    from silin.spaces.services import hours as hour_services
+    from silin.spaces.services import spaces as space_services
 
     community = Community.objects.get(name="三江社区")
     space = Space.objects.filter(community=community, name="压测活动室").first()
     if space is not None:
         return space
     admin = User.objects.get(mobile=DEMO_LOGINS[0].mobile)
-    space = services.space_create(
+    space = space_services.space_create(
         actor=admin,
-        data=services.SpaceData(
+        data=space_services.SpaceData(
             name="压测活动室", kind=Space.Kind.ACTIVITY_CENTRE, community=community,
             capacity=10, reach=Space.Reach.STREET, book_ahead_days=366,
             description="Benchmark room: 200 people ask for the same hour at once.",
         ),
     )  # fmt: skip
     windows = [(d, _dt.time(0), _dt.time(23, 59)) for d in range(7)]
-    services.opening_hours_set(actor=admin, space=space, windows=windows)
+    hour_services.opening_hours_set(actor=admin, space=space, windows=windows)
     return space
 
 

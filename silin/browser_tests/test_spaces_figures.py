@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 
 from silin.browser_tests.conftest import SCREENSHOTS
-from silin.spaces import renewal_services
 from silin.spaces.models import Booking, RenewalRecord, Space
-from silin.spaces.renewal_services import RenewalData
+from silin.spaces.services import renewals as renewal_services
+from silin.spaces.services.renewals import RenewalData
 from silin.spaces.tests.factories import BookingFactory, SpaceFactory, local, open_every_day
 
 pytestmark = pytest.mark.browser

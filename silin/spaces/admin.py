@@ -4,12 +4,13 @@ which hold the slot invariants."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 
 from silin.core import audit
 from silin.core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from silin.core.roles import Capability
-from silin.spaces import services
 from silin.spaces.models import (
     BlockedPeriod,
     Booking,
@@ -19,6 +20,7 @@ from silin.spaces.models import (
     Space,
     WaitlistEntry,
 )
+from silin.spaces.services.spaces import SPACE_FIELDS, SpaceData, space_create, space_update
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -50,17 +52,14 @@ class SpaceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [OpeningHoursInline, OpeningExceptionInline, BlockedPeriodInline]
 
     def save_model(self, request, obj, form, change):
-        data = services.SpaceData(
-            **{
-                name: form.cleaned_data.get(name, getattr(obj, name))
-                for name in services.SPACE_FIELDS
-            }
+        data = SpaceData(
+            **{name: form.cleaned_data.get(name, getattr(obj, name)) for name in SPACE_FIELDS}
         )
         if change:
             fresh = Space.objects.get(pk=obj.pk)
-            saved = services.space_update(actor=request.user, space=fresh, data=data)
+            saved = space_update(actor=request.user, space=fresh, data=data)
         else:
-            saved = services.space_create(actor=request.user, data=data)
+            saved = space_create(actor=request.user, data=data)
         if "photo" in form.changed_data:
             saved.photo = form.cleaned_data["photo"] or ""
             saved.save(update_fields=["photo"])
@@ -79,7 +78,8 @@ class SpaceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 class _BrowseOnly(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user, Capability.MANAGE_SPACES)
+        bookings: Any = super().get_queryset(request)  # a BookingQuerySet
+        return bookings.visible_to(request.user, Capability.MANAGE_SPACES)
 
 
 @admin.register(Booking)

@@ -8,7 +8,7 @@ the message on `starts_at`; any other refused input answers 422 with field messa
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -22,8 +22,22 @@ from silin.core.api.errors import error_body, error_responses
 from silin.core.api.pagination import PageNumberPagination
 from silin.core.api.schemas import NodeRef
 from silin.spaces import permissions as perms
-from silin.spaces import selectors, services
-from silin.spaces.models import Booking, Space, WaitlistEntry
+from silin.spaces.models import Booking, Space
+from silin.spaces.selectors.availability import availability
+from silin.spaces.selectors.bookings import (
+    booker_by_uuid,
+    booking_approval_queue,
+    booking_get,
+    booking_list_for_series,
+    booking_list_mine,
+    organization_by_uuid,
+    waitlist_get,
+    waitlist_list_mine,
+)
+from silin.spaces.selectors.spaces import SpaceFilters, space_get, space_list_for
+from silin.spaces.services import bookings, checkin, series, waitlist
+from silin.spaces.services.common import SlotTaken, SpaceError
+from silin.spaces.services.feeds import personal_feed_token
 
 router = Router(tags=["spaces"])
 
@@ -79,6 +93,26 @@ class SpaceDetail(SpaceOut):
         description="The door's check-in address (the QR code); only for those who run it."
     )
 
+    # What the caller may do here: read from the request django-ninja passes as context.
+    @staticmethod
+    def resolve_may_book(obj: Space, context: dict[str, Any]) -> bool:
+        return perms.can_book_space(context["request"].auth, obj)
+
+    @staticmethod
+    def resolve_may_manage(obj: Space, context: dict[str, Any]) -> bool:
+        return perms.manages(context["request"].auth, obj)
+
+    @staticmethod
+    def resolve_feed_url(obj: Space, context: dict[str, Any]) -> str:
+        return _abs(context["request"], "spaces:space-feed", obj.feed_token)
+
+    @staticmethod
+    def resolve_check_in_url(obj: Space, context: dict[str, Any]) -> str | None:
+        request = context["request"]
+        if not perms.manages(request.auth, obj):
+            return None
+        return _abs(request, "spaces:check-in", obj.door_token)
+
 
 class IntervalOut(Schema):
     starts_at: dt.datetime
@@ -109,11 +143,11 @@ class BookingOut(Schema):
 
     @staticmethod
     def resolve_booked_by_name(obj: Booking) -> str | None:
-        return obj.booked_by.name if obj.booked_by_id else None
+        return obj.booked_by.name if obj.booked_by else None
 
     @staticmethod
     def resolve_series(obj: Booking) -> UUID | None:
-        return obj.series.uuid if obj.series_id else None
+        return obj.series.uuid if obj.series else None
 
 
 class BookingIn(Schema):
@@ -189,7 +223,7 @@ class FeedsOut(Schema):
 
 
 class SpaceFilter(Schema):
-    kind: Kind | None = None
+    kind: Kind | None = None  # type: ignore[valid-type]
     community: UUID | None = None
     compound: UUID | None = None
     open_now: bool = False
@@ -215,7 +249,7 @@ def _abs(request: HttpRequest, name: str, *args) -> str:
     return request.build_absolute_uri(reverse(name, args=args))
 
 
-def _conflict(exc: services.SlotTaken):
+def _conflict(exc: SlotTaken):
     message = exc.message_dict.get("starts_at", exc.messages)[0]
     return Status(409, error_body("conflict", message, exc.message_dict))
 
@@ -225,7 +259,7 @@ def _booking_rows(qs):
 
 
 def _fetch_booking(actor, uuid: UUID) -> Booking:
-    return selectors.booking_get(actor=actor, uuid=uuid)
+    return booking_get(actor=actor, uuid=uuid)
 
 
 def _user(actor, space: Space, uuid: UUID | None):
@@ -233,34 +267,19 @@ def _user(actor, space: Space, uuid: UUID | None):
         return None
     if not perms.can_book_on_behalf(actor, space):
         raise PermissionDenied
-    from silin.accounts.models import User
-
-    user = User.objects.filter(uuid=uuid, is_active=True).first()
+    user = booker_by_uuid(uuid=uuid)
     if user is None:
-        raise services.SpaceError({"booker": [_("There is no such person.")]})
+        raise SpaceError({"booker": [_("There is no such person.")]})
     return user
 
 
 def _organization(actor, uuid: UUID | None):
     if uuid is None:
         return None
-    from silin.organizations.models import Organization
-
-    org = Organization.objects.select_related("community").filter(uuid=uuid).first()
+    org = organization_by_uuid(uuid=uuid)
     if org is None:
-        raise services.SpaceError({"organization": [_("There is no such organisation.")]})
+        raise SpaceError({"organization": [_("There is no such organisation.")]})
     return org
-
-
-def _detail(request: HttpRequest, space: Space) -> Space:
-    actor = request.auth
-    space.may_book = perms.can_book_space(actor, space)
-    space.may_manage = perms.manages(actor, space)
-    space.feed_url = _abs(request, "spaces:space-feed", space.feed_token)
-    space.check_in_url = (
-        _abs(request, "spaces:check-in", space.door_token) if space.may_manage else None
-    )
-    return space
 
 
 # --- spaces ----------------------------------------------------------------------------------
@@ -273,9 +292,7 @@ def _detail(request: HttpRequest, space: Space) -> Space:
 )
 @paginate(PageNumberPagination)
 def space_list(request, filters: Query[SpaceFilter]):
-    return selectors.space_list_for(
-        actor=request.auth, filters=selectors.SpaceFilters(**filters.dict())
-    )
+    return space_list_for(actor=request.auth, filters=SpaceFilters(**filters.dict()))
 
 
 @router.get(
@@ -284,8 +301,7 @@ def space_list(request, filters: Query[SpaceFilter]):
     summary="One space with its opening hours and booking policy",
 )
 def space_detail(request, space_uuid: UUID):
-    space = selectors.space_get(actor=request.auth, uuid=space_uuid)
-    return _detail(request, space)
+    return space_get(actor=request.auth, uuid=space_uuid)
 
 
 @router.get(
@@ -295,16 +311,14 @@ def space_detail(request, space_uuid: UUID):
     description=f"The range may span at most {MAX_AVAILABILITY_DAYS} days.",
 )
 def space_availability(request, space_uuid: UUID, window: Query[RangeIn]):
-    space = selectors.space_get(actor=request.auth, uuid=space_uuid)
+    space = space_get(actor=request.auth, uuid=space_uuid)
     if window.ends_at <= window.starts_at:
-        raise services.SpaceError({"ends_at": [_("The end must be after the start.")]})
+        raise SpaceError({"ends_at": [_("The end must be after the start.")]})
     if window.ends_at - window.starts_at > dt.timedelta(days=MAX_AVAILABILITY_DAYS):
-        raise services.SpaceError(
+        raise SpaceError(
             {"ends_at": [_("Ask for at most %(days)d days.") % {"days": MAX_AVAILABILITY_DAYS}]}
         )
-    intervals = selectors.availability(
-        space=space, starts_at=window.starts_at, ends_at=window.ends_at
-    )
+    intervals = availability(space=space, starts_at=window.starts_at, ends_at=window.ends_at)
     me = request.auth.pk
     return [
         {
@@ -329,9 +343,9 @@ def space_availability(request, space_uuid: UUID, window: Query[RangeIn]):
 )
 def booking_add(request, space_uuid: UUID, payload: BookingIn):
     actor = request.auth
-    space = selectors.space_get(actor=actor, uuid=space_uuid)
+    space = space_get(actor=actor, uuid=space_uuid)
     try:
-        booking = services.booking_create(
+        booking = bookings.booking_create(
             actor=actor,
             space=space,
             starts_at=payload.starts_at,
@@ -341,7 +355,7 @@ def booking_add(request, space_uuid: UUID, payload: BookingIn):
             booker=_user(actor, space, payload.booker),
             organization=_organization(actor, payload.organization),
         )
-    except services.SlotTaken as exc:
+    except SlotTaken as exc:
         return _conflict(exc)
     return Status(201, _fetch_booking(actor, booking.uuid))
 
@@ -353,9 +367,9 @@ def booking_add(request, space_uuid: UUID, payload: BookingIn):
 )
 def series_add(request, space_uuid: UUID, payload: SeriesIn):
     actor = request.auth
-    space = selectors.space_get(actor=actor, uuid=space_uuid)
+    space = space_get(actor=actor, uuid=space_uuid)
     try:
-        result = services.booking_series_create(
+        result = series.booking_series_create(
             actor=actor,
             space=space,
             rrule=payload.rrule,
@@ -367,15 +381,15 @@ def series_add(request, space_uuid: UUID, payload: SeriesIn):
             booker=_user(actor, space, payload.booker),
             organization=_organization(actor, payload.organization),
         )
-    except services.SlotTaken as exc:
+    except SlotTaken as exc:
         return _conflict(exc)
-    bookings = list(_booking_rows(Booking.objects.filter(series=result.series)))
+    rows = list(booking_list_for_series(series_id=result.series.pk))
     return Status(
         201,
         {
             "uuid": result.series.uuid,
             "rrule": result.series.rrule,
-            "bookings": bookings,
+            "bookings": rows,
             "skipped": [s.__dict__ for s in result.skipped],
         },
     )
@@ -388,7 +402,7 @@ def series_add(request, space_uuid: UUID, payload: SeriesIn):
 )
 @paginate(PageNumberPagination)
 def booking_mine(request, filters: Query[MineFilter]):
-    return _booking_rows(selectors.booking_list_mine(actor=request.auth, upcoming=filters.upcoming))
+    return _booking_rows(booking_list_mine(actor=request.auth, upcoming=filters.upcoming))
 
 
 @router.get(
@@ -398,7 +412,7 @@ def booking_mine(request, filters: Query[MineFilter]):
 )
 @paginate(PageNumberPagination)
 def booking_queue(request):
-    return _booking_rows(selectors.booking_approval_queue(actor=request.auth))
+    return _booking_rows(booking_approval_queue(actor=request.auth))
 
 
 @router.get(
@@ -415,7 +429,7 @@ def _decide(request, booking_uuid: UUID, action, **kwargs):
     booking = _fetch_booking(actor, booking_uuid)
     try:
         action(actor=actor, booking=booking, **kwargs)
-    except services.SlotTaken as exc:
+    except SlotTaken as exc:
         return _conflict(exc)
     return _fetch_booking(actor, booking_uuid)
 
@@ -426,7 +440,7 @@ def _decide(request, booking_uuid: UUID, action, **kwargs):
     summary="Cancel a booking or request",
 )
 def booking_cancel(request, booking_uuid: UUID, payload: ReasonIn):
-    return _decide(request, booking_uuid, services.booking_cancel, reason=payload.reason)
+    return _decide(request, booking_uuid, bookings.booking_cancel, reason=payload.reason)
 
 
 @router.post(
@@ -435,7 +449,7 @@ def booking_cancel(request, booking_uuid: UUID, payload: ReasonIn):
     summary="Approve a request (rejects the requests it overlaps)",
 )
 def booking_approve(request, booking_uuid: UUID, payload: ReasonIn):
-    return _decide(request, booking_uuid, services.booking_approve, reason=payload.reason)
+    return _decide(request, booking_uuid, bookings.booking_approve, reason=payload.reason)
 
 
 @router.post(
@@ -444,7 +458,7 @@ def booking_approve(request, booking_uuid: UUID, payload: ReasonIn):
     summary="Reject a request, with the reason the asker will see",
 )
 def booking_reject(request, booking_uuid: UUID, payload: ReasonIn):
-    return _decide(request, booking_uuid, services.booking_reject, reason=payload.reason)
+    return _decide(request, booking_uuid, bookings.booking_reject, reason=payload.reason)
 
 
 @router.post(
@@ -453,7 +467,7 @@ def booking_reject(request, booking_uuid: UUID, payload: ReasonIn):
     summary="Check in (the booker with the door's code, or staff on their behalf)",
 )
 def booking_check_in(request, booking_uuid: UUID, payload: CheckInIn):
-    return _decide(request, booking_uuid, services.booking_check_in, door_token=payload.door_token)
+    return _decide(request, booking_uuid, checkin.booking_check_in, door_token=payload.door_token)
 
 
 # --- waiting list and feeds ------------------------------------------------------------------
@@ -466,9 +480,9 @@ def booking_check_in(request, booking_uuid: UUID, payload: CheckInIn):
 )
 def waitlist_add(request, space_uuid: UUID, payload: WaitlistIn):
     actor = request.auth
-    space = selectors.space_get(actor=actor, uuid=space_uuid)
-    entry = services.waitlist_join(actor=actor, space=space, **payload.dict())
-    return Status(201, selectors.waitlist_get(actor=actor, uuid=entry.uuid))
+    space = space_get(actor=actor, uuid=space_uuid)
+    entry = waitlist.waitlist_join(actor=actor, space=space, **payload.dict())
+    return Status(201, waitlist_get(actor=actor, uuid=entry.uuid))
 
 
 @router.get(
@@ -478,7 +492,7 @@ def waitlist_add(request, space_uuid: UUID, payload: WaitlistIn):
 )
 @paginate(PageNumberPagination)
 def waitlist_mine(request):
-    return selectors.waitlist_mine(actor=request.auth)
+    return waitlist_list_mine(actor=request.auth)
 
 
 @router.post(
@@ -488,10 +502,10 @@ def waitlist_mine(request):
 )
 def waitlist_claim(request, entry_uuid: UUID):
     actor = request.auth
-    entry = selectors.waitlist_get(actor=actor, uuid=entry_uuid)
+    entry = waitlist_get(actor=actor, uuid=entry_uuid)
     try:
-        booking = services.waitlist_claim(actor=actor, entry=entry)
-    except services.SlotTaken as exc:
+        booking = waitlist.waitlist_claim(actor=actor, entry=entry)
+    except SlotTaken as exc:
         return _conflict(exc)
     return Status(201, _fetch_booking(actor, booking.uuid))
 
@@ -503,9 +517,9 @@ def waitlist_claim(request, entry_uuid: UUID):
 )
 def waitlist_withdraw(request, entry_uuid: UUID):
     actor = request.auth
-    entry = selectors.waitlist_get(actor=actor, uuid=entry_uuid)
-    services.waitlist_withdraw(actor=actor, entry=entry)
-    return WaitlistEntry.objects.select_related("space").get(pk=entry.pk)
+    entry = waitlist_get(actor=actor, uuid=entry_uuid)
+    waitlist.waitlist_withdraw(actor=actor, entry=entry)
+    return waitlist_get(actor=actor, uuid=entry_uuid)
 
 
 @router.get(
@@ -515,5 +529,5 @@ def waitlist_withdraw(request, entry_uuid: UUID):
     description="Each space's feed address is in its detail (`feed_url`).",
 )
 def feeds(request):
-    token = services.personal_feed_token(user=request.auth)
+    token = personal_feed_token(user=request.auth)
     return {"personal_feed_url": _abs(request, "spaces:my-feed", token)}

@@ -9,7 +9,8 @@ class SpacesConfig(AppConfig):
 
     def ready(self) -> None:
         # Its rules predicates (`rules` only autodiscovers rules.py), its sections of a
-        # person's "My data" and its menu entry.
+        # person's "My data" and its menu entry. Imported here, not at the top: these
+        # modules import models, which cannot load before the app registry is ready.
         from silin.core.navigation import NavItem, register
         from silin.spaces import (
             permissions,  # noqa: F401

@@ -37,7 +37,6 @@ from silin.core.seeding import DemoContext
 from silin.organizations.models import Organization
 from silin.people.models import Resident
 from silin.places.models import Community, Compound, Street
-from silin.spaces import renewal_services, services
 from silin.spaces.demo_plans import (
     CENTRE,
     HOURS,
@@ -49,7 +48,12 @@ from silin.spaces.demo_plans import (
     all_plans,
 )
 from silin.spaces.models import Booking, OpeningException, Space
-from silin.spaces.renewal_services import RenewalData
+from silin.spaces.services import blocks as block_services
+from silin.spaces.services import hours as hour_services
+from silin.spaces.services import renewals as renewal_services
+from silin.spaces.services import series as series_services
+from silin.spaces.services import spaces as space_services
+from silin.spaces.services.renewals import RenewalData
 
 DAYS_BACK = 28
 DAYS_AHEAD = 28
@@ -123,7 +127,7 @@ class SpacesSeeder:
 
     def _create(self, plan: Plan, parent: Space | None = None) -> Space:
         community = self.communities[plan.community]
-        data = services.SpaceData(
+        data = space_services.SpaceData(
             name=plan.name,
             kind=plan.kind,
             community=community,
@@ -142,9 +146,9 @@ class SpacesSeeder:
             reach=plan.reach,
             max_booking_minutes=240,
         )
-        space = services.space_create(actor=self.cast.admin, data=data)
+        space = space_services.space_create(actor=self.cast.admin, data=data)
         windows = [(d, o, c) for d, spans in HOURS[plan.hours].items() for o, c in spans]
-        services.opening_hours_set(actor=self.cast.admin, space=space, windows=windows)
+        hour_services.opening_hours_set(actor=self.cast.admin, space=space, windows=windows)
         self.spaces[plan.name] = space
         self.plans[space.pk] = plan
         return space
@@ -161,7 +165,7 @@ class SpacesSeeder:
         """The community's Party-mass service centre: the building whose rooms are booked
         (not booked as a whole, so it is not open for booking itself)."""
         community = self.communities[community_name]
-        data = services.SpaceData(
+        data = space_services.SpaceData(
             name=f"{community_name}{CENTRE}",
             kind=K.OTHER,
             community=community,
@@ -175,26 +179,26 @@ class SpacesSeeder:
             bookable_by_residents=False,
             bookable_by_organizations=False,
         )
-        return services.space_create(actor=self.cast.admin, data=data)
+        return space_services.space_create(actor=self.cast.admin, data=data)
 
     def make_exceptions(self) -> None:
         """A floor repair, a late evening and the rest day after a street event."""
         admin = self.cast.admin
-        services.opening_exception_add(
+        hour_services.opening_exception_add(
             actor=admin, space=self.spaces["舞蹈室"], date=self.today + dt.timedelta(days=10),
             reason=OpeningException.Reason.CLOSURE, note="地板维修",
         )  # fmt: skip
-        services.opening_exception_add(
+        hour_services.opening_exception_add(
             actor=admin, space=self.spaces["居民休息厅"], date=self.today + dt.timedelta(days=7),
             reason=OpeningException.Reason.SPECIAL, closed=False, opens=T(8), closes=T(22),
             note="邻里晚会，延长开放",
         )  # fmt: skip
-        services.opening_exception_add(
+        hour_services.opening_exception_add(
             actor=admin, space=self.spaces["邻里荟"], date=self.today - dt.timedelta(days=12),
             reason=OpeningException.Reason.CLOSURE, note="架空层消防检查",
         )  # fmt: skip
         start = _aware(self.today + dt.timedelta(days=5), T(9))
-        services.blocked_period_create(
+        block_services.blocked_period_create(
             actor=admin, space=self.spaces["多功能厅"], starts_at=start,
             ends_at=start + dt.timedelta(hours=3), reason="街道“四邻”行动推进会",
             overriders=[self.cast.worker],
@@ -263,7 +267,7 @@ class SpacesSeeder:
         made = 0
         for name, time, minutes, purpose, attendees, actor in series:
             space = self.spaces[name]
-            result = services.booking_series_create(
+            result = series_services.booking_series_create(
                 actor=actor, space=space, rrule=f"{weekdays};{until}",
                 first_starts_at=_aware(first, time), duration_minutes=minutes,
                 purpose=purpose, attendees=attendees, booker=c.liu,

@@ -11,13 +11,14 @@ import datetime as dt
 
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from silin.spaces import selectors, views_support
 from silin.spaces.ical import FeedEvent, build_calendar
 from silin.spaces.models import Booking
+from silin.spaces.selectors.bookings import bookings_for_space_feed, bookings_for_user_feed
+from silin.spaces.selectors.spaces import space_by_feed_token, user_by_feed_token
 
 TENTATIVE = {Booking.Status.REQUESTED}
 CANCELLED = {Booking.Status.CANCELLED, Booking.Status.REJECTED, Booking.Status.NO_SHOW}
@@ -74,18 +75,16 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def space_feed(request, token: str):
-    space = selectors.space_by_feed_token(token=token)
-    since = timezone.now() - dt.timedelta(days=views_support.FEED_PAST_DAYS)
-    bookings = views_support.space_feed_bookings(space=space, since=since)
+    space = space_by_feed_token(token=token)
+    bookings = bookings_for_space_feed(space=space)
     body = build_calendar(name=space.name, events=[_space_event(b) for b in bookings])
     return _ics(body, "space.ics")
 
 
 @require_GET
 def personal_feed(request, token: str):
-    user = selectors.user_by_feed_token(token=token)
-    since = timezone.now() - dt.timedelta(days=views_support.FEED_PAST_DAYS)
-    bookings = views_support.personal_feed_bookings(user=user, since=since)
+    user = user_by_feed_token(token=token)
+    bookings = bookings_for_user_feed(user=user)
     base_url = request.build_absolute_uri("/").rstrip("/")
     # A calendar app sends no language cookie: use the one the person chose.
     with translation.override(user.language or translation.get_language()):

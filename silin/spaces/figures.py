@@ -17,12 +17,12 @@ outside the actor's scope answers 404, exactly like a missing one.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -47,17 +47,13 @@ from django.db.models.functions import (
 )
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from silin.core.roles import Capability
 from silin.core.scoping import Scope, scope_for
+from silin.places.models import Community
 from silin.spaces.models import Booking, OpeningException, OpeningHours, Space
-
-WEEK = "week"
-MONTH = "month"
-PERIOD_KINDS = (WEEK, MONTH)
-TREND_LENGTH = {WEEK: 8, MONTH: 6}
+from silin.spaces.periods import MONTH, Period, period_of, trend_periods
 
 # A booking counts as booked when it held its slot; as used when someone checked in.
 BOOKED_STATES = (Booking.Status.APPROVED, Booking.Status.CHECKED_IN, Booking.Status.NO_SHOW)
@@ -111,91 +107,10 @@ def _fixed_offset(start: dt.datetime, end: dt.datetime) -> int | None:
         timezone.localtime(start + dt.timedelta(days=d)).utcoffset()
         for d in range((end - start).days + 1)
     }
-    if len(offsets) != 1:
+    offset = offsets.pop() if len(offsets) == 1 else None
+    if offset is None:
         return None
-    return int(offsets.pop().total_seconds() // 60)
-
-
-# --- periods -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """A calendar week (Monday first) or month, as local dates [start, end)."""
-
-    kind: str
-    start: dt.date
-    end: dt.date
-
-    @property
-    def starts_at(self) -> dt.datetime:
-        return _local_midnight(self.start)
-
-    @property
-    def ends_at(self) -> dt.datetime:
-        return _local_midnight(self.end)
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days
-
-    @property
-    def label(self) -> str:
-        if self.kind == MONTH:
-            return date_format(self.start, "YEAR_MONTH_FORMAT")
-        last = self.end - dt.timedelta(days=1)
-        return _("%(first)s – %(last)s") % {
-            "first": date_format(self.start, "MONTH_DAY_FORMAT"),
-            "last": date_format(last, "MONTH_DAY_FORMAT"),
-        }
-
-    @property
-    def short_label(self) -> str:
-        if self.kind == MONTH:
-            return f"{self.start:%Y-%m}"
-        return f"{self.start:%m-%d}"
-
-    def shifted(self, steps: int) -> Period:
-        if self.kind == WEEK:
-            return period_of(WEEK, self.start + dt.timedelta(weeks=steps))
-        month_index = self.start.year * 12 + self.start.month - 1 + steps
-        return period_of(MONTH, dt.date(month_index // 12, month_index % 12 + 1, 1))
-
-    def dates(self) -> Iterable[dt.date]:
-        for offset in range(self.days):
-            yield self.start + dt.timedelta(days=offset)
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def period_of(kind: str, day: dt.date) -> Period:
-    """The week or month holding `day`."""
-    if kind == MONTH:
-        first = day.replace(day=1)
-        length = calendar.monthrange(day.year, day.month)[1]
-        return Period(MONTH, first, first + dt.timedelta(days=length))
-    monday = day - dt.timedelta(days=day.weekday())
-    return Period(WEEK, monday, monday + dt.timedelta(days=7))
-
-
-def period_from_params(kind: str | None, on: str | None, *, today: dt.date | None = None) -> Period:
-    """The period a page asks for (`?period=week|month&on=YYYY-MM-DD`); bad values fall back
-    to this month rather than failing, since they come from hand-edited links."""
-    today = today or timezone.localdate()
-    kind = kind if kind in PERIOD_KINDS else MONTH
-    try:
-        day = dt.date.fromisoformat(on) if on else today
-    except ValueError:
-        day = today
-    return period_of(kind, day)
-
-
-def trend_periods(period: Period) -> list[Period]:
-    """The chosen period and the ones before it, oldest first."""
-    n = TREND_LENGTH[period.kind]
-    return [period.shifted(step) for step in range(-(n - 1), 1)]
+    return int(offset.total_seconds() // 60)
 
 
 # --- scope ---------------------------------------------------------------------------------
@@ -221,6 +136,13 @@ def figures_spaces(*, actor, community=None) -> QuerySet[Space]:
     return spaces.select_related("community", "compound").order_by(
         "community__name", F("compound__name").asc(nulls_first=True), "name", "id"
     )
+
+
+def figures_communities(*, actor) -> QuerySet[Community]:
+    """The communities holding spaces whose figures `actor` may read, by name."""
+    return Community.objects.filter(
+        pk__in=figures_spaces(actor=actor).values("community_id")
+    ).order_by("name")
 
 
 def figures_space_get(*, actor, uuid) -> Space:
@@ -279,12 +201,13 @@ class OpeningTable:
             .order_by()
             .values_list("space_id", "date", "closed", "opens", "closes")
         )
-        for space_id, day, is_closed, opens, closes in rows:
+        for space_id, day, is_closed, special_opens, special_closes in rows:
             key = (space_id, day)
             if is_closed:
                 closed.add(key)
-            else:
-                exceptions[key] = exceptions.get(key, 0) + _minutes_between(opens, closes)
+            elif special_opens is not None and special_closes is not None:
+                minutes = _minutes_between(special_opens, special_closes)
+                exceptions[key] = exceptions.get(key, 0) + minutes
         for key in closed:  # any closed row closes the whole day
             exceptions[key] = 0
         return cls(weekly=dict(weekly), exceptions=exceptions)
@@ -401,7 +324,7 @@ _SUMS = {
 }
 
 
-def _fill(fig: Figures, row: dict) -> Figures:
+def _fill(fig: Figures, row: Mapping[str, Any]) -> Figures:
     fig.booked_minutes = _minutes(row["booked"])
     fig.used_minutes = _minutes(row["used"])
     fig.bookings = row["n"]
@@ -411,7 +334,7 @@ def _fill(fig: Figures, row: dict) -> Figures:
 
 
 def _compound_key(space: Space) -> tuple[str, str]:
-    if space.compound_id:
+    if space.compound is not None:
         return space.community.name, space.compound.name
     return space.community.name, ""
 
@@ -501,13 +424,14 @@ def _trend(
         return list(zip(periods, figures, strict=True))
     start, end = periods[0].starts_at, periods[-1].ends_at
     offset = _fixed_offset(start, end)
+    bucket: Func
     if offset is not None:
         fmt = "%Y-%m-01" if periods[0].kind == MONTH else "%Y-%m-%d"
         bucket = _SqliteLocal(fmt, offset)
     else:
         trunc = TruncMonth if periods[0].kind == MONTH else TruncDate
         bucket = trunc("starts_at", tzinfo=timezone.get_current_timezone())
-    rows = (
+    rows: Iterable[Mapping[str, Any]] = (
         selection.bookings(start, end)
         .annotate(bucket=bucket)
         .values("bucket")
@@ -538,6 +462,7 @@ def _local_start_parts(period: Period) -> tuple[dict, Callable[[int], int]]:
     """Weekday, hour and minute of the local start time, and how to turn the weekday
     into 0 = Monday."""
     offset = _fixed_offset(period.starts_at, period.ends_at)
+    parts: dict[str, Func]
     if offset is not None:
         parts = {
             name: Cast(_SqliteLocal(fmt, offset), IntegerField())

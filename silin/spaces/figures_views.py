@@ -11,11 +11,12 @@ from django.utils.translation import pgettext
 
 from silin.places.models import Community
 from silin.spaces import figures
-from silin.spaces.figures import Overview, Period
+from silin.spaces.figures import Overview
+from silin.spaces.periods import MONTH, WEEK, Period, period_from_params, period_of
 
 
 def _period(request) -> Period:
-    return figures.period_from_params(request.GET.get("period"), request.GET.get("on"))
+    return period_from_params(request.GET.get("period"), request.GET.get("on"))
 
 
 def _weekday_names() -> list[str]:
@@ -71,8 +72,8 @@ def _period_links(period: Period) -> dict:
     return {
         "previous": period.shifted(-1),
         "next": period.shifted(1),
-        "as_week": figures.period_of(figures.WEEK, period.start),
-        "as_month": figures.period_of(figures.MONTH, period.start),
+        "as_week": period_of(WEEK, period.start),
+        "as_month": period_of(MONTH, period.start),
     }
 
 
@@ -88,11 +89,7 @@ def _heat_table(overview: Overview) -> dict:
 
 def _community_filter(request) -> tuple[list[Community], Community | None]:
     """The communities holding spaces in the actor's figures scope, and the chosen one."""
-    communities = list(
-        Community.objects.filter(
-            pk__in=figures.figures_spaces(actor=request.user).values("community_id")
-        ).order_by("name")
-    )
+    communities = list(figures.figures_communities(actor=request.user))
     wanted = request.GET.get("community", "")
     chosen = next((c for c in communities if str(c.uuid) == wanted), None)
     return communities, chosen

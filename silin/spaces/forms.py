@@ -37,7 +37,8 @@ class BookingForm(_Styled):
     attendees = forms.IntegerField(label=_("How many people"), min_value=1, max_value=10000)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", _("The end must be after the start."))
@@ -135,7 +136,8 @@ class SeriesForm(_Styled):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         pattern = cleaned.get("pattern")
         if pattern == self.Pattern.WEEKLY and not cleaned.get("days"):
             self.add_error("days", _("Choose at least one day of the week."))

@@ -14,13 +14,28 @@ Outsiders (no role, no home) see none.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import rules
 from django.db.models import Q
 from django.utils import timezone
 
-from silin.core.roles import Capability, Role
-from silin.core.scoping import Scope, scope_for
+from silin.core.roles import ALL_ROLES, Capability, Role
+from silin.core.scoping import Scope, scope_for, scope_for_roles
+from silin.organizations.models import Organization
+from silin.places.models import Compound, Household
+from silin.spaces.models import Space
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from silin.accounts.models import User
+    from silin.spaces.models import Booking, RenewalRecord
+
+    Actor = User | AnonymousUser | None
+
+# Every role but RESIDENT: holding one at a node shows the open spaces there.
+NON_RESIDENT_ROLES = ALL_ROLES - {Role.RESIDENT}
 
 
 @dataclass(frozen=True)
@@ -30,21 +45,20 @@ class Home:
     compound_id: int | None
 
 
-def _authenticated(user) -> bool:
+def authenticated(user: Actor | Any) -> TypeGuard[User]:
+    """A logged-in, active account (predicates also get AnonymousUser and None)."""
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def homes(user) -> tuple[Home, ...]:
+def homes(user: Actor) -> tuple[Home, ...]:
     """Where `user` lives, for the reach of spaces; memoised on the user object."""
-    if not _authenticated(user):
+    if not authenticated(user):
         return ()
-    cached = user.__dict__.get("_silin_space_homes")
+    cached: tuple[Home, ...] | None = user.__dict__.get("_silin_space_homes")
     if cached is not None:
         return cached
     found: set[Home] = set()
     if user.resident_id:
-        from silin.places.models import Household
-
         row = (
             Household.objects.filter(residents__pk=user.resident_id)
             .values_list("community__street_id", "community_id", "compound_id")
@@ -52,17 +66,15 @@ def homes(user) -> tuple[Home, ...]:
         )
         if row:
             found.add(Home(*row))
-    compound_ids = []
+    compound_ids: list[int] = []
     for a in user.active_role_assignments():
         if a.role != Role.RESIDENT:
             continue
         if a.compound_id:
             compound_ids.append(a.compound_id)
-        elif a.community_id:
-            found.add(Home(a.community.street_id, a.community_id, None))
+        elif a.community is not None:
+            found.add(Home(a.community.street_id, a.community.pk, None))
     if compound_ids:
-        from silin.places.models import Compound
-
         rows = Compound.objects.filter(id__in=compound_ids).values_list(
             "community__street_id", "community_id", "id"
         )
@@ -72,30 +84,12 @@ def homes(user) -> tuple[Home, ...]:
     return result
 
 
-def staff_scope(user) -> Scope:
+def staff_scope(user: Actor) -> Scope:
     """Nodes where `user` holds a role other than RESIDENT (they see open spaces there)."""
-    if not _authenticated(user):
-        return Scope()
-    if user.is_superuser:
-        return Scope(everything=True)
-    streets, communities, compounds = set(), set(), set()
-    for a in user.active_role_assignments():
-        if a.role == Role.RESIDENT:
-            continue
-        if a.street_id:
-            streets.add(a.street_id)
-        elif a.community_id:
-            communities.add(a.community_id)
-        elif a.compound_id:
-            compounds.add(a.compound_id)
-    return Scope(
-        street_ids=frozenset(streets),
-        community_ids=frozenset(communities),
-        compound_ids=frozenset(compounds),
-    )
+    return scope_for_roles(user, NON_RESIDENT_ROLES)
 
 
-def covers_space(scope: Scope, space) -> bool:
+def covers_space(scope: Scope, space: Space) -> bool:
     return scope.covers(
         street_id=space.community.street_id,
         community_id=space.community_id,
@@ -103,7 +97,7 @@ def covers_space(scope: Scope, space) -> bool:
     )
 
 
-def reach_includes(space, home: Home) -> bool:
+def reach_includes(space: Space, home: Home) -> bool:
     """Whether a resident living at `home` is someone `space` is open to."""
     reach = space.reach
     if reach == "street":
@@ -113,25 +107,23 @@ def reach_includes(space, home: Home) -> bool:
     return home.community_id == space.community_id
 
 
-def in_reach(user, space) -> bool:
+def in_reach(user: Actor, space: Space) -> bool:
     return any(reach_includes(space, home) for home in homes(user))
 
 
-def manages(user, space) -> bool:
-    if not _authenticated(user):
+def manages(user: Actor, space: Space) -> bool:
+    if not authenticated(user):
         return False
     return user.pk == space.manager_id or covers_space(
         scope_for(user, Capability.MANAGE_SPACES), space
     )
 
 
-def leads_organization(user, space, organization=None) -> bool:
+def leads_organization(user: Actor, space: Space, organization: Organization | None = None) -> bool:
     """Whether `user` (through their resident record) leads or belongs to an organisation
     that may book `space`: `organization` if given, else any of the space's community."""
-    if not _authenticated(user) or not user.resident_id:
+    if not authenticated(user) or not user.resident_id:
         return False
-    from silin.organizations.models import Organization
-
     orgs = Organization.objects.filter(
         Q(leader_id=user.resident_id) | Q(members__pk=user.resident_id)
     )
@@ -144,9 +136,9 @@ def leads_organization(user, space, organization=None) -> bool:
     return orgs.exists()
 
 
-def may_book_for_self(user, space, organization=None) -> bool:
+def may_book_for_self(user: Actor, space: Space, organization: Organization | None = None) -> bool:
     """The booking policy of `space` applied to `user` booking in their own name."""
-    if not _authenticated(user) or not space.active:
+    if not authenticated(user) or not space.active:
         return False
     if organization is not None:
         return space.bookable_by_organizations and leads_organization(user, space, organization)
@@ -163,13 +155,13 @@ def may_book_for_self(user, space, organization=None) -> bool:
 
 
 @rules.predicate
-def can_browse_spaces(user) -> bool:
+def can_browse_spaces(user: Actor) -> bool:
     return bool(homes(user)) or not staff_scope(user).empty
 
 
 @rules.predicate
-def can_view_space(user, space) -> bool:
-    if not _authenticated(user):
+def can_view_space(user: Actor, space: Space) -> bool:
+    if not authenticated(user):
         return False
     if manages(user, space) or covers_space(scope_for(user, Capability.VIEW_SPACE_FIGURES), space):
         return True
@@ -179,39 +171,40 @@ def can_view_space(user, space) -> bool:
 
 
 @rules.predicate
-def can_book_space(user, space) -> bool:
+def can_book_space(user: Actor, space: Space) -> bool:
     return can_view_space(user, space) and may_book_for_self(user, space)
 
 
 @rules.predicate
-def can_manage_space(user, space) -> bool:
+def can_manage_space(user: Actor, space: Space) -> bool:
     return manages(user, space)
 
 
 @rules.predicate
-def can_add_space(user) -> bool:
-    return _authenticated(user) and not scope_for(user, Capability.MANAGE_SPACES).empty
+def can_add_space(user: Actor) -> bool:
+    return authenticated(user) and not scope_for(user, Capability.MANAGE_SPACES).empty
 
 
 @rules.predicate
-def can_book_on_behalf(user, space) -> bool:
+def can_book_on_behalf(user: Actor, space: Space) -> bool:
     return space.active and manages(user, space)
 
 
-def _is_approver(user, space) -> bool:
-    return _authenticated(user) and space.approvers.filter(pk=user.pk).exists()
+def is_approver(user: Actor, space: Space) -> bool:
+    """Whether `user` is one of the space's named approvers."""
+    return authenticated(user) and space.approvers.filter(pk=user.pk).exists()
 
 
 @rules.predicate
-def can_approve_booking(user, booking) -> bool:
+def can_approve_booking(user: Actor, booking: Booking) -> bool:
     if booking.status != "requested" or booking.ends_at <= timezone.now():
         return False
-    return manages(user, booking.space) or _is_approver(user, booking.space)
+    return manages(user, booking.space) or is_approver(user, booking.space)
 
 
 @rules.predicate
-def can_cancel_booking(user, booking) -> bool:
-    if not _authenticated(user) or booking.status not in ("requested", "approved"):
+def can_cancel_booking(user: Actor, booking: Booking) -> bool:
+    if not authenticated(user) or booking.status not in ("requested", "approved"):
         return False
     now = timezone.now()
     if user.pk in (booking.booker_id, booking.booked_by_id) and booking.starts_at > now:
@@ -220,36 +213,34 @@ def can_cancel_booking(user, booking) -> bool:
 
 
 @rules.predicate
-def can_check_in_on_behalf(user, booking) -> bool:
+def can_check_in_on_behalf(user: Actor, booking: Booking) -> bool:
     return booking.status == "approved" and manages(user, booking.space)
 
 
 @rules.predicate
-def can_view_booking(user, booking) -> bool:
-    if not _authenticated(user):
+def can_view_booking(user: Actor, booking: Booking) -> bool:
+    if not authenticated(user):
         return False
     if user.pk in (booking.booker_id, booking.booked_by_id):
         return True
-    return manages(user, booking.space) or _is_approver(user, booking.space)
+    return manages(user, booking.space) or is_approver(user, booking.space)
 
 
 @rules.predicate
-def can_view_approval_queue(user) -> bool:
-    if not _authenticated(user):
+def can_view_approval_queue(user: Actor) -> bool:
+    if not authenticated(user):
         return False
     if not scope_for(user, Capability.MANAGE_SPACES).empty:
         return True
-    from silin.spaces.models import Space
-
     return Space.objects.filter(manager=user).exists() or user.approved_spaces.exists()
 
 
 @rules.predicate
-def can_view_figures(user, space) -> bool:
+def can_view_figures(user: Actor, space: Space) -> bool:
     return covers_space(scope_for(user, Capability.VIEW_SPACE_FIGURES), space)
 
 
-def _covers_record(scope: Scope, record) -> bool:
+def _covers_record(scope: Scope, record: RenewalRecord) -> bool:
     return scope.covers(
         street_id=record.community.street_id,
         community_id=record.community_id,
@@ -258,12 +249,12 @@ def _covers_record(scope: Scope, record) -> bool:
 
 
 @rules.predicate
-def can_manage_renewal(user, record) -> bool:
+def can_manage_renewal(user: Actor, record: RenewalRecord) -> bool:
     return _covers_record(scope_for(user, Capability.MANAGE_SPACES), record)
 
 
 @rules.predicate
-def can_view_renewal(user, record) -> bool:
+def can_view_renewal(user: Actor, record: RenewalRecord) -> bool:
     return can_manage_renewal(user, record) or _covers_record(
         scope_for(user, Capability.VIEW_SPACE_FIGURES), record
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from silin.core import personal_data as pd
 from silin.spaces.models import Booking, WaitlistEntry
@@ -30,8 +29,8 @@ def bookings(subject: pd.Subject) -> pd.Section | None:
                 (_("Attendees"), b.attendees),
                 (_("Status"), b.get_status_display()),
                 (_("Reason"), b.decision_reason),
-                (_("Booked by"), b.booked_by.name if b.booked_by_id else ""),
-                (_("Household"), b.household.address_short if b.household_id else ""),
+                (_("Booked by"), b.booked_by.name if b.booked_by else ""),
+                (_("Household"), b.household.address_short if b.household else ""),
                 (_("Checked in at"), b.checked_in_at),
                 (_("Made at"), b.created_at),
             ],
@@ -39,7 +38,7 @@ def bookings(subject: pd.Subject) -> pd.Section | None:
         )
         for b in rows
     ]
-    return pd.Section(title=gettext_lazy("Space bookings"), records=records)
+    return pd.Section(title=_("Space bookings"), records=records)
 
 
 def waitlist(subject: pd.Subject) -> pd.Section | None:
@@ -64,7 +63,7 @@ def waitlist(subject: pd.Subject) -> pd.Section | None:
         )
         for e in rows
     ]
-    return pd.Section(title=gettext_lazy("Space waiting lists"), records=records)
+    return pd.Section(title=_("Space waiting lists"), records=records)
 
 
 def register() -> None:

@@ -1,21 +1,20 @@
 """Pages of renewal records: where the shared spaces came from (list, detail, create, edit).
 
-Reads go through `selectors.renewal_record_list/get` (staff who run spaces or read their
-figures, in their scope; 404 outside it); writes go through `renewal_services` and need
+Reads go through `selectors.renewals` (staff who run spaces or read their
+figures, in their scope; 404 outside it); writes go through `services.renewals` and need
 MANAGE_SPACES over the record's place (`spaces.add_renewal`, `spaces.manage_renewal`).
 """
 
 from __future__ import annotations
 
-import uuid as uuidlib
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,13 +22,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from silin.core.access import require_perm
 from silin.core.forms import SilinForm, add_service_errors
-from silin.core.roles import Capability
-from silin.core.scoping import scope_for
+from silin.lib.http import parse_uuid
 from silin.places.models import Community, Compound
-from silin.spaces import figures, renewal_services, selectors
+from silin.spaces import figures
 from silin.spaces.models import RenewalRecord, Space
-from silin.spaces.renewal_services import RenewalData
+from silin.spaces.selectors.renewals import (
+    renewal_communities,
+    renewal_compounds,
+    renewal_record_get,
+    renewal_record_list,
+    renewal_record_totals,
+)
+from silin.spaces.selectors.spaces import space_list_managed
+from silin.spaces.services import renewals
+from silin.spaces.services.renewals import RenewalData
 
 PAGE_SIZE = 25
 
@@ -43,16 +51,6 @@ def _may_manage(actor, record: RenewalRecord | None = None) -> bool:
     if record is None:
         return actor.has_perm("spaces.add_renewal")
     return actor.has_perm("spaces.manage_renewal", record)
-
-
-def _manageable_spaces(actor, community: Community | None = None):
-    scope = scope_for(actor, Capability.MANAGE_SPACES)
-    spaces = Space.objects.filter(
-        scope.q(street="community__street_id", community="community_id", compound="compound_id")
-    )
-    if community is not None:
-        spaces = spaces.filter(community=community)
-    return spaces.select_related("community").order_by("community__name", "name")
 
 
 class RenewalForm(SilinForm):
@@ -111,7 +109,7 @@ class RenewalForm(SilinForm):
             kwargs["initial"] = {
                 "title": instance.title,
                 "community": instance.community.uuid,
-                "compound": instance.compound.uuid if instance.compound_id else None,
+                "compound": instance.compound.uuid if instance.compound else None,
                 "site_kind": instance.site_kind,
                 "project_kind": instance.project_kind,
                 "description": instance.description,
@@ -119,28 +117,16 @@ class RenewalForm(SilinForm):
                 "finished_on": instance.finished_on,
                 "cost": instance.cost,
                 "status": instance.status,
-                "space": instance.space.uuid if instance.space_id else None,
+                "space": instance.space.uuid if instance.space else None,
             }
         super().__init__(*args, **kwargs)
         self.actor, self.instance = actor, instance
-        scope = scope_for(actor, Capability.MANAGE_SPACES)
-        self.fields["community"].queryset = (
-            Community.objects.filter(
-                scope.q(street="street_id", community="id", compound="compounds__id")
-            )
-            .distinct()
-            .order_by("name")
-        )
-        self.fields["compound"].queryset = (
-            Compound.objects.filter(
-                scope.q(street="community__street_id", community="community_id", compound="id")
-            )
-            .select_related("community")
-            .order_by("community__name", "name")
-        )
-        self.fields["compound"].label_from_instance = lambda c: f"{c.community.name} · {c.name}"
-        self.fields["space"].queryset = _manageable_spaces(actor)
-        self.fields["space"].label_from_instance = lambda s: f"{s.community.name} · {s.name}"
+        choices: Any = self.fields  # model choices, within the actor's scope
+        choices["community"].queryset = renewal_communities(actor=actor)
+        choices["compound"].queryset = renewal_compounds(actor=actor)
+        choices["compound"].label_from_instance = lambda c: f"{c.community.name} · {c.name}"
+        choices["space"].queryset = space_list_managed(actor=actor)
+        choices["space"].label_from_instance = lambda s: f"{s.community.name} · {s.name}"
         for name in ("photo_before", "photo_after"):
             self.fields[name].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
             if instance is not None and getattr(instance, name):
@@ -155,10 +141,8 @@ class RenewalForm(SilinForm):
         data.description = data.description or ""
         try:
             if self.instance is None:
-                return renewal_services.renewal_create(actor=self.actor, data=data)
-            return renewal_services.renewal_update(
-                actor=self.actor, record=self.instance, data=data
-            )
+                return renewals.renewal_create(actor=self.actor, data=data)
+            return renewals.renewal_update(actor=self.actor, record=self.instance, data=data)
         except ValidationError as exc:
             add_service_errors(self, exc)
             return None
@@ -168,15 +152,11 @@ class RenewalForm(SilinForm):
 def renewal_list(request):
     if not _may_browse(request.user):
         raise Http404
-    records = selectors.renewal_record_list(actor=request.user)
+    records = renewal_record_list(actor=request.user)
     status = request.GET.get("status", "")
     if status in RenewalRecord.Status.values:
         records = records.filter(status=status)
-    totals = records.aggregate(
-        n=Count("id"),
-        opened=Count("id", filter=Q(status=RenewalRecord.Status.OPENED)),
-        cost=Sum("cost"),
-    )
+    totals = renewal_record_totals(records)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -191,15 +171,15 @@ def renewal_list(request):
 
 @login_required
 def renewal_detail(request, uuid):
-    record = selectors.renewal_record_get(actor=request.user, uuid=uuid)
+    record = renewal_record_get(actor=request.user, uuid=uuid)
     can_edit = _may_manage(request.user, record)
     context = {
         "record": record,
         "can_edit": can_edit,
         "space_url": (
-            reverse("spaces:space-detail", args=[record.space.uuid]) if record.space_id else None
+            reverse("spaces:space-detail", args=[record.space.uuid]) if record.space else None
         ),
-        "open_spaces": _manageable_spaces(request.user, record.community)
+        "open_spaces": space_list_managed(actor=request.user, community=record.community)
         if can_edit and record.space_id is None
         else [],
     }
@@ -222,31 +202,28 @@ def _form_view(request, *, instance: RenewalRecord | None):
 
 @login_required
 def renewal_create(request):
-    if not _may_manage(request.user):
-        raise Http404
+    require_perm(request.user, "spaces.add_renewal")
     return _form_view(request, instance=None)
 
 
 @login_required
 def renewal_edit(request, uuid):
-    record = selectors.renewal_record_get(actor=request.user, uuid=uuid)
-    if not _may_manage(request.user, record):
-        raise Http404
+    record = renewal_record_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.manage_renewal", record)
     return _form_view(request, instance=record)
 
 
 @login_required
 @require_POST
 def renewal_open(request, uuid):
-    record = selectors.renewal_record_get(actor=request.user, uuid=uuid)
-    if not _may_manage(request.user, record):
-        raise Http404
+    record = renewal_record_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.manage_renewal", record)
     space = _chosen_space(request, record)
     if space is None:
         messages.error(request, _("Please choose the space this renewal became."))
         return redirect("spaces:renewal-detail", uuid=record.uuid)
     try:
-        renewal_services.renewal_open_as_space(actor=request.user, record=record, space=space)
+        renewals.renewal_open_as_space(actor=request.user, record=record, space=space)
         messages.success(
             request, _("Recorded: this renewal became %(space)s.") % {"space": space.name}
         )
@@ -257,8 +234,8 @@ def renewal_open(request, uuid):
 
 
 def _chosen_space(request, record: RenewalRecord) -> Space | None:
-    try:
-        wanted = uuidlib.UUID(request.POST.get("space", ""))
-    except ValueError:
+    wanted = parse_uuid(request.POST.get("space"))
+    if wanted is None:
         return None
-    return _manageable_spaces(request.user, record.community).filter(uuid=wanted).first()
+    managed = space_list_managed(actor=request.user, community=record.community)
+    return managed.filter(uuid=wanted).first()

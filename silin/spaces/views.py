@@ -1,8 +1,8 @@
 """Pages of Neighbour Spaces: directory, space page with its week calendar, booking, my
 bookings, the approval queue, booking on behalf, the day sheet, the door QR code and check-in.
 
-Reads go through `selectors` (scoped; 404 outside scope), writes through `services`; what
-only these pages need to show lives in `views_support`.
+Reads go through `selectors` (scoped; 404 outside scope), writes through `services`; the
+week's slot grid is `calendar`, and what else the pages show in words is `presenters`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silin.core.access import require_perm
 from silin.core.forms import add_service_errors
 from silin.lib.http import safe_next
 from silin.lib.qr import qr_png, qr_svg
-from silin.spaces import selectors, services
-from silin.spaces import views_support as support
+from silin.spaces import calendar, presenters
 from silin.spaces.forms import (
     DURATIONS,
     BehalfBookingForm,
@@ -35,15 +34,35 @@ from silin.spaces.forms import (
     WaitlistForm,
 )
 from silin.spaces.models import Booking, Space, WaitlistEntry
-from silin.spaces.services import SpaceError
+from silin.spaces.selectors.availability import availability
+from silin.spaces.selectors.bookings import (
+    behalf_candidates,
+    behalf_resident,
+    booking_approval_queue,
+    booking_at_door,
+    booking_day_sheet,
+    booking_get,
+    booking_list_mine,
+    booking_missed_at_door,
+    last_booking_defaults,
+    waitlist_get,
+    waitlist_list_mine,
+)
+from silin.spaces.selectors.spaces import (
+    directory_compounds,
+    may_approve_somewhere,
+    opening_exceptions_upcoming,
+    opening_hours_of,
+    space_by_door_token,
+    space_get,
+    space_list_for,
+    windows_on,
+)
+from silin.spaces.services import bookings, checkin, feeds, series, waitlist
+from silin.spaces.services import spaces as space_services
+from silin.spaces.services.common import SpaceError
 
 PAGE_SIZE = 24
-
-
-def _require(request, perm: str, obj=None) -> None:
-    """Seen but not allowed: 403 (objects the actor may not see already answered 404)."""
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _partial(request, target: str) -> bool:
@@ -60,23 +79,25 @@ def _form_status(request, form) -> int:
 
 @login_required
 def space_list(request):
-    filters, filter_error = support.directory_filters(request.GET)
-    spaces = selectors.space_list_for(actor=request.user, filters=filters)
+    filters, filter_error = presenters.directory_filters(request.GET)
+    spaces = space_list_for(actor=request.user, filters=filters)
     page = Paginator(spaces, PAGE_SIZE).get_page(request.GET.get("page"))
+    on_page = list(page.object_list)
+    windows = windows_on(spaces=on_page, day=timezone.localdate())
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
-        "cards": support.space_cards(page.object_list),
-        "filters": support.filter_values(request.GET),
+        "cards": presenters.space_cards(on_page, windows=windows),
+        "filters": presenters.filter_values(request.GET),
         "filter_error": filter_error,
         "free_window": (filters.free_from, filters.free_until) if filters.free_from else None,
         "query": query.urlencode(),
         "kinds": Space.Kind.choices,
-        "compounds": support.directory_compounds(actor=request.user),
+        "compounds": directory_compounds(actor=request.user),
         "durations": DURATIONS,
-        "can_approve": support.may_approve_somewhere(request.user),
-        "extra_links": support.directory_links(request.user),
+        "can_approve": may_approve_somewhere(request.user),
+        "extra_links": presenters.directory_links(request.user),
     }
     if _partial(request, "space-results"):
         return render(request, "spaces/_space_results.html", context)
@@ -87,17 +108,17 @@ def space_list(request):
 
 
 def _calendar_context(request, space: Space, *, week: str | None = None) -> dict:
-    monday = support.week_start(week or request.GET.get("week"))
-    starts_at, ends_at = support.week_bounds(monday)
-    intervals = selectors.availability(space=space, starts_at=starts_at, ends_at=ends_at)
-    mine = support.my_ranges(intervals, actor=request.user)
-    days = support.week_days(
-        intervals, monday=monday, slot_minutes=support.slot_minutes_for(space), mine=mine
+    monday = calendar.week_start(week or request.GET.get("week"))
+    starts_at, ends_at = calendar.week_bounds(monday)
+    intervals = availability(space=space, starts_at=starts_at, ends_at=ends_at)
+    mine = calendar.my_ranges(intervals, actor=request.user)
+    days = calendar.week_days(
+        intervals, monday=monday, slot_minutes=calendar.slot_minutes_for(space), mine=mine
     )
     return {
         "space": space,
         "days": days,
-        "picked_day": support.picked_day(days),
+        "picked_day": calendar.picked_day(days),
         "monday": monday,
         "sunday": monday + dt.timedelta(days=6),
         "previous_week": monday - dt.timedelta(days=7),
@@ -108,15 +129,15 @@ def _calendar_context(request, space: Space, *, week: str | None = None) -> dict
 
 @login_required
 def space_detail(request, uuid):
-    space = selectors.space_get(actor=request.user, uuid=uuid)
+    space = space_get(actor=request.user, uuid=uuid)
     user = request.user
     context = {
         **_calendar_context(request, space),
-        "hours": support.hours_table(space),
-        "exceptions": support.upcoming_exceptions(space),
-        "policy": support.policy_lines(space),
-        "amenities": support.amenity_labels(space),
-        "accessibility": support.accessibility_labels(space),
+        "hours": presenters.hours_table(opening_hours_of(space=space)),
+        "exceptions": opening_exceptions_upcoming(space=space),
+        "policy": presenters.policy_lines(space),
+        "amenities": presenters.amenity_labels(space),
+        "accessibility": presenters.accessibility_labels(space),
         "can_manage": user.has_perm("spaces.manage_space", space),
         "can_behalf": user.has_perm("spaces.book_on_behalf", space),
         "figures_url": reverse("spaces:space-figures", args=[space.uuid])
@@ -129,7 +150,7 @@ def space_detail(request, uuid):
 
 @login_required
 def space_calendar(request, uuid):
-    space = selectors.space_get(actor=request.user, uuid=uuid)
+    space = space_get(actor=request.user, uuid=uuid)
     return render(request, "spaces/_week_calendar.html", _calendar_context(request, space))
 
 
@@ -138,9 +159,9 @@ def space_calendar(request, uuid):
 
 def _slot_initial(request, space: Space) -> dict:
     return {
-        "starts_at": support.parse_local(request.GET.get("starts_at")),
-        "ends_at": support.parse_local(request.GET.get("ends_at")),
-        **support.last_booking_defaults(actor=request.user, space=space),
+        "starts_at": calendar.parse_local(request.GET.get("starts_at")),
+        "ends_at": calendar.parse_local(request.GET.get("ends_at")),
+        **last_booking_defaults(actor=request.user, space=space),
     }
 
 
@@ -159,31 +180,31 @@ def _booked_response(request, space: Space, booking):
 
 @login_required
 def booking_create(request, uuid):
-    space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.book_space", space)
+    space = space_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.book_space", space)
     form = BookingForm(request.POST or None, initial=_slot_initial(request, space))
     if request.method == "POST" and form.is_valid():
         try:
-            booking = services.booking_create(actor=request.user, space=space, **form.cleaned_data)
+            booking = bookings.booking_create(actor=request.user, space=space, **form.cleaned_data)
         except SpaceError as exc:
             add_service_errors(form, exc)
         else:
             return _booked_response(request, space, booking)
     template = "spaces/_booking_form.html" if request.htmx else "spaces/booking_form.html"
-    context = {"space": space, "form": form, "slot": support.form_slot(form)}
+    context = {"space": space, "form": form, "slot": presenters.form_slot(form)}
     return render(request, template, context, status=_form_status(request, form))
 
 
 @login_required
 def series_create(request, uuid):
-    space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.book_space", space)
-    initial = support.last_booking_defaults(actor=request.user, space=space)
+    space = space_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.book_space", space)
+    initial = last_booking_defaults(actor=request.user, space=space)
     form = SeriesForm(request.POST or None, initial={**initial, "first_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.booking_series_create(
+            result = series.booking_series_create(
                 actor=request.user,
                 space=space,
                 rrule=form.rrule(),
@@ -203,12 +224,12 @@ def series_create(request, uuid):
 
 @login_required
 def waitlist_join(request, uuid):
-    space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.book_space", space)
+    space = space_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.book_space", space)
     form = WaitlistForm(request.POST or None, initial=_slot_initial(request, space))
     if request.method == "POST" and form.is_valid():
         try:
-            services.waitlist_join(actor=request.user, space=space, **form.cleaned_data)
+            waitlist.waitlist_join(actor=request.user, space=space, **form.cleaned_data)
         except SpaceError as exc:
             add_service_errors(form, exc)
         else:
@@ -217,7 +238,7 @@ def waitlist_join(request, uuid):
             )
             return redirect("spaces:booking-mine")
     template = "spaces/_waitlist_form.html" if request.htmx else "spaces/waitlist_form.html"
-    context = {"space": space, "form": form, "slot": support.form_slot(form)}
+    context = {"space": space, "form": form, "slot": presenters.form_slot(form)}
     return render(request, template, context, status=_form_status(request, form))
 
 
@@ -227,20 +248,20 @@ def waitlist_join(request, uuid):
 @login_required
 def booking_mine(request):
     now = timezone.now()
-    bookings = list(selectors.booking_list_mine(actor=request.user))
-    entries = list(selectors.waitlist_mine(actor=request.user))
-    upcoming = [b for b in bookings if b.ends_at >= now]
-    days, hidden = support.upcoming_by_day(upcoming, show_all=bool(request.GET.get("all")))
+    mine = list(booking_list_mine(actor=request.user))
+    entries = list(waitlist_list_mine(actor=request.user))
+    upcoming = [b for b in mine if b.ends_at >= now]
+    days, hidden = presenters.upcoming_by_day(upcoming, show_all=bool(request.GET.get("all")))
     context = {
         "upcoming": upcoming,
         "upcoming_days": days,
         "hidden": hidden,
-        "past": [b for b in reversed(bookings) if b.ends_at < now][:12],
+        "past": [b for b in reversed(mine) if b.ends_at < now][:12],
         "offers": [e for e in entries if e.state == WaitlistEntry.State.OFFERED],
         "waiting": [e for e in entries if e.state == WaitlistEntry.State.WAITING],
         "live_states": Booking.LIVE_STATES,
         "feed_url": request.build_absolute_uri(
-            reverse("spaces:my-feed", args=[services.personal_feed_token(user=request.user)])
+            reverse("spaces:my-feed", args=[feeds.personal_feed_token(user=request.user)])
         ),
         "now": now,
     }
@@ -261,12 +282,12 @@ def _failed(request, exc: SpaceError, fallback: str = "spaces:booking-mine"):
 @login_required
 @require_POST
 def booking_cancel(request, uuid):
-    booking = selectors.booking_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.cancel_booking", booking)
+    booking = booking_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.cancel_booking", booking)
     form = OptionalReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.booking_cancel(actor=request.user, booking=booking, reason=reason)
+        bookings.booking_cancel(actor=request.user, booking=booking, reason=reason)
     except SpaceError as exc:
         return _failed(request, exc)
     return _done(request, _("The booking is cancelled."))
@@ -275,9 +296,9 @@ def booking_cancel(request, uuid):
 @login_required
 @require_POST
 def waitlist_claim(request, uuid):
-    entry = selectors.waitlist_get(actor=request.user, uuid=uuid)
+    entry = waitlist_get(actor=request.user, uuid=uuid)
     try:
-        services.waitlist_claim(actor=request.user, entry=entry)
+        waitlist.waitlist_claim(actor=request.user, entry=entry)
     except SpaceError as exc:
         return _failed(request, exc)
     return _done(request, _("The slot is yours."))
@@ -286,9 +307,9 @@ def waitlist_claim(request, uuid):
 @login_required
 @require_POST
 def waitlist_withdraw(request, uuid):
-    entry = selectors.waitlist_get(actor=request.user, uuid=uuid)
+    entry = waitlist_get(actor=request.user, uuid=uuid)
     try:
-        services.waitlist_withdraw(actor=request.user, entry=entry)
+        waitlist.waitlist_withdraw(actor=request.user, entry=entry)
     except SpaceError as exc:
         return _failed(request, exc)
     return _done(request, _("You have left the waiting list."))
@@ -297,7 +318,7 @@ def waitlist_withdraw(request, uuid):
 @login_required
 @require_POST
 def feed_rotate(request):
-    services.personal_feed_rotate(actor=request.user)
+    feeds.personal_feed_rotate(actor=request.user)
     return _done(request, _("Your calendar link has changed; the old one no longer works."))
 
 
@@ -305,10 +326,10 @@ def feed_rotate(request):
 
 
 def _queue_page(request, *, reject_form=None, rejecting=None, status=200):
-    bookings = list(selectors.booking_approval_queue(actor=request.user))
+    queue = list(booking_approval_queue(actor=request.user))
     context = {
-        "bookings": bookings,
-        "overlaps": support.overlapping_requests(bookings),
+        "bookings": queue,
+        "overlaps": presenters.overlapping_requests(queue),
         "reject_form": reject_form,
         "rejecting": rejecting,
     }
@@ -317,7 +338,7 @@ def _queue_page(request, *, reject_form=None, rejecting=None, status=200):
 
 @login_required
 def approval_queue(request):
-    if not support.may_approve_somewhere(request.user):
+    if not may_approve_somewhere(request.user):
         raise Http404
     return _queue_page(request)
 
@@ -325,10 +346,10 @@ def approval_queue(request):
 @login_required
 @require_POST
 def booking_approve(request, uuid):
-    booking = selectors.booking_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.approve_booking", booking)
+    booking = booking_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.approve_booking", booking)
     try:
-        services.booking_approve(actor=request.user, booking=booking)
+        bookings.booking_approve(actor=request.user, booking=booking)
     except SpaceError as exc:
         return _failed(request, exc, "spaces:approval-queue")
     return _done(
@@ -339,12 +360,12 @@ def booking_approve(request, uuid):
 @login_required
 @require_POST
 def booking_reject(request, uuid):
-    booking = selectors.booking_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.reject_booking", booking)
+    booking = booking_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.reject_booking", booking)
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            services.booking_reject(
+            bookings.booking_reject(
                 actor=request.user, booking=booking, reason=form.cleaned_data["reason"]
             )
         except SpaceError as exc:
@@ -356,14 +377,14 @@ def booking_reject(request, uuid):
 
 @login_required
 def book_on_behalf(request, uuid):
-    space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.book_on_behalf", space)
+    space = space_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.book_on_behalf", space)
     form = BehalfBookingForm(request.POST or None, initial=_slot_initial(request, space))
-    resident = support.behalf_resident(actor=request.user, value=request.POST.get("resident"))
+    resident = behalf_resident(actor=request.user, value=request.POST.get("resident"))
     if request.method == "POST" and form.is_valid() and resident is not None:
         data = {k: v for k, v in form.cleaned_data.items() if k != "resident"}
         try:
-            booking = services.booking_create(
+            booking = bookings.booking_create(
                 actor=request.user, space=space, booker=resident.user, **data
             )
         except SpaceError as exc:
@@ -383,22 +404,22 @@ def book_on_behalf(request, uuid):
 
 @login_required
 def behalf_search(request, uuid):
-    space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.book_on_behalf", space)
-    candidates = support.behalf_candidates(actor=request.user, name=request.GET.get("q", ""))
+    space = space_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.book_on_behalf", space)
+    candidates = behalf_candidates(actor=request.user, name=request.GET.get("q", ""))
     return render(request, "spaces/_behalf_candidates.html", {"candidates": candidates})
 
 
 @login_required
 @require_POST
 def booking_check_in(request, uuid):
-    booking = selectors.booking_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.check_in_on_behalf", booking)
+    booking = booking_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.check_in_on_behalf", booking)
     fallback = reverse(
         "spaces:day-sheet", args=[booking.space.uuid, timezone.localdate(booking.starts_at)]
     )
     try:
-        services.booking_check_in(actor=request.user, booking=booking)
+        checkin.booking_check_in(actor=request.user, booking=booking)
     except SpaceError as exc:
         for text in exc.messages:
             messages.error(request, text)
@@ -409,13 +430,13 @@ def booking_check_in(request, uuid):
 
 @login_required
 def day_sheet(request, uuid, day):
-    space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.manage_space", space)
-    bookings = selectors.booking_day_sheet(actor=request.user, space=space, day=day)
+    space = space_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.manage_space", space)
+    sheet = booking_day_sheet(actor=request.user, space=space, day=day)
     context = {
         "space": space,
         "day": day,
-        "rows": support.day_sheet_rows(bookings),
+        "rows": presenters.day_sheet_rows(sheet),
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
         "now": timezone.now(),
@@ -432,8 +453,8 @@ def _check_in_url(request, space: Space) -> str:
 
 @login_required
 def space_qr(request, uuid):
-    space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.manage_space", space)
+    space = space_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.manage_space", space)
     url = _check_in_url(request, space)
     context = {
         "space": space,
@@ -449,8 +470,8 @@ def space_qr(request, uuid):
 
 @login_required
 def space_qr_png(request, uuid):
-    space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.manage_space", space)
+    space = space_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.manage_space", space)
     response = HttpResponse(qr_png(_check_in_url(request, space)), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="space-{space.uuid}-qr.png"'
     return response
@@ -460,12 +481,12 @@ def space_qr_png(request, uuid):
 @require_POST
 def space_rotate_token(request, uuid):
     """A new door code or space calendar link; the old printed code or link stops working."""
-    space = selectors.space_get(actor=request.user, uuid=uuid)
-    _require(request, "spaces.manage_space", space)
+    space = space_get(actor=request.user, uuid=uuid)
+    require_perm(request.user, "spaces.manage_space", space)
     which = request.POST.get("which")
     if which not in ("door", "feed"):
         raise Http404
-    services.space_rotate_tokens(actor=request.user, space=space, **{which: True})
+    space_services.space_rotate_tokens(actor=request.user, space=space, **{which: True})
     if which == "door":
         messages.success(request, _("New door code made: print it; the old one no longer works."))
     else:
@@ -475,15 +496,16 @@ def space_rotate_token(request, uuid):
 
 @login_required
 def check_in(request, token):
-    space = selectors.space_by_door_token(token=token)
+    space = space_by_door_token(token=token)
     if request.method == "POST":
         try:
-            booking = services.booking_check_in_at_door(actor=request.user, door_token=token)
+            booking = checkin.booking_check_in_at_door(actor=request.user, door_token=token)
         except SpaceError as exc:
-            errors = support.door_errors(exc, actor=request.user, space=space)
+            missed = booking_missed_at_door(actor=request.user, space=space)
+            errors = presenters.door_errors(exc, missed=missed, space=space)
             context = {"space": space, "errors": errors, "booking": None}
             return render(request, "spaces/check_in.html", context, status=400)
         context = {"space": space, "booking": booking, "done": True}
         return render(request, "spaces/check_in.html", context)
-    booking = support.my_booking_at_door(actor=request.user, space=space)
-    return render(request, "spaces/check_in.html", {"space": space, "booking": booking})
+    due = booking_at_door(actor=request.user, space=space)
+    return render(request, "spaces/check_in.html", {"space": space, "booking": due})

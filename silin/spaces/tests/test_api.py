@@ -102,6 +102,13 @@ def test_a_space_out_of_scope_answers_404_like_a_missing_one(cast, room, other_r
     assert len(detail["opening_hours"]) == 7
 
 
+def test_those_who_run_a_space_get_its_door_address(cast, room):
+    detail = client_for(cast.worker).get(f"{API}/spaces/{room.uuid}").json()
+    assert detail["may_manage"] is True
+    assert detail["check_in_url"].endswith(f"/spaces/check-in/{room.door_token}/")
+    assert detail["feed_url"].endswith(f"/spaces/feeds/space/{room.feed_token}.ics")
+
+
 def test_availability_shows_taken_and_closed_intervals(cast, room):
     BookingFactory(space=room, booker=cast.liu, starts_at=local(2, 9), ends_at=local(2, 10))
     start, end = local(2, 0).isoformat(), local(3, 0).isoformat()

@@ -6,7 +6,7 @@ import datetime as dt
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from silin.spaces import views_support as vs
+from silin.spaces import calendar as grid
 
 TZ = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.date(2026, 11, 30)
@@ -28,7 +28,7 @@ def test_open_hours_are_cut_into_hour_slots_and_taken_time_marks_its_slot():
         iv(at(0, 10, 30), at(0, 12), "free"),
         iv(at(0, 12), at(1, 0), "closed"),
     ]
-    days = vs.week_days(intervals, monday=MONDAY, slot_minutes=60, now=at(-7, 8))
+    days = grid.week_days(intervals, monday=MONDAY, slot_minutes=60, now=at(-7, 8))
     slots = days[0].slots
     states = [(s.starts_at.hour, s.state) for s in slots]
     assert states == [(9, "free"), (10, "taken"), (11, "free")]
@@ -41,41 +41,41 @@ def test_a_blocked_period_outranks_a_booking_and_past_slots_are_not_bookable():
         iv(at(0, 10), at(0, 11), "blocked"),
         iv(at(0, 10, 30), at(0, 11), "taken"),
     ]
-    slots = vs.day_slots(intervals, slot_minutes=60, now=at(0, 9, 30))
+    slots = grid.day_slots(intervals, slot_minutes=60, now=at(0, 9, 30))
     assert [s.state for s in slots] == ["past", "blocked"]
     assert not any(s.bookable for s in slots)
 
 
 def test_my_own_booking_is_shown_as_mine():
     intervals = [iv(at(0, 9), at(0, 11), "free"), iv(at(0, 11), at(0, 12), "taken")]
-    slots = vs.day_slots(intervals, slot_minutes=60, now=at(-1, 0), mine=[(at(0, 11), at(0, 12))])
+    slots = grid.day_slots(intervals, slot_minutes=60, now=at(-1, 0), mine=[(at(0, 11), at(0, 12))])
     assert [s.state for s in slots] == ["free", "free", "mine"]
 
 
 def test_a_slot_that_does_not_fit_before_closing_is_left_out():
-    slots = vs.day_slots([iv(at(0, 9), at(0, 10, 30), "free")], slot_minutes=60, now=at(-1, 0))
+    slots = grid.day_slots([iv(at(0, 9), at(0, 10, 30), "free")], slot_minutes=60, now=at(-1, 0))
     assert [(s.starts_at.hour, s.minutes) for s in slots] == [(9, 60)]
 
 
 def test_week_start_is_the_monday_and_bad_input_falls_back_to_this_week():
-    assert vs.week_start("2026-12-03") == MONDAY
-    assert vs.week_start("not-a-date", today=dt.date(2026, 12, 6)) == MONDAY
-    assert vs.week_start(None, today=MONDAY) == MONDAY
+    assert grid.week_start("2026-12-03") == MONDAY
+    assert grid.week_start("not-a-date", today=dt.date(2026, 12, 6)) == MONDAY
+    assert grid.week_start(None, today=MONDAY) == MONDAY
 
 
 def test_parse_local_makes_naive_input_local_and_rejects_garbage():
-    parsed = vs.parse_local("2026-11-30T09:00")
+    parsed = grid.parse_local("2026-11-30T09:00")
     assert parsed is not None and parsed.utcoffset() == dt.timedelta(hours=8)
-    assert vs.parse_local("tomorrow") is None
+    assert grid.parse_local("tomorrow") is None
 
 
 def test_a_phone_first_shows_the_first_day_with_slots_left_from_today_on():
-    days = [vs.Day(date=MONDAY + dt.timedelta(days=i), is_today=i == 2) for i in range(7)]
+    days = [grid.Day(date=MONDAY + dt.timedelta(days=i), is_today=i == 2) for i in range(7)]
     for day in days[:2]:
         day.is_past = True
-        day.slots = [vs.Slot(at(0, 9), at(0, 10), "mine")]
-    assert vs.picked_day(days) == 2  # today, though its hours are gone: nothing later either
-    days[4].slots = [vs.Slot(at(4, 9), at(4, 10), "free")]
-    assert vs.picked_day(days) == 4
-    days[2].slots = [vs.Slot(at(2, 20), at(2, 21), "free")]
-    assert vs.picked_day(days) == 2
+        day.slots = [grid.Slot(at(0, 9), at(0, 10), "mine")]
+    assert grid.picked_day(days) == 2  # today, though its hours are gone: nothing later either
+    days[4].slots = [grid.Slot(at(4, 9), at(4, 10), "free")]
+    assert grid.picked_day(days) == 4
+    days[2].slots = [grid.Slot(at(2, 20), at(2, 21), "free")]
+    assert grid.picked_day(days) == 2

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from silin.spaces import figures
-from silin.spaces.figures import MONTH, WEEK, period_from_params, period_of
 from silin.spaces.models import Booking, OpeningException, OpeningHours, Space
+from silin.spaces.periods import MONTH, WEEK, Period, period_from_params, period_of, trend_periods
 
 # A past week with nothing special about it: Monday 2 November 2026.
 MONDAY = dt.date(2026, 11, 2)
@@ -85,9 +85,7 @@ def spaces(world, cast):
 
 
 def test_a_week_runs_monday_to_sunday_and_a_month_is_its_calendar_month():
-    assert period_of(WEEK, dt.date(2026, 11, 5)) == figures.Period(
-        WEEK, MONDAY, dt.date(2026, 11, 9)
-    )
+    assert period_of(WEEK, dt.date(2026, 11, 5)) == Period(WEEK, MONDAY, dt.date(2026, 11, 9))
     month = period_of(MONTH, dt.date(2026, 2, 17))
     assert (month.start, month.end, month.days) == (dt.date(2026, 2, 1), dt.date(2026, 3, 1), 28)
     assert month.shifted(-2).start == dt.date(2025, 12, 1)
@@ -101,11 +99,11 @@ def test_bad_period_parameters_fall_back_to_this_month():
 
 
 def test_the_trend_ends_with_the_chosen_period():
-    trend = figures.trend_periods(period_of(WEEK, MONDAY))
+    trend = trend_periods(period_of(WEEK, MONDAY))
     assert len(trend) == 8
     assert trend[-1].start == MONDAY
     assert trend[0].start == MONDAY - dt.timedelta(weeks=7)
-    assert len(figures.trend_periods(period_of(MONTH, MONDAY))) == 6
+    assert len(trend_periods(period_of(MONTH, MONDAY))) == 6
 
 
 # --- hours open ----------------------------------------------------------------------------

@@ -13,9 +13,9 @@ from django.urls import reverse
 from silin.accounts.tests.factories import UserFactory, assign
 from silin.core.models import AuditEntry
 from silin.core.roles import Role
-from silin.spaces import renewal_services
 from silin.spaces.models import RenewalRecord, Space
-from silin.spaces.renewal_services import RenewalData
+from silin.spaces.services import renewals as renewal_services
+from silin.spaces.services.renewals import RenewalData
 
 # The smallest valid PNG: one transparent pixel.
 PNG = (

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -22,6 +23,9 @@ from silin.core.roles import Capability
 from silin.core.scoping import scope_for
 from silin.places.models import Community, Compound
 from silin.spaces.models import RenewalRecord, Space
+
+if TYPE_CHECKING:
+    from silin.accounts.models import User
 
 AUDITED_FIELDS = (
     "title",
@@ -60,7 +64,7 @@ class RenewalData:
     photo_after: File | None = None
 
 
-def may_manage_renewals_at(actor, *, community: Community, compound: Compound | None) -> bool:
+def may_manage_renewals_at(actor: User, *, community: Community, compound: Compound | None) -> bool:
     return scope_for(actor, Capability.MANAGE_SPACES).covers(
         street_id=community.street_id,
         community_id=community.pk,
@@ -77,7 +81,7 @@ def _check_photo(photo: File | None, field: str, errors: dict[str, list[str]]) -
         errors[field] = [_("The photo is larger than 8 MB; please upload a smaller one.")]
 
 
-def _check_place(actor, data: RenewalData, errors: dict[str, list[str]]) -> None:
+def _check_place(actor: User, data: RenewalData, errors: dict[str, list[str]]) -> None:
     if data.compound is not None and data.compound.community_id != data.community.pk:
         errors["compound"] = [_("This compound is not in the chosen community.")]
     elif not may_manage_renewals_at(actor, community=data.community, compound=data.compound):
@@ -104,7 +108,7 @@ def _check_dates_and_cost(data: RenewalData, errors: dict[str, list[str]]) -> No
         errors["cost"] = [_("Please give the cost in yuan with at most two decimals.")]
 
 
-def renewal_validate(*, actor, data: RenewalData) -> None:
+def renewal_validate(*, actor: User, data: RenewalData) -> None:
     errors: dict[str, list[str]] = {}
     if not data.title.strip():
         errors["title"] = [_("Please give the renewal a title.")]
@@ -123,11 +127,11 @@ def renewal_validate(*, actor, data: RenewalData) -> None:
         raise ValidationError(errors)
 
 
-def _state(record: RenewalRecord) -> dict:
+def _state(record: RenewalRecord) -> dict[str, Any]:
     state = audit.snapshot(record, AUDITED_FIELDS)
     state["community"] = str(record.community.uuid)
-    state["compound"] = str(record.compound.uuid) if record.compound_id else None
-    state["space"] = str(record.space.uuid) if record.space_id else None
+    state["compound"] = str(record.compound.uuid) if record.compound else None
+    state["space"] = str(record.space.uuid) if record.space else None
     state["cost"] = str(record.cost) if record.cost is not None else None
     state["photo_before"] = record.photo_before.name or ""
     state["photo_after"] = record.photo_after.name or ""
@@ -147,12 +151,12 @@ def _apply(record: RenewalRecord, data: RenewalData) -> None:
     record.status = data.status
     record.space = data.space
     if data.photo_before is not None:
-        record.photo_before.save(data.photo_before.name, data.photo_before, save=False)
+        record.photo_before.save(data.photo_before.name or "", data.photo_before, save=False)
     if data.photo_after is not None:
-        record.photo_after.save(data.photo_after.name, data.photo_after, save=False)
+        record.photo_after.save(data.photo_after.name or "", data.photo_after, save=False)
 
 
-def renewal_create(*, actor, data: RenewalData) -> RenewalRecord:
+def renewal_create(*, actor: User, data: RenewalData) -> RenewalRecord:
     renewal_validate(actor=actor, data=data)
     with transaction.atomic():
         record = RenewalRecord()
@@ -167,7 +171,7 @@ def renewal_create(*, actor, data: RenewalData) -> RenewalRecord:
     return record
 
 
-def renewal_update(*, actor, record: RenewalRecord, data: RenewalData) -> RenewalRecord:
+def renewal_update(*, actor: User, record: RenewalRecord, data: RenewalData) -> RenewalRecord:
     # The actor must look after the place the record is in now, not only where it moves.
     if not may_manage_renewals_at(actor, community=record.community, compound=record.compound):
         raise ValidationError({"community": [_("This place is outside the area you look after.")]})
@@ -183,7 +187,7 @@ def renewal_update(*, actor, record: RenewalRecord, data: RenewalData) -> Renewa
     return record
 
 
-def renewal_open_as_space(*, actor, record: RenewalRecord, space: Space) -> RenewalRecord:
+def renewal_open_as_space(*, actor: User, record: RenewalRecord, space: Space) -> RenewalRecord:
     """Marks the renewal as opened and links the space it became; the finishing date
     defaults to today when none was recorded."""
     data = RenewalData(
@@ -199,6 +203,6 @@ def renewal_open_as_space(*, actor, record: RenewalRecord, space: Space) -> Rene
         status=RenewalRecord.Status.OPENED,
         space=space,
     )
-    if data.started_on and data.finished_on < data.started_on:
+    if data.started_on and data.finished_on and data.finished_on < data.started_on:
         data.finished_on = data.started_on
     return renewal_update(actor=actor, record=record, data=data)

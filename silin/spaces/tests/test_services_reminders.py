@@ -1,4 +1,4 @@
-"""Reminders and releases: enqueued for later with run_after, and harmless when stale."""
+"""Reminders and releases (services.reminders): queued with run_after, harmless when stale."""
 
 from __future__ import annotations
 
@@ -10,24 +10,12 @@ from django_tasks_db.models import DBTaskResult
 
 from silin.accounts import sms
 from silin.notifications.models import Notification
-from silin.spaces import services
 from silin.spaces.models import Booking
-from silin.spaces.tasks import (
-    booking_release_task,
-    booking_reminder_task,
-    schedule_booking_tasks,
-    waitlist_offer_expire_task,
-)
-from silin.spaces.tests.factories import BookingFactory, SpaceFactory, local, open_every_day
+from silin.spaces.services.bookings import booking_create
+from silin.spaces.services.reminders import booking_reminder_task, schedule_booking_tasks
+from silin.spaces.tests.factories import BookingFactory, local
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def room(world):
-    return open_every_day(
-        SpaceFactory(name="棋牌室", community=world.sanjiang, compound=world.tuoyuan, capacity=8)
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
@@ -47,7 +35,7 @@ def test_a_confirmed_booking_gets_two_reminders_and_a_release_queued_for_later(
     cast, room, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        booking = services.booking_create(
+        booking = booking_create(
             actor=cast.liu,
             space=room,
             starts_at=local(3, 9),
@@ -71,7 +59,7 @@ def test_a_request_awaiting_approval_gets_no_reminders(
     room.approval_required = True
     room.save()
     with django_capture_on_commit_callbacks(execute=True):
-        booking = services.booking_create(
+        booking = booking_create(
             actor=cast.liu,
             space=room,
             starts_at=local(3, 9),
@@ -118,36 +106,3 @@ def test_a_stale_reminder_does_nothing(cast, room, minutes, status):
     booking = _starting_in(room, cast.liu, minutes, status=status)
     assert booking_reminder_task.call(booking.pk, "hour") is False
     assert not Notification.objects.exists()
-
-
-def test_the_release_task_releases_a_no_show_once(cast, room):
-    start = timezone.now() - dt.timedelta(minutes=20)
-    booking = BookingFactory(
-        space=room, booker=cast.liu, starts_at=start, ends_at=start + dt.timedelta(hours=1)
-    )
-    assert booking_release_task.call(booking.pk) is True
-    assert booking_release_task.call(booking.pk) is False
-    booking.refresh_from_db()
-    assert booking.status == Booking.Status.NO_SHOW
-
-
-def test_the_release_task_leaves_a_booking_still_in_its_grace_period(cast, room):
-    booking = _starting_in(room, cast.liu, -5)
-    assert booking_release_task.call(booking.pk) is False
-    booking.refresh_from_db()
-    assert booking.status == Booking.Status.APPROVED
-
-
-def test_an_offer_expiry_task_for_a_claimed_entry_does_nothing(cast, world, room):
-    from silin.spaces.models import WaitlistEntry
-
-    entry = WaitlistEntry.objects.create(
-        space=room,
-        user=cast.liu,
-        starts_at=local(2, 9),
-        ends_at=local(2, 10),
-        purpose="x",
-        attendees=1,
-        state=WaitlistEntry.State.CLAIMED,
-    )
-    assert waitlist_offer_expire_task.call(entry.pk) is False

@@ -1,0 +1,327 @@
+"""What decides whether a space is free over a range, as contiguous intervals.
+
+`SpaceCalendar.load` reads a space's rules (weekly hours, exceptions, blocked periods) and
+live bookings over a range in two queries (three when blocks are needed with their
+overriders, as the booking services do); the rest is computed from what was read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from silin.spaces.models import (
+    BlockedPeriod,
+    Booking,
+    OpeningException,
+    OpeningHours,
+    Space,
+    WaitlistEntry,
+)
+
+if TYPE_CHECKING:
+    from silin.accounts.models import User
+
+FREE = "free"
+REQUESTED = "requested"
+TAKEN = "taken"
+BLOCKED = "blocked"
+CLOSED = "closed"
+
+
+def _text(value: str) -> Value:
+    return Value(value, output_field=models.CharField())
+
+
+def _none(output_field: models.Field[Any, Any]) -> Cast:
+    """A typed NULL: PostgreSQL cannot match an untyped NULL across the UNION's branches."""
+    return Cast(Value(None), output_field=output_field)
+
+
+def _flag(value: bool) -> Value:
+    return Value(value, output_field=models.BooleanField())
+
+
+@dataclass(frozen=True)
+class Interval:
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    state: str  # free | requested | taken | blocked | closed
+    booking: Booking | None = None
+    reason: str = ""
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+@dataclass
+class SpaceCalendar:
+    """What decides whether a space is free over a range: two queries for any range (the
+    rules, the bookings), three when blocks are needed with their overriders (services)."""
+
+    space: Space
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    hours: dict[int, list[tuple[dt.time, dt.time]]] = field(default_factory=dict)
+    exceptions: dict[dt.date, list[OpeningException]] = field(default_factory=dict)
+    blocked: list[BlockedPeriod] = field(default_factory=list)
+    bookings: list[Booking] = field(default_factory=list)
+
+    @classmethod
+    def load(
+        cls,
+        space: Space,
+        starts_at: dt.datetime,
+        ends_at: dt.datetime,
+        *,
+        with_overriders: bool = False,
+    ) -> SpaceCalendar:
+        cal = cls(space=space, starts_at=starts_at, ends_at=ends_at)
+        if with_overriders:
+            cal._load_rules(include_blocked=False)
+            cal.blocked = list(
+                BlockedPeriod.objects.filter(
+                    space=space, starts_at__lt=ends_at, ends_at__gt=starts_at
+                )
+                .order_by("starts_at")
+                .prefetch_related("overriders")
+            )
+        else:
+            cal._load_rules(include_blocked=True)
+        cal.bookings = list(
+            Booking.objects.filter(space=space, status__in=Booking.LIVE_STATES)
+            .overlapping(starts_at, ends_at)
+            .order_by("starts_at", "id")
+        )
+        return cal
+
+    def _load_rules(self, *, include_blocked: bool) -> None:
+        """Weekly hours, the range's exceptions and (optionally) blocks in one UNION query."""
+        space, start, end = self.space, self.starts_at, self.ends_at
+        first, last = timezone.localdate(start), timezone.localdate(end)
+        parts = [
+            OpeningHours.objects.filter(space=space)
+            .order_by()
+            .values_list(
+                _text("hours"),
+                "id",
+                "weekday",
+                _none(models.DateField()),
+                "opens",
+                "closes",
+                _flag(False),
+                _none(models.DateTimeField()),
+                _none(models.DateTimeField()),
+                _text(""),
+            ),
+            OpeningException.objects.filter(space=space, date__range=(first, last))
+            .order_by()
+            .values_list(
+                _text("exception"),
+                "id",
+                _none(models.IntegerField()),
+                "date",
+                "opens",
+                "closes",
+                "closed",
+                _none(models.DateTimeField()),
+                _none(models.DateTimeField()),
+                "note",
+            ),
+        ]
+        if include_blocked:
+            parts.append(
+                BlockedPeriod.objects.filter(space=space, starts_at__lt=end, ends_at__gt=start)
+                .order_by()
+                .values_list(
+                    _text("blocked"),
+                    "id",
+                    _none(models.IntegerField()),
+                    _none(models.DateField()),
+                    _none(models.TimeField()),
+                    _none(models.TimeField()),
+                    _flag(False),
+                    "starts_at",
+                    "ends_at",
+                    "reason",
+                )
+            )
+        hours: dict[int, list[tuple[dt.time, dt.time]]] = defaultdict(list)
+        exceptions: dict[dt.date, list[OpeningException]] = defaultdict(list)
+        blocked: list[BlockedPeriod] = []
+        rows = parts[0].union(*parts[1:], all=True)
+        for kind, pk, weekday, date, opens, closes, closed, b_start, b_end, text in rows:
+            if kind == "hours":
+                hours[weekday].append((opens, closes))
+            elif kind == "exception":
+                exceptions[date].append(
+                    OpeningException(
+                        pk=pk,
+                        space=space,
+                        date=date,
+                        closed=closed,
+                        opens=opens,
+                        closes=closes,
+                        note=text,
+                    )
+                )
+            else:
+                blocked.append(
+                    BlockedPeriod(pk=pk, space=space, starts_at=b_start, ends_at=b_end, reason=text)
+                )
+        self.hours = {d: sorted(spans) for d, spans in hours.items()}
+        self.exceptions = dict(exceptions)
+        self.blocked = sorted(blocked, key=lambda b: b.starts_at)
+
+    def windows(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The opening windows of a local date, aware, exceptions applied."""
+        tz = timezone.get_current_timezone()
+        rows = self.exceptions.get(day)
+        if rows:
+            if any(e.closed for e in rows):
+                return []
+            spans = sorted(
+                (e.opens, e.closes) for e in rows if e.opens is not None and e.closes is not None
+            )
+        else:
+            spans = self.hours.get(day.weekday(), [])
+        return [
+            (
+                dt.datetime.combine(day, opens, tzinfo=tz),
+                dt.datetime.combine(day, closes, tzinfo=tz),
+            )
+            for opens, closes in spans
+        ]
+
+    def window_holding(self, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+        day = timezone.localdate(starts_at)
+        return any(o <= starts_at and ends_at <= c for o, c in self.windows(day))
+
+    def blocked_for(
+        self, starts_at: dt.datetime, ends_at: dt.datetime, actor: User | None = None
+    ) -> BlockedPeriod | None:
+        for b in self.blocked:
+            if b.starts_at < ends_at and b.ends_at > starts_at:
+                if actor is not None and any(u.pk == actor.pk for u in b.overriders.all()):
+                    continue
+                return b
+        return None
+
+    def confirmed_overlap(
+        self, starts_at: dt.datetime, ends_at: dt.datetime, *, exclude_pk: int | None = None
+    ) -> Booking | None:
+        for b in self.bookings:
+            if (
+                b.status in Booking.CONFIRMED_STATES
+                and b.pk != exclude_pk
+                and b.starts_at < ends_at
+                and b.ends_at > starts_at
+            ):
+                return b
+        return None
+
+    def requests_overlapping(
+        self, starts_at: dt.datetime, ends_at: dt.datetime, *, exclude_pk: int | None = None
+    ) -> list[Booking]:
+        return [
+            b
+            for b in self.bookings
+            if b.status == Booking.Status.REQUESTED
+            and b.pk != exclude_pk
+            and b.starts_at < ends_at
+            and b.ends_at > starts_at
+        ]
+
+    def intervals(self) -> list[Interval]:
+        return _sweep(self)
+
+
+def _events(cal: SpaceCalendar) -> list[tuple[dt.datetime, int, str, object]]:
+    """Boundaries of every segment clipped to the range: (time, +1/-1, state, payload)."""
+    start, end = cal.starts_at, cal.ends_at
+    segments: list[tuple[dt.datetime, dt.datetime, str, object]] = []
+    day, last = timezone.localdate(start), timezone.localdate(end)
+    while day <= last:
+        segments.extend((o, c, "open", None) for o, c in cal.windows(day))
+        day += dt.timedelta(days=1)
+    segments.extend((b.starts_at, b.ends_at, BLOCKED, b) for b in cal.blocked)
+    for b in cal.bookings:
+        state = REQUESTED if b.status == Booking.Status.REQUESTED else TAKEN
+        segments.append((b.starts_at, b.ends_at, state, b))
+    tz = timezone.get_current_timezone()
+    events: list[tuple[dt.datetime, int, str, object]] = []
+    for s, e, state, payload in segments:
+        s, e = max(s, start), min(e, end)
+        if s < e:
+            # Local time once here, so the intervals come out in it without more conversion.
+            events.append((s.astimezone(tz), 1, state, payload))
+            events.append((e.astimezone(tz), -1, state, payload))
+    events.sort(key=lambda ev: (ev[0], ev[1]))
+    return events
+
+
+def _state_now(active: dict[str, list[object]]) -> tuple[str, object]:
+    if not active["open"]:
+        return CLOSED, None
+    for state in (BLOCKED, TAKEN, REQUESTED):
+        if active[state]:
+            return state, active[state][0]
+    return FREE, None
+
+
+def _sweep(cal: SpaceCalendar) -> list[Interval]:
+    active: dict[str, list[object]] = {"open": [], BLOCKED: [], TAKEN: [], REQUESTED: []}
+    out: list[Interval] = []
+    tz = timezone.get_current_timezone()
+    cursor = cal.starts_at.astimezone(tz)
+    for when, delta, state, payload in _events(cal) + [(cal.ends_at.astimezone(tz), 0, "", None)]:
+        if when > cursor:
+            current, item = _state_now(active)
+            _append(out, cursor, when, current, item)
+            cursor = when
+        if delta == 1:
+            active[state].append(payload)
+        elif delta == -1:
+            held = active[state]
+            held.pop(next(i for i, p in enumerate(held) if p is payload))
+    return out
+
+
+def _append(out: list[Interval], s: dt.datetime, e: dt.datetime, state: str, item: object) -> None:
+    booking = item if isinstance(item, Booking) else None
+    reason = item.reason if isinstance(item, BlockedPeriod) else ""
+    if out and out[-1].state == state and out[-1].booking is booking and out[-1].ends_at == s:
+        prev = out.pop()
+        s = prev.starts_at
+    out.append(Interval(starts_at=s, ends_at=e, state=state, booking=booking, reason=reason))
+
+
+def availability(*, space: Space, starts_at: dt.datetime, ends_at: dt.datetime) -> list[Interval]:
+    """Contiguous intervals covering [starts_at, ends_at): free, requested (a request awaits
+    approval; others may still ask), taken, blocked or closed. Two queries for any range."""
+    if ends_at <= starts_at:
+        return []
+    return SpaceCalendar.load(space, starts_at, ends_at).intervals()
+
+
+def waitlist_offers_holding(
+    *, space: Space, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime
+) -> list[WaitlistEntry]:
+    """Open offers of the waiting list over [starts_at, ends_at): they hold their slot."""
+    return list(
+        WaitlistEntry.objects.filter(
+            space=space,
+            state=WaitlistEntry.State.OFFERED,
+            offer_expires_at__gt=now,
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
+        )
+    )

@@ -1,0 +1,392 @@
+"""Booking one slot, and deciding on it: approve, reject, cancel.
+
+`book_slot` is the one way a single booking is written (a direct booking, or a claimed
+waiting-list offer); `insert_bookings`, `reject_requests` and `after_create` are shared
+with `series`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from silin.core import audit
+from silin.spaces import permissions as perms
+from silin.spaces.models import Booking, BookingSeries, Space
+from silin.spaces.selectors.availability import SpaceCalendar, waitlist_offers_holding
+from silin.spaces.services.common import (
+    SlotTaken,
+    SpaceError,
+    aware,
+    iso,
+    lock_space,
+    raise_errors,
+    relock_booking,
+    taken_a_moment_ago,
+    uuid_of,
+)
+from silin.spaces.services.notices import booking_url, describe, notify
+from silin.spaces.services.offers import offer_free_slot
+from silin.spaces.services.policy import (
+    Ask,
+    auto_approved,
+    check_basics,
+    check_when,
+    may_decide,
+    quota_problem,
+    resolve,
+    slot_problem,
+)
+from silin.spaces.services.reminders import schedule_booking_tasks
+
+if TYPE_CHECKING:
+    from silin.accounts.models import User
+    from silin.organizations.models import Organization
+    from silin.places.models import Household
+
+
+# --- writing bookings ------------------------------------------------------------------------
+
+
+def _booking_state(b: Booking) -> dict[str, Any]:
+    return {
+        "space": uuid_of(b.space),
+        "booker": uuid_of(b.booker),
+        "booked_by": uuid_of(b.booked_by),
+        "household": uuid_of(b.household),
+        "organization": uuid_of(b.organization),
+        "purpose": b.purpose,
+        "attendees": b.attendees,
+        "starts_at": iso(b.starts_at),
+        "ends_at": iso(b.ends_at),
+        "status": b.status,
+        "decision_reason": b.decision_reason,
+    }
+
+
+def new_booking(
+    ask: Ask,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    status: str,
+    series: BookingSeries | None = None,
+) -> Booking:
+    """An unsaved booking of `ask` for [starts_at, ends_at)."""
+    space = ask.space
+    return Booking(
+        space=space,
+        community_id=space.community_id,
+        compound_id=space.compound_id,
+        booker=ask.booker,
+        household=ask.household,
+        organization=ask.organization,
+        booked_by=ask.booked_by,
+        purpose=ask.purpose,
+        attendees=ask.attendees,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        status=status,
+        series=series,
+        decided_by=ask.actor if status == Booking.Status.APPROVED else None,
+        decided_at=timezone.now() if status == Booking.Status.APPROVED else None,
+    )
+
+
+def insert_bookings(bookings: list[Booking]) -> list[Booking]:
+    """Save new bookings; a lost race on PostgreSQL's exclusion constraint is SlotTaken."""
+    try:
+        with transaction.atomic():
+            if len(bookings) == 1:
+                bookings[0].save()
+                return bookings
+            return Booking.objects.bulk_create(bookings)
+    except IntegrityError as exc:
+        if "booking_no_overlap" in str(exc):
+            raise taken_a_moment_ago() from exc
+        raise
+
+
+def _save_status(booking: Booking, fields: list[str]) -> None:
+    try:
+        with transaction.atomic():
+            booking.save(update_fields=fields)
+    except IntegrityError as exc:
+        if "booking_no_overlap" in str(exc):
+            raise taken_a_moment_ago() from exc
+        raise
+
+
+def schedule(bookings: Iterable[Booking]) -> None:
+    """Once committed, queue the reminders and the release of the confirmed ones."""
+    ids = [b.pk for b in bookings if b.status == Booking.Status.APPROVED]
+    if ids:
+        transaction.on_commit(lambda: schedule_booking_tasks(ids))
+
+
+def reject_requests(requests: list[Booking], *, actor: User, reason: str) -> list[Booking]:
+    """Reject the requests (each told why), e.g. those a confirmed booking overlaps."""
+    now = timezone.now()
+    for r in requests:
+        r.status = Booking.Status.REJECTED
+        r.decision_reason = reason
+        r.decided_by = actor
+        r.decided_at = now
+        r.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=r,
+            changes={
+                "status": [Booking.Status.REQUESTED, r.status],
+                "decision_reason": ["", reason],
+            },
+            detail="rejected: overlaps an approved booking",
+        )
+        notify(
+            r.booker,
+            "booking_rejected",
+            lambda r=r: (  # type: ignore[misc]
+                _("Booking request not approved"),
+                _("%(booking)s. Reason: %(reason)s")
+                % {"booking": describe(r), "reason": r.decision_reason},
+            ),
+            url=booking_url(r),
+            sms=True,
+        )
+    return requests
+
+
+def after_create(ask: Ask, bookings: list[Booking]) -> None:
+    """Tell the person booked for and the manager asked to approve; schedule reminders."""
+    first = bookings[0]
+    if ask.booked_by is not None:
+        more = len(bookings) - 1
+        notify(
+            ask.booker,
+            "booking_made_for_you",
+            lambda: (
+                _("%(name)s booked a space for you") % {"name": ask.actor},
+                describe(first) + (_(" and %(n)d more dates") % {"n": more} if more else ""),
+            ),
+            url=booking_url(first),
+            sms=True,
+        )
+    manager = ask.space.manager
+    if first.status == Booking.Status.REQUESTED and manager and manager.pk != ask.actor.pk:
+        notify(
+            manager,
+            "booking_requested",
+            lambda: (_("A booking request awaits your approval"), describe(first)),
+            url=reverse("spaces:approval-queue"),
+        )
+    schedule(bookings)
+
+
+# --- one booking -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    actor: User,
+    space: Space,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    purpose: str,
+    attendees: int,
+    booker: User | None = None,
+    household: Household | None = None,
+    organization: Organization | None = None,
+) -> Booking:
+    """Book [starts_at, ends_at) of `space` for `booker` (default: the actor)."""
+    return book_slot(
+        actor=actor,
+        space=space,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        purpose=purpose,
+        attendees=attendees,
+        booker=booker,
+        household=household,
+        organization=organization,
+    )
+
+
+def book_slot(
+    *,
+    actor: User,
+    space: Space,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    purpose: str,
+    attendees: int,
+    booker: User | None,
+    household: Household | None,
+    organization: Organization | None,
+    skip_offer: int | None = None,
+) -> Booking:
+    """`booking_create` inside the caller's transaction; `skip_offer` is the waiting-list
+    entry being claimed, whose offer of the slot does not count against it."""
+    starts_at, ends_at = aware(starts_at), aware(ends_at)
+    ask = resolve(
+        actor=actor,
+        space=space,
+        booker=booker,
+        household=household,
+        organization=organization,
+        purpose=purpose,
+        attendees=attendees,
+    )
+    now = timezone.now()
+    minutes = int((ends_at - starts_at).total_seconds() // 60)
+    errors = check_basics(ask, minutes)
+    if when := check_when(ask.space, starts_at, now):
+        errors.setdefault("starts_at", []).append(when)
+    raise_errors(errors)
+    ask.space = lock_space(ask.space)
+    cal = SpaceCalendar.load(ask.space, starts_at, ends_at, with_overriders=True)
+    offers = waitlist_offers_holding(space=ask.space, starts_at=starts_at, ends_at=ends_at, now=now)
+    problem = slot_problem(ask, cal, starts_at, ends_at, offers, skip_offer=skip_offer)
+    if problem is None:
+        problem = quota_problem(ask, starts_at, minutes)
+    if problem is not None:
+        error_class = SlotTaken if problem.code == "taken" else SpaceError
+        raise error_class({problem.field: [problem.message]})
+    status = Booking.Status.APPROVED if auto_approved(ask) else Booking.Status.REQUESTED
+    booking = insert_bookings([new_booking(ask, starts_at, ends_at, status)])[0]
+    audit.record(
+        actor=ask.actor,
+        action="create",
+        obj=booking,
+        changes=audit.diff({}, _booking_state(booking)),
+    )
+    if status == Booking.Status.APPROVED:
+        reject_requests(
+            cal.requests_overlapping(starts_at, ends_at),
+            actor=ask.actor,
+            reason=_("Another booking was confirmed for this time."),
+        )
+    after_create(ask, [booking])
+    return booking
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+
+def _not_awaiting(booking: Booking) -> SpaceError:
+    return SpaceError(
+        _("This request is no longer awaiting approval (it is now: %(status)s).")
+        % {"status": booking.get_status_display()}
+    )
+
+
+@transaction.atomic
+def booking_approve(*, actor: User, booking: Booking, reason: str = "") -> Booking:
+    """Approve a request; the requests it overlaps are rejected and told why."""
+    if not may_decide(actor, booking.space):
+        raise PermissionDenied
+    space, booking = relock_booking(booking)
+    if booking.status != Booking.Status.REQUESTED:
+        raise _not_awaiting(booking)
+    if booking.ends_at <= timezone.now():
+        raise SpaceError(_("This request is for a time that has passed."))
+    cal = SpaceCalendar.load(space, booking.starts_at, booking.ends_at)
+    if cal.confirmed_overlap(booking.starts_at, booking.ends_at) is not None:
+        raise SlotTaken(
+            _("Another booking was confirmed for this time; this request cannot be approved.")
+        )
+    booking.status = Booking.Status.APPROVED
+    booking.decision_reason = reason.strip()[:300]
+    booking.decided_by, booking.decided_at = actor, timezone.now()
+    _save_status(booking, ["status", "decision_reason", "decided_by", "decided_at"])
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=booking,
+        changes={"status": [Booking.Status.REQUESTED, booking.status]},
+        detail="approved",
+    )
+    reject_requests(
+        cal.requests_overlapping(booking.starts_at, booking.ends_at, exclude_pk=booking.pk),
+        actor=actor,
+        reason=_("Another request for this time was approved."),
+    )
+    notify(
+        booking.booker,
+        "booking_approved",
+        lambda: (_("Booking approved"), describe(booking)),
+        url=booking_url(booking),
+        sms=True,
+    )
+    schedule([booking])
+    return booking
+
+
+@transaction.atomic
+def booking_reject(*, actor: User, booking: Booking, reason: str) -> Booking:
+    if not may_decide(actor, booking.space):
+        raise PermissionDenied
+    if not (reason or "").strip():
+        raise SpaceError({"reason": [_("Please give the reason; the person asking will see it.")]})
+    _space, booking = relock_booking(booking)
+    if booking.status != Booking.Status.REQUESTED:
+        raise _not_awaiting(booking)
+    reject_requests([booking], actor=actor, reason=reason.strip()[:300])
+    return booking
+
+
+def _cancel_notice(booking: Booking) -> tuple[str, str]:
+    reason = booking.decision_reason
+    body = describe(booking)
+    if reason:
+        body += _(". Reason: %(reason)s") % {"reason": reason}
+    return _("Your booking was cancelled"), body
+
+
+@transaction.atomic
+def booking_cancel(*, actor: User, booking: Booking, reason: str = "") -> Booking:
+    """Cancel a request or booking; a freed slot is offered to the waiting list."""
+    if not perms.can_view_booking(actor, booking):
+        raise PermissionDenied
+    space, booking = relock_booking(booking)
+    if booking.status not in (Booking.Status.REQUESTED, Booking.Status.APPROVED):
+        raise SpaceError(
+            _("This booking cannot be cancelled any more (it is: %(status)s).")
+            % {"status": booking.get_status_display()}
+        )
+    if not perms.can_cancel_booking(actor, booking):
+        raise SpaceError(
+            _("A booking that has started can only be cancelled by the space's staff.")
+        )
+    held = booking.status == Booking.Status.APPROVED
+    booking.status = Booking.Status.CANCELLED
+    booking.decision_reason = (reason or "").strip()[:300]
+    booking.decided_by, booking.decided_at = actor, timezone.now()
+    booking.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=booking,
+        changes={
+            "status": [Booking.Status.APPROVED if held else Booking.Status.REQUESTED, "cancelled"]
+        },
+        detail="cancelled",
+    )
+    if actor.pk != booking.booker_id:
+        notify(
+            booking.booker,
+            "booking_cancelled",
+            lambda: _cancel_notice(booking),
+            url=booking_url(booking),
+            sms=True,
+        )
+    if held:
+        offer_free_slot(space, booking.starts_at, booking.ends_at)
+    return booking
