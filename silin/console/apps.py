@@ -8,7 +8,8 @@ class ConsoleConfig(AppConfig):
     verbose_name = _("Home pages")
 
     def ready(self) -> None:
-        # The home page and the audit log in the menu; the cross-app home panels.
+        # The home page and the audit log in the menu; the cross-app home panels. Imported
+        # here, not at the top: the panels import models, which need the app registry.
         from silin.console import panels
         from silin.core.navigation import NavItem, register
         from silin.core.roles import Capability

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from silin.core.roles import Capability
+from silin.core.scoping import scope_for
+
 
 class AppendOnlyError(RuntimeError):
     """The audit log is never edited or deleted through the application."""
@@ -19,9 +22,6 @@ class AuditQuerySet(models.QuerySet):
         raise AppendOnlyError("Audit entries cannot be deleted.")
 
     def visible_to(self, actor):
-        from silin.core.roles import Capability
-        from silin.core.scoping import scope_for
-
         scope = scope_for(actor, Capability.VIEW_AUDIT)
         return self.filter(scope.q(street="street_id", community="community_id"))
 

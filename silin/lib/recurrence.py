@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import islice
 from zoneinfo import ZoneInfo
 
-from dateutil import rrule
+from dateutil import parser, rrule
 
 MAX_OCCURRENCES = 366
 # How far a rule is followed when looking for its dates; a booking rule needs far less.
@@ -80,8 +80,6 @@ def _check_satisfiable(parts: dict[str, str]) -> None:
 
 def _local_until(value: str, tz: ZoneInfo) -> str:
     """UNTIL as naive local time (dateutil wants it naive when DTSTART is naive)."""
-    from dateutil import parser
-
     try:
         until = parser.isoparse(value)
     except ValueError as exc:
