@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from silin.core.models import AuditEntry
 from silin.core.roles import Capability, Role
+from silin.core.scoping import scope_for_roles
 from silin.organizations.models import Organization
 from silin.people.models import Resident
 from silin.places.models import Community, Compound, Household
@@ -51,11 +52,7 @@ class StreetOverview:
 def street_overview_for(*, actor: User) -> list[StreetOverview]:
     """For each street the actor administers, its communities with their numbers of living
     residents, households, compounds and organisations: one query for all the rows."""
-    street_ids = {
-        a.street_id
-        for a in actor.active_role_assignments()
-        if a.role == Role.STREET_ADMIN and a.street_id
-    }
+    street_ids = scope_for_roles(actor, {Role.STREET_ADMIN}).street_ids
     if not street_ids:
         return []
     communities = list(
