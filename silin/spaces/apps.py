@@ -9,13 +9,15 @@ class SpacesConfig(AppConfig):
 
     def ready(self) -> None:
         # Its rules predicates (`rules` only autodiscovers rules.py), its sections of a
-        # person's "My data" and its menu entry. Imported here, not at the top: these
-        # modules import models, which cannot load before the app registry is ready.
+        # person's "My data", its home panels and to-do, and its menu entry. Imported
+        # here, not at the top: these modules import models, which need the app registry.
         from silin.core.navigation import NavItem, register
         from silin.spaces import (
+            home,
             permissions,  # noqa: F401
             personal_data,
         )
 
+        home.register()
         personal_data.register()
         register(NavItem("spaces:space-list", _("Spaces"), "door-open", order=50))
