@@ -19,6 +19,13 @@ Panels are shown by `order` (lower first): 10-29 a person's own day (bookings, n
 30-59 work with a deadline (approvals, requests), 60-89 overviews (counts, communities).
 Keep each builder to a fixed, small number of queries: the home page runs all of them.
 
+Sections of a record's page
+---------------------------
+A resident's page in the register shows what other apps hold on the resident (bookings,
+sign-ups, help received) through the same mechanism: a template and a function of the
+viewer and the resident, registered with `register_resident_section`. The viewer may
+already open the resident's page; a section still shows only what the viewer may see.
+
 To-dos
 ------
 A to-do source returns `Todo` items for the user; the console puts those with a deadline
@@ -69,6 +76,7 @@ class Panel:
 
 
 PanelBuilder = Callable[["User"], dict[str, Any] | None]
+SectionBuilder = Callable[["User", Any], dict[str, Any] | None]
 TodoSource = Callable[["User"], Iterable[Todo]]
 
 
@@ -80,7 +88,16 @@ class _PanelRegistration:
     order: int
 
 
+@dataclass(frozen=True)
+class _SectionRegistration:
+    key: str
+    template: str
+    build: SectionBuilder
+    order: int
+
+
 _panels: dict[str, _PanelRegistration] = {}
+_resident_sections: dict[str, _SectionRegistration] = {}
 _todo_sources: dict[str, TodoSource] = {}
 
 
@@ -92,9 +109,28 @@ def register_todos(key: str, source: TodoSource) -> None:
     _todo_sources[key] = source
 
 
+def register_resident_section(
+    key: str, *, template: str, build: SectionBuilder, order: int = 50
+) -> None:
+    _resident_sections[key] = _SectionRegistration(
+        key=key, template=template, build=build, order=order
+    )
+
+
 def unregister(key: str) -> None:
     _panels.pop(key, None)
     _todo_sources.pop(key, None)
+    _resident_sections.pop(key, None)
+
+
+def resident_sections_for(viewer: User, resident: Any) -> list[Panel]:
+    """Every registered section with something to show `viewer` about `resident`."""
+    shown = []
+    for reg in sorted(_resident_sections.values(), key=lambda r: (r.order, r.key)):
+        context = reg.build(viewer, resident)
+        if context is not None:
+            shown.append(Panel(key=reg.key, template=reg.template, context=context))
+    return shown
 
 
 def panel_keys() -> list[str]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from silin.core import personal_data
+from silin.core import home, personal_data
 from silin.core.access import require_perm
 from silin.core.forms import add_service_errors
 from silin.core.paging import KeysFirstPaginator
@@ -81,6 +81,8 @@ def _detail_context(request, resident: Resident, **extra) -> dict:
         "can_anonymise": resident.status != Resident.Status.LIVING
         and resident.anonymised_at is None
         and user.has_perm("people.anonymise_resident", resident),
+        # What other apps hold on the resident (bookings ...), through core.home.
+        "sections": home.resident_sections_for(user, resident),
     }
     if can_edit:
         context.setdefault("consent_form", ConsentForm(resident=resident))

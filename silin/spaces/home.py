@@ -48,6 +48,15 @@ def street_panel(actor: User) -> dict[str, Any] | None:
     return {"rows": rows, "totals": totals}
 
 
+def resident_section(viewer: User, resident: Any) -> dict[str, Any] | None:
+    """On a resident's page: their bookings, and booking a space for them."""
+    upcoming, past = reads.resident_bookings_for(viewer=viewer, resident=resident)
+    may_book = reads.runs_spaces(viewer) and getattr(resident, "user", None) is not None
+    if not (upcoming or past or may_book):
+        return None
+    return {"upcoming": upcoming, "past": past, "may_book": may_book, "resident": resident}
+
+
 def approval_todos(actor: User) -> list[Todo]:
     """Booking requests waiting for the actor's decision: due when the soonest starts."""
     if not reads.runs_spaces(actor):
@@ -85,3 +94,9 @@ def register() -> None:
         "spaces.street", template="spaces/panels/_street.html", build=street_panel, order=85
     )
     home.register_todos("spaces.approvals", approval_todos)
+    home.register_resident_section(
+        "spaces.bookings",
+        template="spaces/panels/_resident_bookings.html",
+        build=resident_section,
+        order=50,
+    )

@@ -133,3 +133,24 @@ def street_spaces_for(*, actor: User) -> list[CommunitySpaces]:
         )
         for c in communities
     ]
+
+
+def resident_bookings_for(
+    *, viewer: User, resident: Any, upcoming_limit: int = 5, past_limit: int = 3
+) -> tuple[list[Booking], list[Booking]]:
+    """A resident's upcoming and latest past bookings, as far as `viewer` may see them
+    (Booking.visible_to): two queries, none for a resident without an account."""
+    user_id = getattr(getattr(resident, "user", None), "pk", None)
+    if user_id is None:
+        return [], []
+    mine = (
+        Booking.objects.visible_to(viewer)
+        .filter(booker_id=user_id)
+        .select_related("space", "booked_by")
+    )
+    now = timezone.now()
+    upcoming = mine.filter(ends_at__gt=now, status__in=Booking.LIVE_STATES).order_by(
+        "starts_at", "id"
+    )
+    past = mine.filter(ends_at__lte=now).order_by("-starts_at", "-id")
+    return list(upcoming[:upcoming_limit]), list(past[:past_limit])

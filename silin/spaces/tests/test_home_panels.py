@@ -107,3 +107,26 @@ def test_the_spaces_panels_cost_the_same_queries_however_many_bookings(cast, roo
         client.get(reverse("console:home"))
     # One more: today's bookings past the eight shown are counted.
     assert len(after.captured_queries) <= len(before.captured_queries) + 1
+
+
+def test_a_residents_page_shows_his_bookings_and_offers_to_book_for_him(cast, world, room, login):
+    BookingFactory(space=room, booker=cast.liu, starts_at=_at(2), ends_at=_at(3), purpose="下象棋")
+    url = reverse("people:resident-detail", args=[world.liu.uuid])
+    html = login(cast.worker).get(url).content.decode()
+    assert 'id="resident-bookings"' in html and "下象棋" in html
+    assert f"?for={world.liu.uuid}" in html
+
+
+def test_a_resident_page_shows_only_the_bookings_the_viewer_may_see(cast, world, room, login):
+    elsewhere = open_every_day(SpaceFactory(name="金龙书屋", community=world.jinlong))
+    BookingFactory(
+        space=elsewhere, booker=cast.liu, starts_at=_at(2), ends_at=_at(3), purpose="读书"
+    )
+    # 三江社区's grid member may open 刘大爷's page but runs no space: no booking action.
+    html = (
+        login(cast.grid_member)
+        .get(reverse("people:resident-detail", args=[world.liu.uuid]))
+        .content.decode()
+    )
+    assert "读书" not in html
+    assert 'id="book-for-resident"' not in html
