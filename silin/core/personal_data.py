@@ -56,6 +56,9 @@ Rules for providers
   (`silin.people.services.residents.personal_data_access_record`).
 - `Record.link` may point at a page where the person can act on the record (for example
   withdraw a consent); it is shown on the page and left out of downloads.
+- List the newest records first. The page shows the count and the newest few of each
+  section (`SHOWN`) and says the rest are in the downloads, which hold everything;
+  `Section.more` links the page where the person sees them all.
 """
 
 from __future__ import annotations
@@ -95,6 +98,9 @@ class Section:
     records: Sequence[Record] = ()
     note: str | Promise = ""
     key: str = ""
+    # (url, label): the page where the person sees them all and acts on them, e.g. "My
+    # bookings". The "My data" page shows the newest few of each section; downloads all.
+    more: tuple[str, str | Promise] | None = None
 
     @property
     def anchor(self) -> str:
@@ -103,6 +109,7 @@ class Section:
 
 
 Provider = Callable[[Subject], Section | None]
+SHOWN = 3  # records of a section shown on the page; the downloads hold every one
 
 
 @dataclass(frozen=True)

@@ -218,7 +218,15 @@ def my_data(request):
     )
     context = {
         "subject": subject,
-        "sections": sections,
+        # The newest few of each section; the downloads hold everything.
+        "sections": [
+            {
+                "section": s,
+                "shown": s.records[: personal_data.SHOWN],
+                "hidden": max(0, len(s.records) - personal_data.SHOWN),
+            }
+            for s in sections
+        ],
         "can_request_correction": request.user.has_perm("people.request_correction"),
     }
     return render(request, "people/my_data.html", context)

@@ -18,7 +18,6 @@ def bookings(subject: pd.Subject) -> pd.Section | None:
         .select_related("space", "booked_by", "household__compound", "household__unit__building")
         .order_by("-starts_at", "-id")
     )
-    link = (reverse("spaces:booking-mine"), _("My bookings"))
     records = [
         pd.Record(
             title=b.space.name,
@@ -34,11 +33,11 @@ def bookings(subject: pd.Subject) -> pd.Section | None:
                 (_("Checked in at"), b.checked_in_at),
                 (_("Made at"), b.created_at),
             ],
-            link=link,
         )
         for b in rows
     ]
-    return pd.Section(title=_("Space bookings"), records=records)
+    more = (reverse("spaces:booking-mine"), _("All my bookings"))
+    return pd.Section(title=_("Space bookings"), records=records, more=more)
 
 
 def waitlist(subject: pd.Subject) -> pd.Section | None:
