@@ -1,7 +1,8 @@
 """The columns of a register workbook and how a cell's text becomes a value.
 
-A header cell holds the Chinese name, the English name, or both ("姓名 Name", as the
-template and the export write it). Enumerations are written in Chinese, the register's own
+A header cell holds the Chinese name (as the template and the export write it), the English
+name, or both ("姓名 Name", as earlier templates did). The pages name a column in the
+reader's language (`label`); the template's explanation sheet gives both. Enumerations are written in Chinese, the register's own
 language, whatever language the page is in; English labels and the codes are accepted too.
 """
 
@@ -12,8 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from silin.lib.chinese import to_traditional
 from silin.people.models import Resident
 
 
@@ -29,7 +32,23 @@ class Column:
 
     @property
     def header(self) -> str:
-        return f"{self.zh} {self.en}"
+        """The header cell the template and the export write: the register's language."""
+        return self.zh
+
+    @property
+    def label(self) -> str:
+        """The column's name on a page, in the reader's language."""
+        language = translation.get_language() or ""
+        if language.startswith("zh-hant"):
+            return to_traditional(self.zh)
+        return self.zh if language.startswith("zh") else self.en
+
+    @property
+    def named(self) -> str:
+        """The column as a message names it: the label, and the header to write if the
+        reader's language is not the register's ("Name (姓名)")."""
+        label = self.label
+        return label if label in (self.zh, to_traditional(self.zh)) else f"{label} ({self.zh})"
 
 
 GENDERS = {"男": "M", "女": "F"}
@@ -150,7 +169,7 @@ def header_key(text: object) -> str | None:
         return None
     value = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text))).strip().lower()
     for column in COLUMNS:
-        if value in {column.zh, column.en.lower(), column.header.lower()}:
+        if value in {column.zh, column.en.lower(), f"{column.zh} {column.en}".lower()}:
             return column.key
     return None
 

@@ -91,16 +91,17 @@ def template_workbook(tags: list) -> bytes:
 
 def _explanations(book, tags: list, bold) -> None:
     notes = book.create_sheet("说明 Help")
-    notes.append([_("Column"), _("Required"), _("What to write")])
+    notes.append([_("Column"), "English", _("Required"), _("What to write")])
     for cell in notes[1]:
         cell.font = bold
     for col in c.COLUMNS:
-        notes.append([col.header, _("yes") if col.required else _("no"), str(col.help)])
+        notes.append([col.zh, col.en, _("yes") if col.required else _("no"), str(col.help)])
     notes.append([])
-    notes.append([_("Tags"), "", "、".join(t.name for t in tags)])
+    notes.append([_("Tags"), "", "", "、".join(t.name for t in tags)])
     notes.append(
         [
             _("Rules"),
+            "",
             "",
             _(
                 "One row per resident. The whole file is imported or nothing is: fix every "

@@ -72,7 +72,7 @@ class ExportForm(CleanTextMixin, forms.Form):
         node = cast(forms.ChoiceField, self.fields["node"])
         node.choices = [(n.value, n.label) for n in self.nodes]
         node.widget.attrs["class"] = "form-select"
-        optional = [(col.key, f"{col.zh} {col.en}") for col in COLUMNS if not col.required]
+        optional = [(col.key, col.label) for col in COLUMNS if not col.required]
         columns = cast(forms.MultipleChoiceField, self.fields["columns"])
         columns.choices = optional
         columns.initial = [key for key, _label in optional]

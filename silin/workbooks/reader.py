@@ -164,7 +164,7 @@ class RegisterSheet:
                     "The first row of the register sheet must hold the column headers; "
                     "these are missing: %(columns)s. Download the template to see them."
                 )
-                % {"columns": "、".join(c.header for c in missing)}
+                % {"columns": "、".join(c.named for c in missing)}
             )
         return header
 

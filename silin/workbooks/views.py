@@ -85,7 +85,7 @@ def import_detail(request, uuid):
         for item in job.report.get("preview", [])
     ]
     errors = [
-        {**e, "header": BY_KEY[e["column"]].header if e["column"] in BY_KEY else ""}
+        {**e, "header": BY_KEY[e["column"]].label if e["column"] in BY_KEY else ""}
         for e in job.report.get("errors", [])
     ]
     context = {"job": job, "preview": preview, "errors": errors}

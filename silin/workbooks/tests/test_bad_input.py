@@ -56,8 +56,8 @@ CASES = {
     "missing sheet": (workbook([person(1)], sheet="Sheet1"), "登记表", "Sheet1"),
     "missing header": (
         workbook([person(1)], headers=[h for h in HEADERS if not h.startswith("姓名")]),
-        "姓名 Name",
-        "姓名 Name",
+        "Name (姓名)",
+        "缺少以下列：姓名",
     ),
     "merged cells": (_merged(), "B2:B3", "B2:B3"),
     "a million rows": (_million_rows(), "1,000,000", "1,000,000"),

@@ -276,3 +276,21 @@ def test_an_imported_former_resident_becomes_due_for_anonymisation_in_time(
     living.refresh_from_db()
     assert living.status == Resident.Status.MOVED_OUT
     assert living.status_changed_at is not None and living.status_changed_at != stamp
+
+
+@pytest.mark.parametrize("style", ["chinese", "english", "both"])
+def test_headers_in_chinese_english_or_both_are_read(cast, world, tags, style):
+    from silin.workbooks.columns import COLUMNS
+
+    names = {
+        "chinese": [c.zh for c in COLUMNS],
+        "english": [c.en for c in COLUMNS],
+        "both": [f"{c.zh} {c.en}" for c in COLUMNS],  # the templates of earlier versions
+    }[style]
+    book = openpyxl.load_workbook(io.BytesIO(workbook([person(1)])))
+    for cell, name in zip(book.active[1], names, strict=True):
+        cell.value = name
+    buffer = io.BytesIO()
+    book.save(buffer)
+    job = run(cast.worker, buffer.getvalue())
+    assert job.state == ImportJob.State.CHECKED, (job.message, job.report)
