@@ -2,8 +2,9 @@
 
 A header cell holds the Chinese name (as the template and the export write it), the English
 name, or both ("姓名 Name", as earlier templates did). The pages name a column in the
-reader's language (`label`); the template's explanation sheet gives both. Enumerations are written in Chinese, the register's own
-language, whatever language the page is in; English labels and the codes are accepted too.
+reader's language (`label`); the template's explanation sheet gives both. Enumerations
+are written in Chinese, the register's own language, whatever language the page is in;
+English labels and the codes are accepted too.
 """
 
 from __future__ import annotations
