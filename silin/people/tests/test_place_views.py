@@ -66,6 +66,8 @@ def test_the_household_page_shows_the_address_path_and_members(world, cast, logi
         assert part in html
     assert "刘大爷" in html and "138****1234" in html
     assert "户主" in html  # relation
+    building = reverse("places:building-detail", args=[world.tuoyuan_unit.building.uuid])
+    assert f'href="{building}#unit-{world.tuoyuan_unit.uuid}"' in html  # the unit links too
 
 
 def test_liu_on_his_own_household_page_may_open_only_his_own_record(world, cast, login):
