@@ -4,10 +4,20 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from silin.core.models import AuditEntry
 from silin.places.models import Community
+
+
+def object_type_label(label_lower: str) -> str:
+    """ "people.resident" as the reader's word for it ("居民"); the code if no model has it."""
+    try:
+        model = apps.get_model(label_lower)
+    except (LookupError, ValueError):
+        return label_lower
+    return str(model._meta.verbose_name).capitalize()
 
 
 class AuditFilterForm(forms.Form):
@@ -38,11 +48,11 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["object_type"]).choices = [
             ("", _("Any kind")),
-            *((t, t) for t in object_types if t),
+            *sorted(((t, object_type_label(t)) for t in object_types if t), key=lambda c: c[1]),
         ]
         cast(forms.ChoiceField, self.fields["community"]).choices = [
             ("", _("Any community")),
-            *((str(c.pk), c.name) for c in communities),
+            *((str(c.uuid), c.name) for c in communities),
         ]
 
     def clean(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from silin.accounts.services import preferences_update
 from silin.console import selectors
-from silin.console.forms import AuditFilterForm
+from silin.console.forms import AuditFilterForm, object_type_label
 from silin.core import home as home_registry
 from silin.core.context_processors import ELDERLY_CHOICE, ELDERLY_COOKIE, is_elderly_mode
 from silin.core.roles import Capability
@@ -54,6 +54,7 @@ def audit_list(request):
     if scope_for(request.user, Capability.VIEW_AUDIT).empty:
         raise Http404
     communities = list(selectors.audit_communities_for(actor=request.user))
+    by_uuid = {str(c.uuid): c for c in communities}
     form = AuditFilterForm(
         request.GET or None,
         object_types=selectors.audit_object_types_for(actor=request.user),
@@ -66,7 +67,7 @@ def audit_list(request):
         actor_text=filters.get("actor", ""),
         action=filters.get("action", ""),
         object_type=filters.get("object_type", ""),
-        community_id=int(filters["community"]) if filters.get("community") else None,
+        community_id=by_uuid[filters["community"]].pk if filters.get("community") else None,
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )
@@ -80,6 +81,9 @@ def audit_list(request):
             "form": form,
             "page": page,
             "community_names": {c.pk: c.name for c in communities},
+            "type_labels": {
+                e.object_type: object_type_label(e.object_type) for e in page.object_list
+            },
             "query": query.urlencode(),
         },
     )
