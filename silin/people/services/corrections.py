@@ -52,13 +52,13 @@ def _clean_requested_value(field: str, value: str) -> str:
         if day > timezone.localdate():
             raise ValidationError({"value": [_("The date of birth is in the future.")]})
     if field == CorrectionRequest.Field.MOBILE:
-        value, errors = check_mobile(value)
-        if errors:
-            raise ValidationError({"value": errors["mobile"]})
+        value, problems = check_mobile(value)
+        if problems:
+            raise ValidationError({"value": [p.message for p in problems]})
     if field == CorrectionRequest.Field.ID_NUMBER:
-        value, errors = check_id_number(value, birth_date=None, gender="")
-        if errors:
-            raise ValidationError({"value": errors["id_number"]})
+        value, problems = check_id_number(value, birth_date=None, gender="")
+        if problems:
+            raise ValidationError({"value": [p.message for p in problems]})
     return value
 
 
