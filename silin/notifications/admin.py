@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from silin.core.admin import ReadOnlyAdminMixin
 from silin.notifications.models import Notification
@@ -13,6 +14,10 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "title", "sms", "read_at"]
     list_filter = ["kind", "sms"]
     list_select_related = ["recipient"]
+
+    @admin.display(description=_("title"))
+    def title(self, obj: Notification) -> str:
+        return obj.rendered.title  # in the admin's language, as the recipient's page would
 
     def has_module_permission(self, request):
         return request.user.is_superuser

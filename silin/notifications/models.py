@@ -1,14 +1,22 @@
 from __future__ import annotations
 
 import uuid
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from silin.notifications import kinds
+
 
 class Notification(models.Model):
-    """A notice to one user (a booking approved, a reminder ...); optionally also by SMS."""
+    """A notice to one user (a booking approved, a reminder ...); optionally also by SMS.
+
+    It holds a kind and plain params, and is rendered when read (see `kinds`). Notices
+    stored before that (migration 0002) kept the sentence composed when they were sent, in
+    the recipient's language of the day: `legacy_title` and friends, shown as they are.
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(
@@ -17,10 +25,12 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    kind = models.CharField(_("kind"), max_length=50)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
-    url = models.CharField(_("link"), max_length=500, blank=True)
+    kind = models.CharField(_("kind"), max_length=kinds.KIND_MAX_LENGTH)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    # Only notices sent before they were rendered when read; empty on every new one.
+    legacy_title = models.CharField(_("title (old notices)"), max_length=200, blank=True)
+    legacy_body = models.TextField(_("message (old notices)"), blank=True)
+    legacy_url = models.CharField(_("link (old notices)"), max_length=500, blank=True)
     sms = models.BooleanField(_("also sent by SMS"), default=False)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -39,4 +49,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.rendered.title
+
+    @cached_property
+    def rendered(self) -> kinds.Rendered:
+        """Title, body and link in the language (and time zone) active when first read."""
+        if self.legacy_title:
+            return kinds.Rendered(self.legacy_title, self.legacy_body, self.legacy_url)
+        return kinds.render(self.kind, self.params)

@@ -12,11 +12,12 @@ def notices(subject: pd.Subject) -> pd.Section | None:
     if subject.user is None:
         return None
     rows = Notification.objects.filter(recipient=subject.user).order_by("-created_at", "-id")
+    # Rendered now, in the language of whoever reads the page or the download.
     records = [
         pd.Record(
-            title=n.title,
+            title=n.rendered.title,
             fields=[
-                (_("Message"), n.body),
+                (_("Message"), n.rendered.body),
                 (_("Sent at"), n.created_at),
                 (_("Also sent by SMS"), n.sms),
                 (_("Read at"), n.read_at),

@@ -1,15 +1,26 @@
-"""Sending notices to users: stored for the notices page, and by SMS when asked."""
+"""Sending notices to users: stored for the notices page, and by SMS when asked.
+
+A notice is stored as its kind and plain params, never as a sentence (see `kinds`): the
+notices page renders it in the reader's language, and the SMS task renders it in the
+recipient's language when it runs.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django_tasks import task
 
-from silin.accounts.tasks import send_sms_task
+from silin.accounts.sms import send_sms
+from silin.notifications import kinds
 from silin.notifications.models import Notification
 
 if TYPE_CHECKING:
@@ -18,9 +29,32 @@ if TYPE_CHECKING:
 SMS_MAX_CHARS = 300
 
 
-def _sms_text(title: str, body: str) -> str:
-    text = f"{title} {body}".strip()
+def sms_text(rendered: kinds.Rendered) -> str:
+    text = f"{rendered.title} {rendered.body}".strip()
     return text[: SMS_MAX_CHARS - 1] + "…" if len(text) > SMS_MAX_CHARS else text
+
+
+def plain_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The params as JSON values: datetimes (aware) and dates in ISO 8601, UUIDs and
+    decimals as strings. Text to show is refused: a lazy translation is a sentence in the
+    writer's language, which is what a notice must not store."""
+    return {str(key): _plain(key, value) for key, value in params.items()}
+
+
+def _plain(key: object, value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value  # a lazy translation (Promise) is none of these: it is refused below
+    if isinstance(value, dt.datetime):
+        if timezone.is_naive(value):
+            raise TypeError(f"Notice param {key!r}: a naive datetime")
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(key, v) for v in value]
+    raise TypeError(f"Notice param {key!r} is not a plain value: {type(value).__name__}")
 
 
 @transaction.atomic
@@ -28,27 +62,42 @@ def notification_send(
     *,
     user: User,
     kind: str,
-    title: str,
-    body: str = "",
-    url: str = "",
+    params: Mapping[str, Any] | None = None,
     sms: bool = False,
 ) -> Notification:
     """Store a notice for `user`; with `sms`, also text it once the transaction commits.
 
-    Compose `title` and `body` in the recipient's language (see `in_language_of`).
+    `kind` must be registered (`kinds.register`); `params` are plain values (names, aware
+    datetimes, UUIDs, numbers), rendered when the notice is read.
     """
+    if not kinds.is_registered(kind):
+        raise LookupError(f"No renderer is registered for the notice kind {kind!r}.")
     notification = Notification.objects.create(
         recipient=user,
-        kind=kind[:50],
-        title=str(title)[:200],
-        body=str(body),
-        url=url[:500],
+        kind=kind,
+        params=plain_params(params or {}),
         sms=bool(sms and user.mobile),
     )
     if notification.sms:
-        mobile, text = user.mobile, _sms_text(notification.title, notification.body)
-        transaction.on_commit(lambda: send_sms_task.enqueue(mobile, text))
+        notification_id = notification.pk
+        transaction.on_commit(lambda: notification_sms_task.enqueue(notification_id))
     return notification
+
+
+@task(priority=10)
+def notification_sms_task(notification_id: int) -> bool:
+    """Text a notice, rendered in the recipient's language now; False if there is none to
+    send (deleted, or the recipient has no mobile any more)."""
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None or not notification.sms or not notification.recipient.mobile:
+        return False
+    user = notification.recipient
+    with in_language_of(user):
+        text = sms_text(notification.rendered)
+    send_sms(user.mobile, text)
+    return True
 
 
 @transaction.atomic
@@ -61,5 +110,6 @@ def notification_mark_read(*, actor: User, notification: Notification | None = N
 
 
 def in_language_of(user: User) -> AbstractContextManager[None]:
-    """A context manager composing text in `user`'s language (their profile, else default)."""
+    """A context manager for text written once for `user` away from their request (an SMS,
+    a document): their profile's language, else the site's default."""
     return translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE)

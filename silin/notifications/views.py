@@ -33,8 +33,9 @@ def notification_open(request, uuid):
     """Mark a notice read and go where it points (or back to the notices)."""
     notification = selectors.notification_get(actor=request.user, uuid=uuid)
     services.notification_mark_read(actor=request.user, notification=notification)
-    if request.POST.get("go") and _safe(request, notification.url):
-        return redirect(notification.url)
+    url = notification.rendered.url
+    if request.POST.get("go") and _safe(request, url):
+        return redirect(url)
     return redirect("notifications:notification-list")
 
 

@@ -13,16 +13,19 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: they import models, which cannot load before the app
         # registry is ready. Its rules predicates (`rules` only autodiscovers rules.py), its
-        # sections of a person's "My data", its retention rule, its home panels and its menu
-        # entry.
+        # sections of a person's "My data", its retention rule, its home panels, its kind of
+        # notice (rendered when read) and its menu entry.
+        from silin.notifications import kinds
         from silin.people import (
             home,
             permissions,  # noqa: F401
             personal_data_sections,
             retention,
         )
+        from silin.people.services import corrections
 
         home.register()
+        kinds.register(corrections.CORRECTION_NOTICE, corrections.render_correction_notice)
         personal_data_sections.register_defaults()
         retention.register()
         register(

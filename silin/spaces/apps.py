@@ -9,7 +9,8 @@ class SpacesConfig(AppConfig):
 
     def ready(self) -> None:
         # Its rules predicates (`rules` only autodiscovers rules.py), its sections of a
-        # person's "My data", its home panels and to-do, and its menu entry. Imported
+        # person's "My data", its home panels and to-do, its kinds of notice (rendered when
+        # read) and its menu entry. Imported
         # here, not at the top: these modules import models, which need the app registry.
         from silin.core.navigation import NavItem, register
         from silin.spaces import (
@@ -17,7 +18,9 @@ class SpacesConfig(AppConfig):
             permissions,  # noqa: F401
             personal_data,
         )
+        from silin.spaces.services import notices
 
         home.register()
+        notices.register_kinds()
         personal_data.register()
         register(NavItem("spaces:space-list", _("Spaces"), "door-open", order=50))

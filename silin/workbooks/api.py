@@ -8,7 +8,7 @@ client polls the job until `state` is no longer uploaded, checking or applying.
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
 
 import datetime as dt
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from silin.core.api.errors import error_responses
 from silin.core.api.pagination import PageNumberPagination
 from silin.people.models import Tag
-from silin.workbooks import selectors, services
+from silin.workbooks import messages, selectors, services
 from silin.workbooks.columns import COLUMNS
 from silin.workbooks.errorbook import template_workbook
 from silin.workbooks.models import ImportJob
@@ -40,7 +40,9 @@ else:  # ninja validates against, and documents, the values themselves
 class RowError(Schema):
     row: int
     column: str
-    message: str
+    code: str = Field(description="What is wrong, as a stable code (e.g. `cell.required`).")
+    params: dict[str, Any] = Field(description="The code's details (numbers, names, keys).")
+    message: str = Field(description="The code and its params in the request's language.")
 
 
 class FieldChange(Schema):
@@ -69,7 +71,13 @@ class ImportJobOut(Schema):
     to_update: int
     unchanged: int
     households_to_create: int
-    message: str = Field(description="Why the file as a whole could not be imported.")
+    message: str = Field(
+        description="Why the file as a whole could not be imported, in the request's language."
+    )
+    message_code: str = Field(
+        description="The same problem as a stable code (e.g. `file.no_rows`); empty if none."
+    )
+    message_params: dict[str, Any] = Field(description="The code's details (numbers, names).")
     errors: list[RowError] = Field(description="The first 300 errors.")
     preview: list[UpdatePreview] = Field(
         description="Field-by-field changes of the first 200 residents updated (masked)."
@@ -78,7 +86,8 @@ class ImportJobOut(Schema):
 
     @staticmethod
     def resolve_errors(obj: ImportJob) -> list[dict]:
-        return obj.report.get("errors", [])
+        # Stored as codes by the check (in the worker's language); worded for this request.
+        return messages.rendered_errors(obj.report.get("errors", []))
 
     @staticmethod
     def resolve_preview(obj: ImportJob) -> list[dict]:

@@ -187,7 +187,12 @@ def text(value: object) -> str:
 
 
 class CellError(ValueError):
-    """A cell that cannot be read; the message is in the active language."""
+    """A cell that cannot be read: a code of silin.workbooks.messages and its params."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -208,7 +213,7 @@ def parse_date(value: object) -> dt.date | None:
             return dt.date(*(int(g) for g in match.groups()))
         except ValueError:
             pass
-    raise CellError(_("Not a date. Write it like 1946-03-12 or 1946年3月12日."))
+    raise CellError("cell.not_a_date")
 
 
 def parse_choice(value: object, mapping: dict[str, str], enum) -> str | None:
@@ -222,7 +227,7 @@ def parse_choice(value: object, mapping: dict[str, str], enum) -> str | None:
     for code, label in enum.choices:  # only on a miss: the labels are lazy translations
         if lowered in {code.lower(), str(label).lower()}:
             return code
-    raise CellError(_("Choose one of: %(choices)s.") % {"choices": "、".join(mapping)})
+    raise CellError("cell.not_a_choice", choices=list(mapping))
 
 
 def parse_floor(value: object) -> int:
@@ -230,9 +235,9 @@ def parse_floor(value: object) -> int:
     try:
         floor = int(raw)
     except ValueError:
-        raise CellError(_("The floor must be a whole number.")) from None
+        raise CellError("floor.not_a_number") from None
     if not -5 <= floor <= 99:
-        raise CellError(_("The floor must be between -5 and 99."))
+        raise CellError("floor.out_of_range")
     return floor
 
 

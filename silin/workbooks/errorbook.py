@@ -13,7 +13,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from silin.workbooks import columns as c
+from silin.workbooks import messages
 from silin.workbooks.reader import open_register
+from silin.workbooks.rows import RowError
 from silin.workbooks.xlsx import BAD, HEADER, SheetWriter
 
 ERROR_HEADER = "错误 Errors"
@@ -29,8 +31,12 @@ def _fills() -> tuple[PatternFill, PatternFill, Font]:
     )
 
 
-def error_workbook(stream: IO[bytes], errors: dict[int, list[tuple[str, str]]]) -> bytes:
-    """A copy of the register sheet with an error column and the bad cells highlighted."""
+def error_workbook(stream: IO[bytes], errors: dict[int, list[RowError]]) -> bytes:
+    """A copy of the register sheet with an error column and the bad cells highlighted.
+
+    The errors are written in the active language (the caller chooses it: the uploader's);
+    each is prefixed with its column's header as the sheet names it.
+    """
     source = open_register(stream)
     buffer = io.BytesIO()
     keep = [i for i, v in enumerate(source.header) if str(v or "").strip() != ERROR_HEADER]
@@ -45,15 +51,21 @@ def error_workbook(stream: IO[bytes], errors: dict[int, list[tuple[str, str]]]) 
         while sheet.row + 1 < number:  # keep the row numbers of the upload
             sheet.append([])
         row_errors = errors.get(number, [])
-        styles = {where[k]: BAD for k, _m in row_errors if k in where}
+        styles = {where[e.column]: BAD for e in row_errors if e.column in where}
         cells = [values[i] if i < len(values) else None for i in keep]
-        message = "；".join(f"{c.BY_KEY[k].zh}: {m}" if k in c.BY_KEY else m for k, m in row_errors)
+        message = "；".join(_error_text(e) for e in row_errors)
         if message:
             styles[len(keep)] = BAD
         sheet.append([*cells, message or None], styles)
     source.close()
     sheet.close()
     return buffer.getvalue()
+
+
+def _error_text(error: RowError) -> str:
+    text = messages.render(error.code, error.params)
+    column = c.BY_KEY.get(error.column)
+    return f"{column.zh}: {text}" if column else text
 
 
 def template_workbook(tags: list) -> bytes:

@@ -18,7 +18,6 @@ from itertools import islice
 from typing import IO, Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from silin.core.audit import MASK
 from silin.core.bulk import RowWriter
@@ -27,9 +26,10 @@ from silin.lib import crypto, masking
 from silin.people.models import Resident, Tag
 from silin.places.models import Household
 from silin.workbooks import columns as c
+from silin.workbooks.messages import row_error
 from silin.workbooks.places import Places
 from silin.workbooks.reader import open_register
-from silin.workbooks.rows import KEEP, Row, RowParser
+from silin.workbooks.rows import KEEP, Row, RowError, RowParser
 
 BATCH = 1000
 PREVIEW_LIMIT = 200
@@ -102,15 +102,16 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     households: int = 0
-    errors: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    errors: dict[int, list[RowError]] = field(default_factory=dict)
     error_count: int = 0
     preview: list[dict] = field(default_factory=list)
 
     def report(self) -> dict:
+        """The first errors (as codes and params, rendered when shown) and the preview."""
         listed = []
         for number, errors in self.errors.items():
-            for key, message in errors:
-                listed.append({"row": number, "column": key, "message": message})
+            for error in errors:
+                listed.append(row_error(number, error.column, error.code, error.params))
                 if len(listed) >= REPORT_ERRORS:
                     return {"errors": listed, "preview": self.preview}
         return {"errors": listed, "preview": self.preview}
@@ -201,9 +202,7 @@ class Importer:
     # --- matching -----------------------------------------------------------------------------
     def _existing(self, rows: list[Row]) -> dict[str, dict]:
         hashes = {r.id_hash for r in rows if r.id_hash}
-        records = {
-            r.record for r in rows if r.record and not any(k == "record" for k, _ in r.errors)
-        }
+        records = {r.record for r in rows if r.record and not r.has_error("record")}
         if not hashes and not records:
             return {}
         found: dict[str, dict] = {}
@@ -232,26 +231,26 @@ class Importer:
             # 16 bytes of the keyed hash per ID number seen: the one thing kept per row.
             first = self.seen_ids.setdefault(bytes.fromhex(row.id_hash[:32]), row.number)
             if first != row.number:
-                row.error("id_number", _("The same ID number is on row %(n)s.") % {"n": first})
+                row.error("id_number", "id_number.duplicate", n=first)
         if row.record:
             first = self.seen_records.setdefault(row.record, row.number)
             if first != row.number:
-                row.error("record", _("The same record number is on row %(n)s.") % {"n": first})
+                row.error("record", "record.duplicate", n=first)
 
     def _match(self, row: Row, existing: dict[str, dict]) -> dict | None:
         by_record = existing.get("uuid:" + row.record) if row.record else None
         by_id = existing.get("id:" + row.id_hash) if row.id_hash else None
         if row.record and (by_record is None or not self._in_scope(by_record)):
-            row.error("record", _("No resident with this record number in your area."))
+            row.error("record", "record.not_found")
             return None
         other = by_id is not None and (by_record is None or by_id["id"] != by_record["id"])
         if by_id is not None and other and (by_record is not None or not self._in_scope(by_id)):
-            row.error("id_number", _("Another resident in the register has this ID number."))
+            row.error("id_number", "id_number.taken")
             return None
         target = by_record or by_id
         if target is None and KEEP in (row.id_number, row.mobile):
             key = "id_number" if row.id_number == KEEP else "mobile"
-            row.error(key, _("A masked value (with *) can only stand for an existing resident."))
+            row.error(key, "masked.no_resident")
         return target
 
     def _in_scope(self, item: dict) -> bool:

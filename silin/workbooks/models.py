@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silin.core.roles import Capability
 from silin.places.models import ScopedQuerySet
+from silin.workbooks import messages
 
 
 class ImportJobQuerySet(ScopedQuerySet):
@@ -69,9 +70,12 @@ class ImportJob(models.Model):
     to_update = models.PositiveIntegerField(_("residents to update"), default=0)
     unchanged = models.PositiveIntegerField(_("residents unchanged"), default=0)
     households_to_create = models.PositiveIntegerField(_("households to add"), default=0)
-    # A file-level problem (not xlsx, missing header ...): one message, no error workbook.
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    # The first errors and the field-by-field preview of the first updates, for the page.
+    # A file-level problem (not xlsx, missing header ...), no error workbook: a code of
+    # silin.workbooks.messages and its params, rendered in the reader's language (`message`).
+    message_code = models.CharField(_("problem"), max_length=50, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
+    # The first errors ({row, column, code, params}) and the field-by-field preview of the
+    # first updates, for the page.
     report = models.JSONField(default=dict, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -84,6 +88,13 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def message(self) -> str:
+        """The file-level problem in the active language, or ""."""
+        if not self.message_code:
+            return ""
+        return messages.render(self.message_code, self.message_params)
 
     @property
     def running(self) -> bool:

@@ -22,11 +22,11 @@ from django.core.files.base import ContentFile
 from django.db import connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 from silin.accounts.models import User
 from silin.core import audit
+from silin.notifications.services import in_language_of
 from silin.workbooks.errorbook import error_workbook
 from silin.workbooks.importer import Cancelled, Importer, Outcome, ProgressFn
 from silin.workbooks.models import ImportJob
@@ -116,12 +116,20 @@ def _run(job: ImportJob, *, actor: User, write: bool, progress: ProgressFn) -> O
         return importer.run(stream)
 
 
+def _problem(code: str = "", params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The job's file-level problem as it is stored: a code and plain params, no text."""
+    return {"message_code": code, "message_params": params or {}}
+
+
 def _fail(job: ImportJob, outcome: Outcome) -> None:
     name = job.filename.rsplit(".", 1)[0][:150] + ".errors.xlsx"
-    with job.file.open("rb") as stream:
+    # The error workbook is a document written once, by the worker, for whoever downloads
+    # it: in the language of the user who uploaded the file (their profile's, else the
+    # site's default), whatever language this pass runs in.
+    with job.file.open("rb") as stream, in_language_of(job.created_by):
         content = error_workbook(stream, outcome.errors)
     job.error_file.save(name, ContentFile(content), save=False)
-    _finish(job, outcome, state=S.FAILED, message="")
+    _finish(job, outcome, state=S.FAILED, **_problem())
 
 
 def import_check(*, job_id: int) -> None:
@@ -135,7 +143,7 @@ def import_check(*, job_id: int) -> None:
     try:
         outcome = _run(job, actor=job.created_by, write=False, progress=progress)
     except WorkbookError as exc:
-        _finish(job, None, state=S.FAILED, message=exc.message)
+        _finish(job, None, state=S.FAILED, **_problem(exc.code, exc.params))
         return
     except Cancelled:
         _finish(job, None, state=S.CANCELLED)
@@ -143,9 +151,9 @@ def import_check(*, job_id: int) -> None:
     if outcome.errors:
         _fail(job, outcome)
     elif outcome.rows == 0:
-        _finish(job, outcome, state=S.FAILED, message=_("The register sheet has no rows."))
+        _finish(job, outcome, state=S.FAILED, **_problem("file.no_rows"))
     else:
-        _finish(job, outcome, state=S.CHECKED, rows_total=outcome.rows, message="")
+        _finish(job, outcome, state=S.CHECKED, rows_total=outcome.rows, **_problem())
 
 
 def import_apply(*, job_id: int, actor: User) -> None:
@@ -164,11 +172,10 @@ def import_apply(*, job_id: int, actor: User) -> None:
         if rolled.outcome.errors:
             _fail(job, rolled.outcome)
         else:
-            message = _("The register sheet has no rows.")
-            _finish(job, rolled.outcome, state=S.FAILED, message=message)
+            _finish(job, rolled.outcome, state=S.FAILED, **_problem("file.no_rows"))
         return
     except WorkbookError as exc:
-        _finish(job, None, state=S.FAILED, message=exc.message)
+        _finish(job, None, state=S.FAILED, **_problem(exc.code, exc.params))
         return
     except Cancelled:
         _finish(job, None, state=S.CANCELLED, rows_written=0)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from silin.core.roles import Capability
 from silin.core.scoping import scope_for
 from silin.places.models import Building, Community, Compound, Household, Unit
@@ -74,24 +72,19 @@ class Places:
 
     def resolve(self, row: Row) -> tuple[int, str, str, str] | None:
         """The household key (compound id, building, unit, door), or None with errors added."""
-        if any(k in {"community", "compound", "building", "unit", "door"} for k, _m in row.errors):
+        if any(row.has_error(k) for k in ("community", "compound", "building", "unit", "door")):
             return None
         found = self.communities.get(row.community, [])
         if len(found) != 1:
-            row.error(
-                "community",
-                _("No community of this name in the area you may import into.")
-                if not found
-                else _("Several communities have this name; ask the street to rename one."),
-            )
+            row.error("community", "community.ambiguous" if found else "community.not_found")
             return None
         community = found[0]
         index = self._index(community, row.compound)
         if index is None:
-            row.error("compound", _("This community has no compound of this name."))
+            row.error("compound", "compound.not_found")
             return None
         if not self.covers(community.pk, index.compound.pk, community.street_id):
-            row.error("compound", _("This compound is outside the area you may import into."))
+            row.error("compound", "compound.outside")
             return None
         key = (index.compound.pk, row.building, row.unit, row.door)
         self._check_floor(row, index, key)
@@ -101,11 +94,7 @@ class Places:
         existing = index.households.get(key[1:])
         floor = existing[1] if existing else self.new_households.setdefault(key, row.floor)
         if floor != row.floor:
-            row.error(
-                "floor",
-                _("This door is on floor %(floor)s (in the register or an earlier row).")
-                % {"floor": floor},
-            )
+            row.error("floor", "floor.differs", floor=floor)
 
     def household_id(self, key) -> int | None:
         existing = self.by_compound_id[key[0]].households.get(key[1:])

@@ -1,8 +1,9 @@
 """Opening an uploaded register workbook and streaming its rows.
 
 Problems with the file as a whole (not a workbook, password-protected, damaged, no register
-sheet, headers missing, merged cells, too many rows) raise `WorkbookError` with one message
-in the active language before a single row is checked.
+sheet, headers missing, merged cells, too many rows) raise `WorkbookError` before a single
+row is checked: a code of silin.workbooks.messages and plain params, which the job stores
+and each reader sees in their own language.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 from xml.etree.ElementTree import iterparse
 
-from django.utils.translation import gettext as _
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.datetime import from_excel
 
+from silin.workbooks import messages
 from silin.workbooks.columns import COLUMNS, header_key
 
 SHEET_NAMES = ("登记表", "register", "登记表 register")
@@ -29,11 +30,17 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?
 
 
 class WorkbookError(ValueError):
-    """The file cannot be imported at all; `message` says why in the user's language."""
+    """The file cannot be imported at all: `code` and `params` say why (stored on the job);
+    `message` renders them in the active language, for a form or an API answer given now."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        return messages.render(self.code, self.params)
 
 
 def _sniff(stream: IO[bytes]) -> None:
@@ -45,16 +52,9 @@ def _sniff(stream: IO[bytes]) -> None:
         body = stream.read(2_000_000)
         stream.seek(0)
         if _ENCRYPTED in body:
-            raise WorkbookError(
-                _(
-                    "This workbook is protected with a password. Open it in Excel, remove "
-                    "the password (File → Info → Protect Workbook) and upload it again."
-                )
-            )
-        raise WorkbookError(
-            _("This is an old Excel file (.xls). Open it in Excel and save it as .xlsx.")
-        )
-    raise WorkbookError(_("This file is not an Excel workbook (.xlsx)."))
+            raise WorkbookError("file.password")
+        raise WorkbookError("file.xls")
+    raise WorkbookError("file.not_xlsx")
 
 
 def _find_merged(archive, path: str) -> list[str]:
@@ -109,9 +109,7 @@ class RegisterSheet:
         try:
             self.reader = _load(stream)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise WorkbookError(
-                _("This workbook is damaged and cannot be read. Save it again in Excel.")
-            ) from exc
+            raise WorkbookError("file.damaged") from exc
         self.archive = self.reader.archive
         try:
             self.title, self.path = self._register_sheet()
@@ -131,8 +129,7 @@ class RegisterSheet:
             if re.sub(r"\s+", " ", name).strip().lower() in SHEET_NAMES:
                 return name, path
         raise WorkbookError(
-            _("The workbook has no sheet named 登记表 (Register). Sheets found: %(names)s.")
-            % {"names": "、".join(name for name, _path in self.reader.sheets)}
+            "file.no_register_sheet", names=[name for name, _path in self.reader.sheets]
         )
 
     def _check_size(self) -> None:
@@ -145,13 +142,7 @@ class RegisterSheet:
     def _check_merged(self) -> None:
         merged = _find_merged(self.archive, self.path)
         if merged:
-            raise WorkbookError(
-                _(
-                    "The register sheet has merged cells (%(ranges)s). Unmerge them and fill "
-                    "the value into every row."
-                )
-                % {"ranges": ", ".join(merged[:10])}
-            )
+            raise WorkbookError("file.merged_cells", ranges=merged[:10])
 
     def _read_header(self) -> tuple:
         first = next(self.all_rows(), None)
@@ -159,13 +150,7 @@ class RegisterSheet:
         self.keys = [header_key(v) for v in header]
         missing = [c for c in COLUMNS if c.required and c.key not in self.keys]
         if missing:
-            raise WorkbookError(
-                _(
-                    "The first row of the register sheet must hold the column headers; "
-                    "these are missing: %(columns)s. Download the template to see them."
-                )
-                % {"columns": "、".join(c.named for c in missing)}
-            )
+            raise WorkbookError("file.headers_missing", columns=[c.key for c in missing])
         return header
 
     def all_rows(self) -> Iterator[tuple[int, tuple]]:
@@ -278,19 +263,11 @@ def fast_rows(reader, path: str) -> Iterator[tuple[int, tuple]]:
 
 
 def raise_too_many(count: int) -> None:
-    raise WorkbookError(
-        _(
-            "The register sheet has more than %(max)s rows (%(count)s). Split it into files "
-            "of at most %(max)s rows, for example one per community."
-        )
-        % {"max": f"{MAX_ROWS:,}", "count": f"{count:,}"}
-    )
+    raise WorkbookError("file.too_many_rows", max=MAX_ROWS, count=count)
 
 
 def open_register(stream: IO[bytes]) -> RegisterSheet:
     try:
         return RegisterSheet(stream)
     except zipfile.BadZipFile as exc:
-        raise WorkbookError(
-            _("This workbook is damaged and cannot be read. Save it again in Excel.")
-        ) from exc
+        raise WorkbookError("file.damaged") from exc

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from silin.core.access import require_perm
 from silin.core.forms import add_service_errors
 from silin.people.models import Tag
+from silin.workbooks import messages as catalogue
 from silin.workbooks import selectors, services
 from silin.workbooks.columns import BY_KEY
 from silin.workbooks.errorbook import template_workbook
@@ -84,9 +85,10 @@ def import_detail(request, uuid):
         }
         for item in job.report.get("preview", [])
     ]
+    # Stored as codes and params by the check; worded here, in the reader's language.
     errors = [
         {**e, "header": BY_KEY[e["column"]].label if e["column"] in BY_KEY else ""}
-        for e in job.report.get("errors", [])
+        for e in catalogue.rendered_errors(job.report.get("errors", []))
     ]
     context = {"job": job, "preview": preview, "errors": errors}
     if request.htmx:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,13 +16,18 @@ from silin.core import audit
 from silin.core.roles import Capability
 from silin.core.scoping import covers_household
 from silin.lib import idnumbers
-from silin.notifications.services import in_language_of, notification_send
+from silin.notifications.kinds import Rendered
+from silin.notifications.services import notification_send
 from silin.people.models import CorrectionRequest, Resident
 from silin.people.services.residents import ResidentData, resident_update
 from silin.people.validation import check_id_number, check_mobile
 
 if TYPE_CHECKING:
     from silin.accounts.models import User
+
+# The kind of notice telling a resident how their request was decided (PeopleConfig.ready
+# registers its renderer).
+CORRECTION_NOTICE = "people.correction"
 
 CORRECTABLE_CHOICES: dict[str, list[str]] = {
     CorrectionRequest.Field.GENDER: Resident.Gender.values,
@@ -46,13 +52,13 @@ def _clean_requested_value(field: str, value: str) -> str:
         if day > timezone.localdate():
             raise ValidationError({"value": [_("The date of birth is in the future.")]})
     if field == CorrectionRequest.Field.MOBILE:
-        value, errors = check_mobile(value)
-        if errors:
-            raise ValidationError({"value": errors["mobile"]})
+        value, problems = check_mobile(value)
+        if problems:
+            raise ValidationError({"value": [p.message for p in problems]})
     if field == CorrectionRequest.Field.ID_NUMBER:
-        value, errors = check_id_number(value, birth_date=None, gender="")
-        if errors:
-            raise ValidationError({"value": errors["id_number"]})
+        value, problems = check_id_number(value, birth_date=None, gender="")
+        if problems:
+            raise ValidationError({"value": [p.message for p in problems]})
     return value
 
 
@@ -123,23 +129,30 @@ def _notify_resident(request: CorrectionRequest) -> None:
     user = getattr(request.resident, "user", None)
     if user is None:
         return
-    with in_language_of(user):
-        if request.status == CorrectionRequest.Status.APPLIED:
-            title = _("Your record is corrected")
-        else:
-            title = _("Your correction request was declined")
-        body = _("%(field)s: %(status)s. %(reason)s") % {
-            "field": request.get_field_display(),
-            "status": request.get_status_display(),
+    notification_send(
+        user=user,
+        kind=CORRECTION_NOTICE,
+        params={
+            "field": request.field,
+            "status": request.status,
             "reason": request.decline_reason,
-        }
-        notification_send(
-            user=user,
-            kind="people.correction",
-            title=str(title),
-            body=body.strip(),
-            url=reverse("people:my-data"),
-        )
+        },
+    )
+
+
+def render_correction_notice(params: Mapping[str, Any]) -> Rendered:
+    """The outcome in the reader's language: the field and status from their codes; the
+    reason as the worker wrote it."""
+    if params["status"] == CorrectionRequest.Status.APPLIED:
+        title = _("Your record is corrected")
+    else:
+        title = _("Your correction request was declined")
+    body = _("%(field)s: %(status)s. %(reason)s") % {
+        "field": CorrectionRequest.Field(params["field"]).label,
+        "status": CorrectionRequest.Status(params["status"]).label,
+        "reason": params.get("reason") or "",
+    }
+    return Rendered(title, body.strip(), reverse("people:my-data"))
 
 
 def _decide(actor: User, request: CorrectionRequest, status: str, reason: str = "") -> None:

@@ -17,7 +17,7 @@ from silin.core.roles import Capability
 from silin.core.scoping import covers_household
 from silin.lib.crypto import lookup_hash
 from silin.people.models import ADULT_AGE, Guardian, Resident, Tag
-from silin.people.validation import check_id_number, check_mobile
+from silin.people.validation import check_id_number, check_mobile, field_errors
 from silin.places.models import Household
 
 if TYPE_CHECKING:
@@ -52,13 +52,12 @@ def _validate(data: ResidentData, *, instance: Resident | None) -> tuple[str, st
         errors["name"] = [_("Please enter the resident's name.")]
     if data.birth_date and data.birth_date > timezone.localdate():
         errors.setdefault("birth_date", []).append(_("The date of birth is in the future."))
-    id_number, id_errors = check_id_number(
+    id_number, id_problems = check_id_number(
         data.id_number, birth_date=data.birth_date, gender=data.gender
     )
-    mobile, mobile_errors = check_mobile(data.mobile)
-    for source in (id_errors, mobile_errors):
-        for field, messages in source.items():
-            errors.setdefault(field, []).extend(messages)
+    mobile, mobile_problems = check_mobile(data.mobile)
+    for field, messages in field_errors([*id_problems, *mobile_problems]).items():
+        errors.setdefault(field, []).extend(messages)
     if id_number and "id_number" not in errors:
         clash = Resident.objects.filter(id_number_hash=lookup_hash(id_number))
         if instance is not None:

@@ -292,9 +292,15 @@ def test_the_resident_is_notified_in_their_language(
     with django_capture_on_commit_callbacks(execute=True):
         corrections.correction_request_decline(actor=cast.worker, request=request, reason="不对")
     notice = Notification.objects.get(recipient=cast.liu)
-    assert notice.title == "您的更正申请未获通过"
-    assert "不对" in notice.body
-    assert notice.url == reverse("people:my-data")
+    assert notice.params == {"field": "name", "status": "declined", "reason": "不对"}
+    with translation.override("zh-hans"):
+        chinese = notice.rendered
+    assert chinese.title == "您的更正申请未获通过" and "不对" in chinese.body
+    assert chinese.url == reverse("people:my-data")
+    with translation.override("en"):
+        english = Notification.objects.get(pk=notice.pk).rendered
+    assert english.title == "Your correction request was declined"
+    assert english.body == "Name: Declined. 不对"
 
 
 # --- anonymisation --------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +31,7 @@ from silin.spaces.services.common import (
     taken_a_moment_ago,
     uuid_of,
 )
-from silin.spaces.services.notices import booking_url, describe, notify
+from silin.spaces.services.notices import booking_params, notify
 from silin.spaces.services.offers import offer_free_slot
 from silin.spaces.services.policy import (
     Ask,
@@ -149,17 +148,7 @@ def reject_requests(requests: list[Booking], *, actor: User, reason: str) -> lis
             },
             detail="rejected: overlaps an approved booking",
         )
-        notify(
-            r.booker,
-            "booking_rejected",
-            lambda r=r: (  # type: ignore[misc]
-                _("Booking request not approved"),
-                _("%(booking)s. Reason: %(reason)s")
-                % {"booking": describe(r), "reason": r.decision_reason},
-            ),
-            url=booking_url(r),
-            sms=True,
-        )
+        notify(r.booker, "booking_rejected", booking_params(r, reason=r.decision_reason), sms=True)
     return requests
 
 
@@ -171,21 +160,12 @@ def after_create(ask: Ask, bookings: list[Booking]) -> None:
         notify(
             ask.booker,
             "booking_made_for_you",
-            lambda: (
-                _("%(name)s booked a space for you") % {"name": ask.actor},
-                describe(first) + (_(" and %(n)d more dates") % {"n": more} if more else ""),
-            ),
-            url=booking_url(first),
+            booking_params(first, by=str(ask.actor), more=more),
             sms=True,
         )
     manager = ask.space.manager
     if first.status == Booking.Status.REQUESTED and manager and manager.pk != ask.actor.pk:
-        notify(
-            manager,
-            "booking_requested",
-            lambda: (_("A booking request awaits your approval"), describe(first)),
-            url=reverse("spaces:approval-queue"),
-        )
+        notify(manager, "booking_requested", booking_params(first))
     schedule(bookings)
 
 
@@ -318,13 +298,7 @@ def booking_approve(*, actor: User, booking: Booking, reason: str = "") -> Booki
         actor=actor,
         reason=_("Another request for this time was approved."),
     )
-    notify(
-        booking.booker,
-        "booking_approved",
-        lambda: (_("Booking approved"), describe(booking)),
-        url=booking_url(booking),
-        sms=True,
-    )
+    notify(booking.booker, "booking_approved", booking_params(booking), sms=True)
     schedule([booking])
     return booking
 
@@ -340,14 +314,6 @@ def booking_reject(*, actor: User, booking: Booking, reason: str) -> Booking:
         raise _not_awaiting(booking)
     reject_requests([booking], actor=actor, reason=reason.strip()[:300])
     return booking
-
-
-def _cancel_notice(booking: Booking) -> tuple[str, str]:
-    reason = booking.decision_reason
-    body = describe(booking)
-    if reason:
-        body += _(". Reason: %(reason)s") % {"reason": reason}
-    return _("Your booking was cancelled"), body
 
 
 @transaction.atomic
@@ -383,8 +349,7 @@ def booking_cancel(*, actor: User, booking: Booking, reason: str = "") -> Bookin
         notify(
             booking.booker,
             "booking_cancelled",
-            lambda: _cancel_notice(booking),
-            url=booking_url(booking),
+            booking_params(booking, reason=booking.decision_reason),
             sms=True,
         )
     if held:

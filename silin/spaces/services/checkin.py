@@ -23,7 +23,7 @@ from silin.spaces import permissions as perms
 from silin.spaces.models import Booking
 from silin.spaces.selectors.spaces import space_by_door_token
 from silin.spaces.services.common import SpaceError, hm, relock_booking, when_text
-from silin.spaces.services.notices import booking_url, describe, notify
+from silin.spaces.services.notices import booking_params, notify
 from silin.spaces.services.offers import offer_free_slot
 
 if TYPE_CHECKING:
@@ -142,12 +142,7 @@ def booking_release_no_show(*, booking_id: int) -> Booking | None:
     notify(
         booking.booker,
         "booking_released",
-        lambda: (
-            _("Your booking was released"),
-            _("%(booking)s. Nobody checked in within %(minutes)d minutes of the start.")
-            % {"booking": describe(booking), "minutes": space.check_in_grace_minutes},
-        ),
-        url=booking_url(booking),
+        booking_params(booking, minutes=space.check_in_grace_minutes),
     )
     offer_free_slot(space, now, booking.ends_at)
     return booking

@@ -11,16 +11,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 from silin.core import audit
 from silin.spaces.models import Space, WaitlistEntry
 from silin.spaces.selectors.availability import SpaceCalendar, waitlist_offers_holding
-from silin.spaces.services.common import enqueue_at, hm, lock_space, when_text
-from silin.spaces.services.notices import notify
+from silin.spaces.services.common import enqueue_at, lock_space
+from silin.spaces.services.notices import notify, slot_params
 
 OFFER_MINUTES = 60
 
@@ -88,17 +86,7 @@ def _offer(entry: WaitlistEntry, now: dt.datetime) -> None:
     notify(
         entry.user,
         "waitlist_offer",
-        lambda: (
-            _("A time you waited for is free"),
-            _("%(space)s, %(start)s–%(end)s. Claim it before %(deadline)s.")
-            % {
-                "space": entry.space.name,
-                "start": when_text(entry.starts_at),
-                "end": hm(entry.ends_at),
-                "deadline": hm(expires),
-            },
-        ),
-        url=reverse("spaces:booking-mine"),
+        slot_params(entry.space, entry.starts_at, entry.ends_at, deadline=expires),
         sms=True,
     )
     entry_id = entry.pk

@@ -12,14 +12,13 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_tasks import task
 
-from silin.notifications.services import in_language_of, notification_send
+from silin.notifications.services import notification_send
 from silin.spaces.models import Booking
 from silin.spaces.services.checkin import booking_release_task
 from silin.spaces.services.common import enqueue_at
-from silin.spaces.services.notices import booking_url, describe
+from silin.spaces.services.notices import booking_params
 
 REMINDERS = {"day": dt.timedelta(days=1), "hour": dt.timedelta(hours=1)}
 
@@ -54,16 +53,10 @@ def booking_reminder_task(booking_id: int, kind: str) -> bool:
         or not (booking.starts_at - before - dt.timedelta(minutes=30) <= now < booking.starts_at)
     ):
         return False
-    with in_language_of(booking.booker):
-        title = _("Tomorrow: your booking") if kind == "day" else _("In one hour: your booking")
-        body = describe(booking)
-        title, body = str(title), str(body)
     notification_send(
         user=booking.booker,
         kind=f"booking_reminder_{kind}",
-        title=title,
-        body=body,
-        url=booking_url(booking),
+        params=booking_params(booking),
         sms=True,
     )
     return True

@@ -88,9 +88,10 @@ def test_the_hour_reminder_reaches_the_booker_in_their_language_and_by_sms(
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         assert booking_reminder_task.call(booking.pk, "hour") is True
     notice = Notification.objects.get(recipient=cast.liu)
-    assert notice.kind == "booking_reminder_hour" and "棋牌室" in notice.body
-    assert notice.title != "In one hour: your booking"  # composed in Chinese
-    assert sms.outbox and sms.outbox[-1][0] == cast.liu.mobile
+    assert notice.kind == "booking_reminder_hour" and notice.params["space"] == "棋牌室"
+    # The task ran in English; the SMS is rendered in the booker's language.
+    mobile, text = sms.outbox[-1]
+    assert mobile == cast.liu.mobile and text.startswith("一小时后：您的预约 棋牌室")
 
 
 @pytest.mark.parametrize(

@@ -118,10 +118,12 @@ def test_duplicates_inside_the_file_and_outside_the_area_are_errors(cast, world,
         3, id_number=outsider_id, birth_date=world.other_resident.birth_date, gender="女"
     )
     job = run(cast.worker, workbook([person(1), twin, other]))
-    messages = {(e["row"], e["column"]): e["message"] for e in job.report["errors"]}
+    found = {(e["row"], e["column"]): (e["code"], e["params"]) for e in job.report["errors"]}
     assert job.state == ImportJob.State.FAILED
-    assert set(messages) == {(3, "id_number"), (4, "id_number")}
-    assert "2" in messages[(3, "id_number")]
+    assert found == {
+        (3, "id_number"): ("id_number.duplicate", {"n": 2}),
+        (4, "id_number"): ("id_number.taken", {}),
+    }
 
 
 def test_update_by_id_number_previews_fields_masked_then_applies(cast, world, tags):
