@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from silin.core.access import require_perm
 from silin.core.forms import add_service_errors
 from silin.spaces import calendar, presenters
+from silin.spaces.formatting import sentences
 from silin.spaces.forms import BehalfBookingForm, BookingForm, ReasonForm, SeriesForm, WaitlistForm
 from silin.spaces.models import Booking, Space
 from silin.spaces.selectors.bookings import (
@@ -269,11 +270,15 @@ def approval_queue(request):
 def _approved_message(approval: bookings.Approval) -> str:
     text = _("Approved. %(name)s gets a notice.") % {"name": approval.booking.booker.name}
     if approval.declined:
-        text += " " + ngettext(
-            "%(n)d request for an overlapping time was declined; its asker is told why.",
-            "%(n)d requests for overlapping times were declined; their askers are told why.",
-            approval.declined,
-        ) % {"n": approval.declined}
+        text = sentences(
+            text,
+            ngettext(
+                "%(n)d request for an overlapping time was declined; its asker is told why.",
+                "%(n)d requests for overlapping times were declined; their askers are told why.",
+                approval.declined,
+            )
+            % {"n": approval.declined},
+        )
     return text
 
 

@@ -74,3 +74,21 @@ def span_text(start: dt.datetime, end: dt.datetime) -> str:
         "date": weekday_day_text(start),
         "time": f"{time_text(start)}–{time_text(end)}",
     }
+
+
+def sentences(*parts: str) -> str:
+    """Sentences one after the other: a space between them in English, none in Chinese."""
+    text = ""
+    for part in parts:
+        if not part:
+            continue
+        text = (
+            part
+            if not text
+            else pgettext("two sentences", "%(first)s %(second)s")
+            % {
+                "first": text,
+                "second": part,
+            }
+        )
+    return text

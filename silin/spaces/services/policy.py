@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from silin.places.models import Household
 from silin.spaces import permissions as perms
+from silin.spaces.formatting import sentences
 from silin.spaces.models import Booking, Space
 from silin.spaces.selectors.availability import SpaceCalendar, waitlist_offers_holding
 from silin.spaces.selectors.bookings import own_bookings_overlapping
@@ -322,9 +323,10 @@ def overlap_message(
             "places": places,
         }
     if refused:
-        text += " " + _(
+        refusal = _(
             "This space does not take a booking from someone booked elsewhere at the same time."
         )
+        return sentences(text, refusal)
     return text
 
 
