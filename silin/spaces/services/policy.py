@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from silin.places.models import Household
 from silin.spaces import permissions as perms
-from silin.spaces.formatting import sentences
+from silin.spaces.formatting import day_text, sentences
 from silin.spaces.models import Booking, Space
 from silin.spaces.selectors.availability import SpaceCalendar, waitlist_offers_holding
 from silin.spaces.selectors.bookings import own_bookings_overlapping
@@ -207,7 +207,12 @@ class Quota:
                 return _(
                     "This would take %(who)s over its weekly quota here: %(used)d of "
                     "%(limit)d minutes are already booked in the week of %(week)s."
-                ) % {"who": label, "used": self.used[(who, week)], "limit": limit, "week": week}
+                ) % {
+                    "who": label,
+                    "used": self.used[(who, week)],
+                    "limit": limit,
+                    "week": day_text(week),
+                }
         return ""
 
     def add(self, starts_at: dt.datetime, minutes: int) -> None:
