@@ -495,6 +495,9 @@ def booking_cancel(request, booking_uuid: UUID, payload: ReasonIn):
     "/bookings/{uuid:booking_uuid}/approve",
     response={200: BookingOut, **error_responses(403, 404, 409, 422)},
     summary="Approve a request (rejects the requests it overlaps)",
+    description="One's own request (booked for or by the caller) needs another approver: "
+    "it answers 422, unless the caller is the only one who approves bookings of the space "
+    "(then it is approved and the audit entry says it was self-approved).",
 )
 def booking_approve(request, booking_uuid: UUID, payload: ReasonIn):
     return _decide(request, booking_uuid, bookings.booking_approve, reason=payload.reason)

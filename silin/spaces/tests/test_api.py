@@ -323,3 +323,15 @@ def test_my_feed_url(cast):
 
 def test_anonymous_callers_get_401(room):
     assert_error(client_for().get(f"{API}/spaces", **EN), 401, "not_authenticated")
+
+
+def test_approving_ones_own_request_through_the_api_answers_422(cast, world):
+    hall = open_every_day(
+        SpaceFactory(name="议事厅", community=world.sanjiang, approval_required=True)
+    )
+    own = BookingFactory(space=hall, booker=cast.worker, status=Booking.Status.REQUESTED)
+    response = _post(cast.worker, f"/bookings/{own.uuid}/approve", {"reason": ""})
+    error = assert_error(response, 422, "invalid")
+    assert "another person who approves bookings here must decide" in error["fields"]["__all__"][0]
+    own.refresh_from_db()
+    assert own.status == Booking.Status.REQUESTED
