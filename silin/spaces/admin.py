@@ -44,7 +44,13 @@ class BlockedPeriodInline(admin.TabularInline):
 class SpaceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     scope_capability = Capability.MANAGE_SPACES
     list_display = ["name", "kind", "community", "compound", "capacity", "active"]
-    list_filter = ["kind", "active", "approval_required", "reach"]
+    list_filter = [
+        "kind",
+        "active",
+        "approval_required",
+        "reach",
+        "allow_overlapping_own_bookings",
+    ]
     list_select_related = ["community", "compound"]
     search_fields = ["name", "address"]
     raw_id_fields = ["manager", "managed_by", "parent", "compound"]

@@ -31,13 +31,15 @@ from silin.spaces.selectors.bookings import (
     booking_list_for_series,
     booking_list_mine,
     organization_by_uuid,
+    own_bookings_overlapping,
     waitlist_get,
     waitlist_list_mine,
 )
 from silin.spaces.selectors.spaces import SpaceFilters, space_get, space_list_for
 from silin.spaces.services import bookings, checkin, series, waitlist
-from silin.spaces.services.common import SlotTaken, SpaceError
+from silin.spaces.services.common import OwnOverlap, SlotTaken, SpaceError
 from silin.spaces.services.feeds import personal_feed_token
+from silin.spaces.services.policy import overlap_message
 
 router = Router(tags=["spaces"])
 
@@ -68,6 +70,10 @@ class SpaceOut(Schema):
     active: bool
     approval_required: bool
     reach: str = Field(description="Who may see and book it: compound, community or street.")
+    allow_overlapping_own_bookings: bool = Field(
+        description="Whether someone booked elsewhere at the same time may book it (warned); "
+        "if not, such a booking answers 409 own_overlap."
+    )
     book_ahead_days: int
     min_booking_minutes: int
     max_booking_minutes: int
@@ -148,6 +154,40 @@ class BookingOut(Schema):
     @staticmethod
     def resolve_series(obj: Booking) -> UUID | None:
         return obj.series.uuid if obj.series else None
+
+
+class OverlapOut(Schema):
+    space: SpaceRef
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+
+
+class BookingWarning(Schema):
+    code: Literal["own_overlap"] = Field(
+        description="own_overlap: the person booked for has other bookings at that time."
+    )
+    message: str
+    bookings: list[OverlapOut]
+
+
+class BookingCreatedOut(BookingOut):
+    warnings: list[BookingWarning] = Field(
+        description="What the booker should know: the person's other bookings at that time "
+        "(made anyway, as the space allows it). Empty when there is nothing to say."
+    )
+
+    @staticmethod
+    def resolve_warnings(obj: Booking, context: dict[str, Any]) -> list[dict[str, Any]]:
+        overlaps = own_bookings_overlapping(
+            booker=obj.booker, starts_at=obj.starts_at, ends_at=obj.ends_at, other_than=obj.space
+        )
+        if not overlaps:
+            return []
+        message = overlap_message(
+            actor=context["request"].auth, booker=obj.booker, overlaps=overlaps
+        )
+        return [{"code": "own_overlap", "message": message, "bookings": overlaps}]
 
 
 class BookingIn(Schema):
@@ -337,9 +377,13 @@ def space_availability(request, space_uuid: UUID, window: Query[RangeIn]):
 
 @router.post(
     "/spaces/{uuid:space_uuid}/bookings",
-    response={201: BookingOut, **error_responses(403, 404, 409, 422)},
+    response={201: BookingCreatedOut, **error_responses(403, 404, 409, 422)},
     summary="Book a slot",
-    description="Confirmed at once, or awaiting approval where the space asks for it.",
+    description="Confirmed at once, or awaiting approval where the space asks for it. "
+    "If the person booked for already has bookings elsewhere at that time, the booking is "
+    "made and `warnings` names them (code `own_overlap`); where the space does not allow "
+    "that (`allow_overlapping_own_bookings` false) it answers 409 with code `own_overlap`. "
+    "A taken slot answers 409 `conflict`.",
 )
 def booking_add(request, space_uuid: UUID, payload: BookingIn):
     actor = request.auth
@@ -354,9 +398,13 @@ def booking_add(request, space_uuid: UUID, payload: BookingIn):
             attendees=payload.attendees,
             booker=_user(actor, space, payload.booker),
             organization=_organization(actor, payload.organization),
+            overlap_ok=True,  # made, and the answer's warnings name the other bookings
         )
     except SlotTaken as exc:
         return _conflict(exc)
+    except OwnOverlap as exc:
+        message = exc.messages[0]
+        return Status(409, error_body("own_overlap", message, {"starts_at": [message]}))
     return Status(201, _fetch_booking(actor, booking.uuid))
 
 
@@ -447,6 +495,9 @@ def booking_cancel(request, booking_uuid: UUID, payload: ReasonIn):
     "/bookings/{uuid:booking_uuid}/approve",
     response={200: BookingOut, **error_responses(403, 404, 409, 422)},
     summary="Approve a request (rejects the requests it overlaps)",
+    description="One's own request (booked for or by the caller) needs another approver: "
+    "it answers 422, unless the caller is the only one who approves bookings of the space "
+    "(then it is approved and the audit entry says it was self-approved).",
 )
 def booking_approve(request, booking_uuid: UUID, payload: ReasonIn):
     return _decide(request, booking_uuid, bookings.booking_approve, reason=payload.reason)

@@ -112,15 +112,23 @@ def day_slots(
     slot_minutes: int,
     now: dt.datetime,
     mine: Iterable[tuple[dt.datetime, dt.datetime]] = (),
+    min_minutes: int | None = None,
 ) -> list[Slot]:
-    """Cuts one day's open hours into bookable slots of `slot_minutes`, each with a state."""
+    """Cuts one day's open hours into bookable slots of `slot_minutes`, each with a state.
+
+    What is left at the end of an opening window (open until 21:30 with hour slots) is one
+    shorter slot, if it is at least `min_minutes` long (the space's shortest booking).
+    """
     step = dt.timedelta(minutes=slot_minutes)
+    shortest = dt.timedelta(minutes=min_minutes or slot_minutes)
     mine = list(mine)
     slots = []
     for run_start, run_end in _open_runs(intervals):
         start = run_start
-        while start + step <= run_end:
-            end = start + step
+        while start < run_end:
+            end = min(start + step, run_end)
+            if end - start < min(step, shortest):
+                break
             state = _state_over(intervals, start, end)
             if any(s < end and start < e for s, e in mine):
                 state = MINE
@@ -138,6 +146,7 @@ def week_days(
     slot_minutes: int,
     now: dt.datetime | None = None,
     mine: Iterable[tuple[dt.datetime, dt.datetime]] = (),
+    min_minutes: int | None = None,
 ) -> list[Day]:
     """Seven days from `monday`, each with its slots still to come, from one list of intervals."""
     now = now or timezone.now()
@@ -151,15 +160,22 @@ def week_days(
     for offset in range(7):
         date = monday + dt.timedelta(days=offset)
         day_intervals = by_date.get(date, [])
-        slots = day_slots(day_intervals, slot_minutes=slot_minutes, now=now, mine=mine)
+        slots = day_slots(
+            day_intervals, slot_minutes=slot_minutes, now=now, mine=mine, min_minutes=min_minutes
+        )
         # Hours gone by are noise on a small screen; one's own bookings stay in view.
         slots = [s for s in slots if s.state != PAST]
         days.append(Day(date=date, is_today=date == today, slots=slots, is_past=date < today))
     return days
 
 
-def picked_day(days: Sequence[Day]) -> int:
-    """The day a phone shows first: the first from today on with a slot left, else today."""
+def picked_day(days: Sequence[Day], *, prefer: dt.date | None = None) -> int:
+    """The day a phone shows first: `prefer` if it is in the week (the day just booked, or
+    asked for in the address), else the first from today on with a slot left, else today."""
+    if prefer is not None:
+        for i, day in enumerate(days):
+            if day.date == prefer:
+                return i
     upcoming = [i for i, day in enumerate(days) if not day.is_past and day.slots]
     if upcoming:
         return upcoming[0]

@@ -9,6 +9,10 @@ For a week or a month, per space, per compound and for the whole scope:
   - no-show rate: not used ÷ (checked in + not used), over the bookings whose fate is known;
   - busiest hours: booked hours per weekday × hour of day.
 
+A period still under way counts up to now: its open hours until now, against the bookings
+that have started by now (so the 2nd of December does not divide by the whole month). A
+period still to come has nothing to count yet.
+
 The bookings are summed in the database (a handful of grouped queries for any number of
 spaces, on PostgreSQL and SQLite alike); only the opening hours, a few rows per space, are
 added up in Python. Everything is scoped by the VIEW_SPACE_FIGURES capability: a space
@@ -178,23 +182,38 @@ def _minutes_between(opens: dt.time, closes: dt.time) -> int:
     return (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
 
 
+Spans = list[tuple[dt.time, dt.time]]
+
+
+def _open_minutes(spans: Spans, until: dt.time | None = None) -> int:
+    """Minutes open in a day's `spans`, only those before `until` if given."""
+    total = 0
+    for opens, closes in spans:
+        if until is not None:
+            if until <= opens:
+                continue
+            closes = min(closes, until)
+        total += _minutes_between(opens, closes)
+    return total
+
+
 @dataclass
 class OpeningTable:
     """The opening hours and exceptions of many spaces, loaded in two queries."""
 
-    weekly: dict[int, list[int]]  # space id -> open minutes for weekday 0..6
-    exceptions: dict[tuple[int, dt.date], int]  # (space id, date) -> open minutes that day
+    weekly: dict[int, list[Spans]]  # space id -> opening windows for weekday 0..6
+    exceptions: dict[tuple[int, dt.date], Spans]  # (space id, date) -> that day's windows
 
     @classmethod
     def load(cls, space_ids: Sequence[int], start: dt.date, end: dt.date) -> OpeningTable:
-        weekly: dict[int, list[int]] = defaultdict(lambda: [0] * 7)
+        weekly: dict[int, list[Spans]] = defaultdict(lambda: [[] for _day in range(7)])
         for space_id, weekday, opens, closes in (
             OpeningHours.objects.filter(space_id__in=space_ids)
             .order_by()
             .values_list("space_id", "weekday", "opens", "closes")
         ):
-            weekly[space_id][weekday] += _minutes_between(opens, closes)
-        exceptions: dict[tuple[int, dt.date], int] = {}
+            weekly[space_id][weekday].append((opens, closes))
+        exceptions: dict[tuple[int, dt.date], Spans] = {}
         closed: set[tuple[int, dt.date]] = set()
         rows = (
             OpeningException.objects.filter(space_id__in=space_ids, date__gte=start, date__lt=end)
@@ -206,18 +225,26 @@ class OpeningTable:
             if is_closed:
                 closed.add(key)
             elif special_opens is not None and special_closes is not None:
-                minutes = _minutes_between(special_opens, special_closes)
-                exceptions[key] = exceptions.get(key, 0) + minutes
+                exceptions.setdefault(key, []).append((special_opens, special_closes))
         for key in closed:  # any closed row closes the whole day
-            exceptions[key] = 0
+            exceptions[key] = []
         return cls(weekly=dict(weekly), exceptions=exceptions)
 
-    def open_minutes(self, space_id: int, period: Period) -> int:
-        week = self.weekly.get(space_id, [0] * 7)
+    def open_minutes(self, space_id: int, period: Period, until: dt.datetime | None = None) -> int:
+        """Minutes open in `period`; with `until`, only those before it (a period under way
+        counts its open hours up to now, and a period still to come has none yet)."""
+        week = self.weekly.get(space_id) or [[] for _day in range(7)]
+        last_day = timezone.localdate(until) if until is not None else None
         total = 0
         for day in period.dates():
+            if last_day is not None and day > last_day:
+                break
             special = self.exceptions.get((space_id, day))
-            total += week[day.weekday()] if special is None else special
+            spans = week[day.weekday()] if special is None else special
+            cut = None
+            if until is not None and day == last_day:
+                cut = timezone.localtime(until).time()
+            total += _open_minutes(spans, cut)
         return total
 
 
@@ -299,8 +326,11 @@ class Selection:
     scope: Scope
     community_id: int | None = None
     space_id: int | None = None
+    until: dt.datetime | None = None  # now: what starts later has not happened yet
 
     def bookings(self, start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
+        if self.until is not None:
+            end = max(start, min(end, self.until))
         bookings = Booking.objects.filter(
             _space_q(self.scope),
             starts_at__gte=start,
@@ -349,11 +379,26 @@ class Overview:
     by_space: list[tuple[Space, Figures]]
     trend: list[tuple[Period, Figures]] = field(default_factory=list)
     heat: list[list[Decimal]] = field(default_factory=list)
+    # A period under way is counted up to now: its open hours so far against the bookings
+    # that have started by then. None for a period that is over.
+    counted_until: dt.datetime | None = None
+
+    @property
+    def not_begun(self) -> bool:
+        return self.counted_until is not None and self.counted_until <= self.period.starts_at
 
 
-def street_overview(*, actor, period: Period, community=None) -> Overview:
+def _until(period: Period, now: dt.datetime | None) -> dt.datetime | None:
+    now = now or timezone.now()
+    return now if now < period.ends_at else None
+
+
+def street_overview(*, actor, period: Period, community=None, now=None) -> Overview:
     """Per space and per compound for `period`, the trend before it and the busiest hours."""
-    selection = Selection(figures_scope(actor), community_id=getattr(community, "pk", None))
+    now = now or timezone.now()
+    selection = Selection(
+        figures_scope(actor), community_id=getattr(community, "pk", None), until=now
+    )
     spaces = list(figures_spaces(actor=actor, community=community))
     trend = trend_periods(period)
     table = OpeningTable.load([s.pk for s in spaces], trend[0].start, trend[-1].end)
@@ -367,7 +412,8 @@ def street_overview(*, actor, period: Period, community=None) -> Overview:
     by_space, groups = [], {}
     total = Figures(label=_("All spaces"))
     for space in spaces:
-        fig = Figures(label=space.name, open_minutes=table.open_minutes(space.pk, period), spaces=1)
+        open_minutes = table.open_minutes(space.pk, period, until=now)
+        fig = Figures(label=space.name, open_minutes=open_minutes, spaces=1)
         if space.pk in rows:
             _fill(fig, rows[space.pk])
         by_space.append((space, fig))
@@ -387,19 +433,19 @@ def street_overview(*, actor, period: Period, community=None) -> Overview:
         by_space=by_space,
         trend=_trend(selection, trend, table, [s.pk for s in spaces]),
         heat=busiest_hours(selection, period) if spaces else _empty_heat(),
+        counted_until=_until(period, now),
     )
 
 
-def space_figures(*, actor, space: Space, period: Period) -> Overview:
+def space_figures(*, actor, space: Space, period: Period, now=None) -> Overview:
     """The same figures for one space (which the caller looked up with figures_space_get)."""
-    selection = Selection(figures_scope(actor), space_id=space.pk)
+    now = now or timezone.now()
+    selection = Selection(figures_scope(actor), space_id=space.pk, until=now)
     trend = trend_periods(period)
     table = OpeningTable.load([space.pk], trend[0].start, trend[-1].end)
     row = selection.bookings(period.starts_at, period.ends_at).aggregate(**_SUMS)
-    fig = _fill(
-        Figures(label=space.name, open_minutes=table.open_minutes(space.pk, period), spaces=1),
-        row,
-    )
+    open_minutes = table.open_minutes(space.pk, period, until=now)
+    fig = _fill(Figures(label=space.name, open_minutes=open_minutes, spaces=1), row)
     return Overview(
         period=period,
         total=fig,
@@ -407,6 +453,7 @@ def space_figures(*, actor, space: Space, period: Period) -> Overview:
         by_space=[(space, fig)],
         trend=_trend(selection, trend, table, [space.pk]),
         heat=busiest_hours(selection, period),
+        counted_until=_until(period, now),
     )
 
 
@@ -418,7 +465,7 @@ def _trend(
     figures = []
     for p in periods:
         fig = Figures(label=p.short_label)
-        fig.open_minutes = sum(table.open_minutes(s, p) for s in space_ids)
+        fig.open_minutes = sum(table.open_minutes(s, p, until=selection.until) for s in space_ids)
         figures.append(fig)
     if not space_ids:
         return list(zip(periods, figures, strict=True))

@@ -26,7 +26,7 @@ class _Styled(SilinForm):
         self.apply_bootstrap()
 
 
-class BookingForm(_Styled):
+class _SlotForm(_Styled):
     starts_at = forms.DateTimeField(label=_("Starts"), widget=LocalDateTimeInput())
     ends_at = forms.DateTimeField(label=_("Ends"), widget=LocalDateTimeInput())
     purpose = forms.CharField(
@@ -45,7 +45,12 @@ class BookingForm(_Styled):
         return cleaned
 
 
-class WaitlistForm(BookingForm):
+class BookingForm(_SlotForm):
+    # Sent by the "book anyway" button, once the person's other bookings then were shown.
+    overlap_ok = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class WaitlistForm(_SlotForm):
     pass
 
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from silin.spaces.formatting import day_text
+
 WEEK = "week"
 MONTH = "month"
 PERIOD_KINDS = (WEEK, MONTH)
@@ -42,10 +44,7 @@ class Period:
         if self.kind == MONTH:
             return date_format(self.start, "YEAR_MONTH_FORMAT")
         last = self.end - dt.timedelta(days=1)
-        return _("%(first)s – %(last)s") % {
-            "first": date_format(self.start, "MONTH_DAY_FORMAT"),
-            "last": date_format(last, "MONTH_DAY_FORMAT"),
-        }
+        return _("%(first)s – %(last)s") % {"first": day_text(self.start), "last": day_text(last)}
 
     @property
     def short_label(self) -> str:

@@ -160,8 +160,10 @@ def can_browse_spaces(user: Actor) -> bool:
 
 
 @rules.predicate
-def can_view_space(user: Actor, space: Space) -> bool:
-    if not authenticated(user):
+def can_view_space(user: Actor, space: Space | None) -> bool:
+    # "spaces.view_space" is also the name of Django's model permission: the back office
+    # asks it without an object, which the model permissions (not this rule) answer.
+    if space is None or not authenticated(user):
         return False
     if manages(user, space) or covers_space(scope_for(user, Capability.VIEW_SPACE_FIGURES), space):
         return True
@@ -218,8 +220,8 @@ def can_check_in_on_behalf(user: Actor, booking: Booking) -> bool:
 
 
 @rules.predicate
-def can_view_booking(user: Actor, booking: Booking) -> bool:
-    if not authenticated(user):
+def can_view_booking(user: Actor, booking: Booking | None) -> bool:
+    if booking is None or not authenticated(user):  # the back office's model permission
         return False
     if user.pk in (booking.booker_id, booking.booked_by_id):
         return True

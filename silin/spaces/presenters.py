@@ -90,6 +90,14 @@ def duration_text(minutes: int) -> str:
     return text
 
 
+def join_words(words: Sequence[str]) -> str:
+    """ "residents, organisations and staff" · "居民、社会组织和工作人员"."""
+    words = [str(w) for w in words]
+    if len(words) < 2:
+        return "".join(words)
+    return _("%(items)s and %(last)s") % {"items": _(", ").join(words[:-1]), "last": words[-1]}
+
+
 def _who_may_book(space: Space) -> str:
     who = [
         label
@@ -102,15 +110,20 @@ def _who_may_book(space: Space) -> str:
     ]
     if not who:
         return _("Nobody can book this space at the moment.")
-    return _("Who may book: %(who)s (%(reach)s).") % {
-        "who": _(", ").join(str(w) for w in who),
-        "reach": space.get_reach_display(),
-    }
+    return _("Who may book: %(who)s.") % {"who": join_words(who)}
+
+
+def _open_to(space: Space) -> str:
+    if space.reach == Space.Reach.COMPOUND:
+        return _("It is open to the residents of its compound only.")
+    if space.reach == Space.Reach.STREET:
+        return _("It is open to the residents of the whole street.")
+    return _("It is open to the residents of its community.")
 
 
 def policy_lines(space: Space) -> list[str]:
     """The booking policy in plain words, one sentence a line."""
-    lines = [_who_may_book(space)]
+    lines = [_who_may_book(space), _open_to(space)]
     if space.approval_required:
         lines.append(_("Each booking is a request until a manager approves it."))
     else:

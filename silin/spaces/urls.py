@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from silin.spaces import feeds, figures_views, renewal_views, views
+from silin.spaces import booking_views, feeds, figures_views, renewal_views, views
 
 
 class IsoDateConverter:
@@ -28,10 +28,10 @@ urlpatterns = [
     path("bookings/mine/", views.booking_mine, name="booking-mine"),
     path("bookings/mine/feed/rotate/", views.feed_rotate, name="feed-rotate"),
     path("bookings/<uuid:uuid>/cancel/", views.booking_cancel, name="booking-cancel"),
-    path("bookings/<uuid:uuid>/approve/", views.booking_approve, name="booking-approve"),
-    path("bookings/<uuid:uuid>/reject/", views.booking_reject, name="booking-reject"),
+    path("bookings/<uuid:uuid>/approve/", booking_views.booking_approve, name="booking-approve"),
+    path("bookings/<uuid:uuid>/reject/", booking_views.booking_reject, name="booking-reject"),
     path("bookings/<uuid:uuid>/check-in/", views.booking_check_in, name="booking-check-in"),
-    path("approvals/", views.approval_queue, name="approval-queue"),
+    path("approvals/", booking_views.approval_queue, name="approval-queue"),
     path("waitlist/<uuid:uuid>/claim/", views.waitlist_claim, name="waitlist-claim"),
     path("waitlist/<uuid:uuid>/withdraw/", views.waitlist_withdraw, name="waitlist-withdraw"),
     path("check-in/<str:token>/", views.check_in, name="check-in"),
@@ -40,11 +40,11 @@ urlpatterns = [
     # One space
     path("<uuid:uuid>/", views.space_detail, name="space-detail"),
     path("<uuid:uuid>/calendar/", views.space_calendar, name="space-calendar"),
-    path("<uuid:uuid>/book/", views.booking_create, name="booking-create"),
-    path("<uuid:uuid>/book/series/", views.series_create, name="series-create"),
-    path("<uuid:uuid>/book/on-behalf/", views.book_on_behalf, name="book-on-behalf"),
-    path("<uuid:uuid>/book/on-behalf/search/", views.behalf_search, name="behalf-search"),
-    path("<uuid:uuid>/waitlist/", views.waitlist_join, name="waitlist-join"),
+    path("<uuid:uuid>/book/", booking_views.booking_create, name="booking-create"),
+    path("<uuid:uuid>/book/series/", booking_views.series_create, name="series-create"),
+    path("<uuid:uuid>/book/on-behalf/", booking_views.book_on_behalf, name="book-on-behalf"),
+    path("<uuid:uuid>/book/on-behalf/search/", booking_views.behalf_search, name="behalf-search"),
+    path("<uuid:uuid>/waitlist/", booking_views.waitlist_join, name="waitlist-join"),
     path("<uuid:uuid>/day/<isodate:day>/", views.day_sheet, name="day-sheet"),
     path("<uuid:uuid>/qr/", views.space_qr, name="space-qr"),
     path("<uuid:uuid>/qr.png", views.space_qr_png, name="space-qr-png"),

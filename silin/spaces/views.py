@@ -1,5 +1,5 @@
-"""Pages of Neighbour Spaces: directory, space page with its week calendar, booking, my
-bookings, the approval queue, booking on behalf, the day sheet, the door QR code and check-in.
+"""Pages of Neighbour Spaces: directory, space page with its week calendar, my bookings,
+the day sheet, the door QR code and check-in. Booking and deciding are in `booking_views`.
 
 Reads go through `selectors` (scoped; 404 outside scope), writes through `services`; the
 week's slot grid is `calendar`, and what else the pages show in words is `presenters`.
@@ -20,31 +20,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silin.core.access import require_perm
-from silin.core.forms import add_service_errors
 from silin.lib.http import safe_next
 from silin.lib.qr import qr_png, qr_svg
 from silin.spaces import calendar, presenters
-from silin.spaces.forms import (
-    DURATIONS,
-    BehalfBookingForm,
-    BookingForm,
-    OptionalReasonForm,
-    ReasonForm,
-    SeriesForm,
-    WaitlistForm,
-)
+from silin.spaces.forms import DURATIONS, OptionalReasonForm
 from silin.spaces.models import Booking, Space, WaitlistEntry
 from silin.spaces.selectors.availability import availability
 from silin.spaces.selectors.bookings import (
-    behalf_candidates,
     behalf_resident,
-    booking_approval_queue,
     booking_at_door,
     booking_day_sheet,
     booking_get,
     booking_list_mine,
     booking_missed_at_door,
-    last_booking_defaults,
     waitlist_get,
     waitlist_list_mine,
 )
@@ -58,7 +46,7 @@ from silin.spaces.selectors.spaces import (
     space_list_for,
     windows_on,
 )
-from silin.spaces.services import bookings, checkin, feeds, series, waitlist
+from silin.spaces.services import bookings, checkin, feeds, waitlist
 from silin.spaces.services import spaces as space_services
 from silin.spaces.services.common import SpaceError
 
@@ -69,16 +57,34 @@ def _partial(request, target: str) -> bool:
     return bool(request.htmx) and request.htmx.target == target
 
 
-def _form_status(request, form) -> int:
-    """400 for a refused form, except to htmx: it swaps only 2xx answers into the page."""
-    return 400 if form.is_bound and not request.htmx else 200
-
-
 # -- directory -------------------------------------------------------------------------------
+
+
+def _booking_for(request):
+    """The resident a worker books for from the directory (`?for=`); 404 outside her area."""
+    value = request.GET.get("for")
+    if value is None:
+        return None
+    resident = behalf_resident(actor=request.user, value=value)
+    if resident is None:
+        raise Http404
+    return resident
+
+
+def _behalf_urls(request, spaces: list[Space], resident) -> dict[int, str]:
+    """Each space's page for booking it for `resident`, where the worker may."""
+    if resident is None:
+        return {}
+    return {
+        s.pk: f"{reverse('spaces:book-on-behalf', args=[s.uuid])}?resident={resident.uuid}"
+        for s in spaces
+        if request.user.has_perm("spaces.book_on_behalf", s)
+    }
 
 
 @login_required
 def space_list(request):
+    booking_for = _booking_for(request)
     filters, filter_error = presenters.directory_filters(request.GET)
     spaces = space_list_for(actor=request.user, filters=filters)
     page = Paginator(spaces, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -98,6 +104,8 @@ def space_list(request):
         "durations": DURATIONS,
         "can_approve": may_approve_somewhere(request.user),
         "extra_links": presenters.directory_links(request.user),
+        "booking_for": booking_for,
+        "behalf_urls": _behalf_urls(request, on_page, booking_for),
     }
     if _partial(request, "space-results"):
         return render(request, "spaces/_space_results.html", context)
@@ -107,18 +115,32 @@ def space_list(request):
 # -- the space page and its week calendar ----------------------------------------------------
 
 
-def _calendar_context(request, space: Space, *, week: str | None = None) -> dict:
-    monday = calendar.week_start(week or request.GET.get("week"))
+def _day_param(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def calendar_context(request, space: Space, *, day: dt.date | None = None) -> dict:
+    """The week calendar of `day` (the day just booked) or of `?day=` / `?week=`; on a
+    phone and in 长辈版, that day is the one shown first."""
+    day = day or _day_param(request.GET.get("day"))
+    monday = calendar.week_start(day.isoformat() if day else request.GET.get("week"))
     starts_at, ends_at = calendar.week_bounds(monday)
     intervals = availability(space=space, starts_at=starts_at, ends_at=ends_at)
     mine = calendar.my_ranges(intervals, actor=request.user)
     days = calendar.week_days(
-        intervals, monday=monday, slot_minutes=calendar.slot_minutes_for(space), mine=mine
+        intervals,
+        monday=monday,
+        slot_minutes=calendar.slot_minutes_for(space),
+        mine=mine,
+        min_minutes=space.min_booking_minutes,
     )
     return {
         "space": space,
         "days": days,
-        "picked_day": calendar.picked_day(days),
+        "picked_day": calendar.picked_day(days, prefer=day),
         "monday": monday,
         "sunday": monday + dt.timedelta(days=6),
         "previous_week": monday - dt.timedelta(days=7),
@@ -132,7 +154,7 @@ def space_detail(request, uuid):
     space = space_get(actor=request.user, uuid=uuid)
     user = request.user
     context = {
-        **_calendar_context(request, space),
+        **calendar_context(request, space),
         "hours": presenters.hours_table(opening_hours_of(space=space)),
         "exceptions": opening_exceptions_upcoming(space=space),
         "policy": presenters.policy_lines(space),
@@ -151,95 +173,7 @@ def space_detail(request, uuid):
 @login_required
 def space_calendar(request, uuid):
     space = space_get(actor=request.user, uuid=uuid)
-    return render(request, "spaces/_week_calendar.html", _calendar_context(request, space))
-
-
-# -- booking ---------------------------------------------------------------------------------
-
-
-def _slot_initial(request, space: Space) -> dict:
-    return {
-        "starts_at": calendar.parse_local(request.GET.get("starts_at")),
-        "ends_at": calendar.parse_local(request.GET.get("ends_at")),
-        **last_booking_defaults(actor=request.user, space=space),
-    }
-
-
-def _booked_response(request, space: Space, booking):
-    if booking.status == booking.Status.REQUESTED:
-        note = _("Your request has been sent; you will get a notice when it is decided.")
-    else:
-        note = _("Booked. It is in “My bookings”.")
-    if not request.htmx:
-        messages.success(request, note)
-        return redirect("spaces:space-detail", uuid=space.uuid)
-    week = timezone.localdate(booking.starts_at).isoformat()
-    context = {**_calendar_context(request, space, week=week), "booking": booking, "note": note}
-    return render(request, "spaces/_booking_done.html", context)
-
-
-@login_required
-def booking_create(request, uuid):
-    space = space_get(actor=request.user, uuid=uuid)
-    require_perm(request.user, "spaces.book_space", space)
-    form = BookingForm(request.POST or None, initial=_slot_initial(request, space))
-    if request.method == "POST" and form.is_valid():
-        try:
-            booking = bookings.booking_create(actor=request.user, space=space, **form.cleaned_data)
-        except SpaceError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _booked_response(request, space, booking)
-    template = "spaces/_booking_form.html" if request.htmx else "spaces/booking_form.html"
-    context = {"space": space, "form": form, "slot": presenters.form_slot(form)}
-    return render(request, template, context, status=_form_status(request, form))
-
-
-@login_required
-def series_create(request, uuid):
-    space = space_get(actor=request.user, uuid=uuid)
-    require_perm(request.user, "spaces.book_space", space)
-    initial = last_booking_defaults(actor=request.user, space=space)
-    form = SeriesForm(request.POST or None, initial={**initial, "first_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = series.booking_series_create(
-                actor=request.user,
-                space=space,
-                rrule=form.rrule(),
-                first_starts_at=form.first_starts_at(),
-                duration_minutes=data["duration"],
-                purpose=data["purpose"],
-                attendees=data["attendees"],
-                skip_clashes=data["skip_clashes"],
-            )
-        except SpaceError as exc:
-            add_service_errors(form, exc)
-        else:
-            return render(request, "spaces/series_done.html", {"space": space, "result": result})
-    status = 400 if form.is_bound else 200
-    return render(request, "spaces/series_form.html", {"space": space, "form": form}, status=status)
-
-
-@login_required
-def waitlist_join(request, uuid):
-    space = space_get(actor=request.user, uuid=uuid)
-    require_perm(request.user, "spaces.book_space", space)
-    form = WaitlistForm(request.POST or None, initial=_slot_initial(request, space))
-    if request.method == "POST" and form.is_valid():
-        try:
-            waitlist.waitlist_join(actor=request.user, space=space, **form.cleaned_data)
-        except SpaceError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("You are on the waiting list; we will tell you if it frees up.")
-            )
-            return redirect("spaces:booking-mine")
-    template = "spaces/_waitlist_form.html" if request.htmx else "spaces/waitlist_form.html"
-    context = {"space": space, "form": form, "slot": presenters.form_slot(form)}
-    return render(request, template, context, status=_form_status(request, form))
+    return render(request, "spaces/_week_calendar.html", calendar_context(request, space))
 
 
 # -- my bookings -----------------------------------------------------------------------------
@@ -268,12 +202,12 @@ def booking_mine(request):
     return render(request, "spaces/booking_mine.html", context)
 
 
-def _done(request, message: str, fallback: str = "spaces:booking-mine"):
+def done(request, message: str, fallback: str = "spaces:booking-mine"):
     messages.success(request, message)
     return redirect(safe_next(request, reverse(fallback)))
 
 
-def _failed(request, exc: SpaceError, fallback: str = "spaces:booking-mine"):
+def failed(request, exc: SpaceError, fallback: str = "spaces:booking-mine"):
     for text in exc.messages:
         messages.error(request, text)
     return redirect(safe_next(request, reverse(fallback)))
@@ -289,8 +223,8 @@ def booking_cancel(request, uuid):
     try:
         bookings.booking_cancel(actor=request.user, booking=booking, reason=reason)
     except SpaceError as exc:
-        return _failed(request, exc)
-    return _done(request, _("The booking is cancelled."))
+        return failed(request, exc)
+    return done(request, _("The booking is cancelled."))
 
 
 @login_required
@@ -300,8 +234,8 @@ def waitlist_claim(request, uuid):
     try:
         waitlist.waitlist_claim(actor=request.user, entry=entry)
     except SpaceError as exc:
-        return _failed(request, exc)
-    return _done(request, _("The slot is yours."))
+        return failed(request, exc)
+    return done(request, _("The slot is yours."))
 
 
 @login_required
@@ -311,103 +245,18 @@ def waitlist_withdraw(request, uuid):
     try:
         waitlist.waitlist_withdraw(actor=request.user, entry=entry)
     except SpaceError as exc:
-        return _failed(request, exc)
-    return _done(request, _("You have left the waiting list."))
+        return failed(request, exc)
+    return done(request, _("You have left the waiting list."))
 
 
 @login_required
 @require_POST
 def feed_rotate(request):
     feeds.personal_feed_rotate(actor=request.user)
-    return _done(request, _("Your calendar link has changed; the old one no longer works."))
+    return done(request, _("Your calendar link has changed; the old one no longer works."))
 
 
-# -- managers: approvals, on behalf, check-in, day sheet -------------------------------------
-
-
-def _queue_page(request, *, reject_form=None, rejecting=None, status=200):
-    queue = list(booking_approval_queue(actor=request.user))
-    context = {
-        "bookings": queue,
-        "overlaps": presenters.overlapping_requests(queue),
-        "reject_form": reject_form,
-        "rejecting": rejecting,
-    }
-    return render(request, "spaces/approval_queue.html", context, status=status)
-
-
-@login_required
-def approval_queue(request):
-    if not may_approve_somewhere(request.user):
-        raise Http404
-    return _queue_page(request)
-
-
-@login_required
-@require_POST
-def booking_approve(request, uuid):
-    booking = booking_get(actor=request.user, uuid=uuid)
-    require_perm(request.user, "spaces.approve_booking", booking)
-    try:
-        bookings.booking_approve(actor=request.user, booking=booking)
-    except SpaceError as exc:
-        return _failed(request, exc, "spaces:approval-queue")
-    return _done(
-        request, _("Approved; overlapping requests were declined."), "spaces:approval-queue"
-    )
-
-
-@login_required
-@require_POST
-def booking_reject(request, uuid):
-    booking = booking_get(actor=request.user, uuid=uuid)
-    require_perm(request.user, "spaces.reject_booking", booking)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            bookings.booking_reject(
-                actor=request.user, booking=booking, reason=form.cleaned_data["reason"]
-            )
-        except SpaceError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _done(request, _("The request was declined."), "spaces:approval-queue")
-    return _queue_page(request, reject_form=form, rejecting=booking.pk, status=400)
-
-
-@login_required
-def book_on_behalf(request, uuid):
-    space = space_get(actor=request.user, uuid=uuid)
-    require_perm(request.user, "spaces.book_on_behalf", space)
-    form = BehalfBookingForm(request.POST or None, initial=_slot_initial(request, space))
-    resident = behalf_resident(actor=request.user, value=request.POST.get("resident"))
-    if request.method == "POST" and form.is_valid() and resident is not None:
-        data = {k: v for k, v in form.cleaned_data.items() if k != "resident"}
-        try:
-            booking = bookings.booking_create(
-                actor=request.user, space=space, booker=resident.user, **data
-            )
-        except SpaceError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Booked for %(name)s.") % {"name": resident.name})
-            return redirect(
-                "spaces:day-sheet", uuid=space.uuid, day=timezone.localdate(booking.starts_at)
-            )
-    elif request.method == "POST" and resident is None:
-        form.add_error("resident", _("Choose the resident from the search results."))
-    context = {"space": space, "form": form, "resident": resident, "resident_list": [resident]}
-    return render(
-        request, "spaces/book_on_behalf.html", context, status=400 if form.is_bound else 200
-    )
-
-
-@login_required
-def behalf_search(request, uuid):
-    space = space_get(actor=request.user, uuid=uuid)
-    require_perm(request.user, "spaces.book_on_behalf", space)
-    candidates = behalf_candidates(actor=request.user, name=request.GET.get("q", ""))
-    return render(request, "spaces/_behalf_candidates.html", {"candidates": candidates})
+# -- managers: check-in on behalf, the day sheet ---------------------------------------------
 
 
 @login_required

@@ -37,7 +37,7 @@ class SpaceQuerySet(ScopedQuerySet):
 class Space(models.Model):
     class Kind(models.TextChoices):
         LOUNGE = "lounge", _("Resident lounge")
-        READING_BAR = "reading_bar", _("Reading bar")
+        READING_BAR = "reading_bar", _("Reading room")
         DANCE_ROOM = "dance_room", _("Dance room")
         ACTIVITY_CENTRE = "activity_centre", _("Activity centre")
         ELDER_CANTEEN = "elder_canteen", _("Elder canteen")
@@ -160,6 +160,14 @@ class Space(models.Model):
     )
     reach = models.CharField(
         _("open to"), max_length=20, choices=Reach.choices, default=Reach.COMMUNITY
+    )
+    allow_overlapping_own_bookings = models.BooleanField(
+        _("may be booked by someone booked elsewhere at the same time"),
+        default=True,
+        help_text=_(
+            "On: the person is warned of their other bookings at that time and may book "
+            "anyway. Off: such a booking is refused."
+        ),
     )
 
     # Tokens of public URLs; rotating one invalidates printed codes or subscribed feeds.

@@ -115,6 +115,19 @@ def last_booking_defaults(*, actor: User, space: Space) -> dict[str, Any]:
     return {"purpose": booking.purpose, "attendees": booking.attendees}
 
 
+def own_bookings_overlapping(
+    *, booker: User, starts_at: dt.datetime, ends_at: dt.datetime, other_than: Space
+) -> list[Booking]:
+    """The person's live bookings of other spaces over [starts_at, ends_at): one query."""
+    return list(
+        Booking.objects.filter(booker=booker, status__in=Booking.LIVE_STATES)
+        .overlapping(starts_at, ends_at)
+        .exclude(space_id=other_than.pk)
+        .select_related("space")
+        .order_by("starts_at", "id")
+    )
+
+
 # --- the calendar feeds: the token is the credential, so these take no actor -------------
 
 
@@ -201,7 +214,7 @@ def behalf_resident(*, actor: Actor, value: str | None) -> Resident | None:
     return (
         Resident.objects.visible_to(actor)
         .filter(uuid=key, user__isnull=False, user__is_active=True)
-        .select_related("user")
+        .select_related("user", "household__unit__building", "household__compound")
         .first()
     )
 

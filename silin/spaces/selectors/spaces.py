@@ -17,7 +17,9 @@ from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
-from silin.core.roles import Capability
+from silin.accounts.models import RoleAssignment
+from silin.accounts.models import User as Account
+from silin.core.roles import CAPABILITY_ROLES, Capability
 from silin.core.scoping import Scope, scope_for
 from silin.lib.http import parse_uuid
 from silin.places.models import Compound
@@ -196,6 +198,23 @@ def may_approve_somewhere(user: Actor) -> bool:
     if not perms.authenticated(user):
         return False
     return Space.objects.filter(Q(manager=user) | Q(approvers=user)).exists()
+
+
+def space_has_other_approver(*, space: Space, actor: User) -> bool:
+    """Whether someone besides `actor` may approve bookings of `space`: its manager, its
+    named approvers, or anyone holding a role that runs spaces over its place (one query).
+    A superuser, who runs the deployment rather than the community, counts only by such a
+    role."""
+    node = Q(street_id=space.community.street_id) | Q(community_id=space.community_id)
+    if space.compound_id is not None:
+        node |= Q(compound_id=space.compound_id)
+    staff = RoleAssignment.objects.filter(
+        node, role__in=CAPABILITY_ROLES[Capability.MANAGE_SPACES]
+    ).values("user_id")
+    deciders = Q(pk__in=staff) | Q(approved_spaces=space)
+    if space.manager_id is not None:
+        deciders |= Q(pk=space.manager_id)
+    return Account.objects.filter(deciders, is_active=True).exclude(pk=actor.pk).exists()
 
 
 # --- tokens: the token is the credential, so these reads take no actor -------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,7 @@ from silin.core import audit
 from silin.spaces import permissions as perms
 from silin.spaces.models import Booking, BookingSeries, Space
 from silin.spaces.selectors.availability import SpaceCalendar, waitlist_offers_holding
+from silin.spaces.selectors.spaces import space_has_other_approver
 from silin.spaces.services.common import (
     SlotTaken,
     SpaceError,
@@ -37,6 +39,7 @@ from silin.spaces.services.policy import (
     Ask,
     auto_approved,
     check_basics,
+    check_own_overlaps,
     check_when,
     may_decide,
     quota_problem,
@@ -184,8 +187,14 @@ def booking_create(
     booker: User | None = None,
     household: Household | None = None,
     organization: Organization | None = None,
+    overlap_ok: bool = False,
 ) -> Booking:
-    """Book [starts_at, ends_at) of `space` for `booker` (default: the actor)."""
+    """Book [starts_at, ends_at) of `space` for `booker` (default: the actor).
+
+    If the person booked for is booked elsewhere at that time, `OwnOverlap` is raised:
+    always where the space refuses such bookings, otherwise unless `overlap_ok` (the
+    booker saw the other bookings and books anyway).
+    """
     return book_slot(
         actor=actor,
         space=space,
@@ -196,6 +205,7 @@ def booking_create(
         booker=booker,
         household=household,
         organization=organization,
+        overlap_ok=overlap_ok,
     )
 
 
@@ -211,6 +221,7 @@ def book_slot(
     household: Household | None,
     organization: Organization | None,
     skip_offer: int | None = None,
+    overlap_ok: bool = False,
 ) -> Booking:
     """`booking_create` inside the caller's transaction; `skip_offer` is the waiting-list
     entry being claimed, whose offer of the slot does not count against it."""
@@ -239,6 +250,7 @@ def book_slot(
     if problem is not None:
         error_class = SlotTaken if problem.code == "taken" else SpaceError
         raise error_class({problem.field: [problem.message]})
+    check_own_overlaps(ask, starts_at, ends_at, overlap_ok=overlap_ok)
     status = Booking.Status.APPROVED if auto_approved(ask) else Booking.Status.REQUESTED
     booking = insert_bookings([new_booking(ask, starts_at, ends_at, status)])[0]
     audit.record(
@@ -267,9 +279,41 @@ def _not_awaiting(booking: Booking) -> SpaceError:
     )
 
 
+@dataclass(frozen=True)
+class Approval:
+    """What approving did: the booking, how many overlapping requests it declined, and
+    whether the approver approved their own request (allowed only when nobody else can)."""
+
+    booking: Booking
+    declined: int
+    self_approved: bool
+
+
+def _own_request(actor: User, booking: Booking) -> bool:
+    return actor.pk in (booking.booker_id, booking.booked_by_id)
+
+
+def _check_second_person(actor: User, booking: Booking) -> bool:
+    """One's own request needs another approver; True when the actor is the only one."""
+    if not _own_request(actor, booking):
+        return False
+    if space_has_other_approver(space=booking.space, actor=actor):
+        raise SpaceError(
+            _(
+                "This is your own request: another person who approves bookings here must "
+                "decide on it. It stays in their list of requests."
+            )
+        )
+    return True
+
+
 @transaction.atomic
-def booking_approve(*, actor: User, booking: Booking, reason: str = "") -> Booking:
-    """Approve a request; the requests it overlaps are rejected and told why."""
+def booking_approve(*, actor: User, booking: Booking, reason: str = "") -> Approval:
+    """Approve a request; the requests it overlaps are rejected and told why.
+
+    Nobody approves their own request while someone else may approve it; where the actor
+    is the only approver of the space, it is approved and the audit entry says so.
+    """
     if not may_decide(actor, booking.space):
         raise PermissionDenied
     space, booking = relock_booking(booking)
@@ -277,6 +321,7 @@ def booking_approve(*, actor: User, booking: Booking, reason: str = "") -> Booki
         raise _not_awaiting(booking)
     if booking.ends_at <= timezone.now():
         raise SpaceError(_("This request is for a time that has passed."))
+    self_approved = _check_second_person(actor, booking)
     cal = SpaceCalendar.load(space, booking.starts_at, booking.ends_at)
     if cal.confirmed_overlap(booking.starts_at, booking.ends_at) is not None:
         raise SlotTaken(
@@ -286,21 +331,24 @@ def booking_approve(*, actor: User, booking: Booking, reason: str = "") -> Booki
     booking.decision_reason = reason.strip()[:300]
     booking.decided_by, booking.decided_at = actor, timezone.now()
     _save_status(booking, ["status", "decision_reason", "decided_by", "decided_at"])
+    changes: dict[str, Any] = {"status": [Booking.Status.REQUESTED, booking.status]}
+    if self_approved:
+        changes["self_approved"] = [False, True]
     audit.record(
         actor=actor,
         action="update",
         obj=booking,
-        changes={"status": [Booking.Status.REQUESTED, booking.status]},
-        detail="approved",
+        changes=changes,
+        detail="self-approved: no other approver" if self_approved else "approved",
     )
-    reject_requests(
+    declined = reject_requests(
         cal.requests_overlapping(booking.starts_at, booking.ends_at, exclude_pk=booking.pk),
         actor=actor,
         reason=_("Another request for this time was approved."),
     )
     notify(booking.booker, "booking_approved", booking_params(booking), sms=True)
     schedule([booking])
-    return booking
+    return Approval(booking=booking, declined=len(declined), self_approved=self_approved)
 
 
 @transaction.atomic

@@ -16,9 +16,10 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from silin.spaces import formatting
 from silin.spaces import permissions as perms
 from silin.spaces.models import Booking, Space
 
@@ -43,6 +44,19 @@ class SpaceError(ValidationError):
 
 class SlotTaken(SpaceError):
     """The slot holds a confirmed booking (or was taken a moment ago). The API answers 409."""
+
+
+class OwnOverlap(SpaceError):
+    """The person booked for already has bookings elsewhere at that time (`overlaps`).
+
+    `refused`: the space's policy forbids it (the API answers 409 `own_overlap`); otherwise
+    it is a warning the booker may confirm (`overlap_ok`) to book anyway.
+    """
+
+    def __init__(self, message: str, *, overlaps: list[Booking], refused: bool):
+        super().__init__(message)
+        self.overlaps = overlaps
+        self.refused = refused
 
 
 def taken_a_moment_ago() -> SlotTaken:
@@ -100,7 +114,8 @@ def hm(value: dt.datetime | dt.time) -> str:
 
 
 def when_text(value: dt.datetime) -> str:
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    """A date and time in the one format of the spaces pages (`formatting.when_text`)."""
+    return formatting.when_text(value)
 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:

@@ -19,14 +19,16 @@ from django.utils.translation import gettext as _
 
 from silin.places.models import Household
 from silin.spaces import permissions as perms
+from silin.spaces.formatting import day_text, sentences
 from silin.spaces.models import Booking, Space
-from silin.spaces.services.common import NON_FIELD, SpaceError, hm
+from silin.spaces.selectors.availability import SpaceCalendar, waitlist_offers_holding
+from silin.spaces.selectors.bookings import own_bookings_overlapping
+from silin.spaces.services.common import NON_FIELD, OwnOverlap, SpaceError, hm, when_text
 
 if TYPE_CHECKING:
     from silin.accounts.models import User
     from silin.organizations.models import Organization
     from silin.spaces.models import WaitlistEntry
-    from silin.spaces.selectors.availability import SpaceCalendar
 
 
 @dataclass
@@ -41,6 +43,13 @@ class Ask:
     purpose: str
     attendees: int
     booked_by: User | None = None
+
+
+@dataclass
+class Problem:
+    code: str  # closed | blocked | taken | held | mine | quota | past | horizon | length
+    field: str
+    message: str
 
 
 def household_of(user: User) -> Household | None:
@@ -138,15 +147,22 @@ def check_basics(ask: Ask, minutes: int) -> dict[str, list[str]]:
     return errors
 
 
-def check_when(space: Space, starts_at: dt.datetime, now: dt.datetime) -> str:
-    """Why the start cannot be booked now (past, too far ahead), or ""."""
+def when_problem(space: Space, starts_at: dt.datetime, now: dt.datetime) -> Problem | None:
+    """Why the start cannot be booked now: in the past, or beyond the booking horizon."""
     if starts_at < now:
-        return _("This time has already passed.")
+        return Problem("past", "starts_at", _("This time has already passed."))
     if starts_at > now + dt.timedelta(days=space.book_ahead_days):
-        return _("This space can be booked at most %(days)d days ahead.") % {
+        message = _("This space can be booked at most %(days)d days ahead.") % {
             "days": space.book_ahead_days
         }
-    return ""
+        return Problem("horizon", "starts_at", message)
+    return None
+
+
+def check_when(space: Space, starts_at: dt.datetime, now: dt.datetime) -> str:
+    """Why the start cannot be booked now (past, too far ahead), or ""."""
+    problem = when_problem(space, starts_at, now)
+    return problem.message if problem else ""
 
 
 def week_start(value: dt.datetime) -> dt.date:
@@ -191,20 +207,18 @@ class Quota:
                 return _(
                     "This would take %(who)s over its weekly quota here: %(used)d of "
                     "%(limit)d minutes are already booked in the week of %(week)s."
-                ) % {"who": label, "used": self.used[(who, week)], "limit": limit, "week": week}
+                ) % {
+                    "who": label,
+                    "used": self.used[(who, week)],
+                    "limit": limit,
+                    "week": day_text(week),
+                }
         return ""
 
     def add(self, starts_at: dt.datetime, minutes: int) -> None:
         for who in ("household", "organization"):
             if self.limits[who] is not None:
                 self.used[(who, week_start(starts_at))] += minutes
-
-
-@dataclass
-class Problem:
-    code: str  # closed | blocked | taken | held | mine | quota | past | overlap
-    field: str
-    message: str
 
 
 def _closed_message(cal: SpaceCalendar, starts_at: dt.datetime) -> str:
@@ -267,6 +281,76 @@ def slot_problem(
 def quota_problem(ask: Ask, starts_at: dt.datetime, minutes: int) -> Problem | None:
     message = Quota(ask, starts_at, starts_at).problem(starts_at, minutes)
     return Problem("quota", "ends_at", message) if message else None
+
+
+def slot_refusal(
+    *,
+    actor: User,
+    space: Space,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    booker: User | None = None,
+    now: dt.datetime | None = None,
+) -> Problem | None:
+    """Why [starts_at, ends_at) cannot be booked, to say so before the form is filled in.
+
+    A read: the checks `bookings.book_slot` makes of the length, the time and the slot,
+    without taking the lock (the booking itself checks again under it).
+    """
+    now = now or timezone.now()
+    if length := _length_error(space, int((ends_at - starts_at).total_seconds() // 60)):
+        return Problem("length", "ends_at", length)
+    if problem := when_problem(space, starts_at, now):
+        return problem
+    ask = Ask(actor, space, booker or actor, None, None, "", 1)
+    cal = SpaceCalendar.load(space, starts_at, ends_at, with_overriders=True)
+    offers = waitlist_offers_holding(space=space, starts_at=starts_at, ends_at=ends_at, now=now)
+    return slot_problem(ask, cal, starts_at, ends_at, offers)
+
+
+# --- the person's own bookings elsewhere -------------------------------------------------------
+
+
+def overlap_message(
+    *, actor: User, booker: User, overlaps: Sequence[Booking], refused: bool = False
+) -> str:
+    """The person's other bookings at that time, named, and whether this space refuses."""
+    places = _("; ").join(
+        _("%(space)s, %(start)s–%(end)s")
+        % {"space": b.space.name, "start": when_text(b.starts_at), "end": hm(b.ends_at)}
+        for b in overlaps
+    )
+    if booker.pk == actor.pk:
+        text = _("You already have a booking at this time: %(places)s.") % {"places": places}
+    else:
+        text = _("%(name)s already has a booking at this time: %(places)s.") % {
+            "name": booker.name,
+            "places": places,
+        }
+    if refused:
+        refusal = _(
+            "This space does not take a booking from someone booked elsewhere at the same time."
+        )
+        return sentences(text, refusal)
+    return text
+
+
+def check_own_overlaps(
+    ask: Ask, starts_at: dt.datetime, ends_at: dt.datetime, *, overlap_ok: bool
+) -> None:
+    """Raise `OwnOverlap` if the person is booked elsewhere then: refused where the space's
+    policy says so, otherwise unless the booker confirmed (`overlap_ok`)."""
+    overlaps = own_bookings_overlapping(
+        booker=ask.booker, starts_at=starts_at, ends_at=ends_at, other_than=ask.space
+    )
+    if not overlaps:
+        return
+    refused = not ask.space.allow_overlapping_own_bookings
+    if refused or not overlap_ok:
+        message = overlap_message(
+            actor=ask.actor, booker=ask.booker, overlaps=overlaps, refused=refused
+        )
+        raise OwnOverlap(message, overlaps=overlaps, refused=refused)
 
 
 def may_decide(actor: User, space: Space) -> bool:

@@ -47,6 +47,7 @@ SPACE_FIELDS = (
     "weekly_quota_organization_minutes",
     "check_in_grace_minutes",
     "reach",
+    "allow_overlapping_own_bookings",
 )
 _FK_FIELDS = ("community", "compound", "parent", "managed_by", "manager")
 
@@ -79,6 +80,7 @@ class SpaceData:
     weekly_quota_organization_minutes: int | None = None
     check_in_grace_minutes: int = 15
     reach: str = Space.Reach.COMMUNITY
+    allow_overlapping_own_bookings: bool = True
 
 
 def _require_manage_place(actor: User, community: Community, compound: Compound | None) -> None:

@@ -112,6 +112,8 @@ def waitlist_claim(*, actor: User, entry: WaitlistEntry) -> Booking:
         booker=None,
         household=entry.household,
         organization=entry.organization,
+        # They asked to wait for this very slot; only a space's refusal still applies.
+        overlap_ok=True,
     )
     entry.state, entry.booking = WaitlistEntry.State.CLAIMED, booking
     entry.save(update_fields=["state", "booking"])

@@ -151,6 +151,39 @@ def test_a_taken_slot_answers_409_conflict(cast, room):
     assert "already booked" in error["fields"]["starts_at"][0]
 
 
+def test_a_booking_over_ones_booking_elsewhere_is_made_and_warned_of(cast, world, room):
+    """Issue 9, item 9: the answer's `warnings` name the other booking."""
+    lounge = open_every_day(SpaceFactory(name="邻里荟", community=world.sanjiang, capacity=8))
+    BookingFactory(space=room, booker=cast.liu, starts_at=local(2, 9), ends_at=local(2, 11))
+    body = _body(local(2, 10), booker=str(cast.liu.uuid))
+    response = _post(cast.worker, f"/spaces/{lounge.uuid}/bookings", body)
+    assert response.status_code == 201, response.content
+    [warning] = response.json()["warnings"]
+    assert warning["code"] == "own_overlap"
+    assert warning["message"].startswith("刘大爷 already has a booking at this time: 棋牌室")
+    assert [b["space"]["name"] for b in warning["bookings"]] == ["棋牌室"]
+    plain = _post(cast.liu, f"/spaces/{room.uuid}/bookings", _body(local(3, 9)))
+    assert plain.json()["warnings"] == []
+
+
+def test_a_space_refusing_overlaps_answers_409_own_overlap(cast, world, room):
+    lounge = open_every_day(
+        SpaceFactory(
+            name="邻里荟",
+            community=world.sanjiang,
+            capacity=8,
+            allow_overlapping_own_bookings=False,
+        )
+    )
+    BookingFactory(space=room, booker=cast.liu, starts_at=local(2, 9), ends_at=local(2, 11))
+    response = _post(cast.liu, f"/spaces/{lounge.uuid}/bookings", _body(local(2, 10)))
+    error = assert_error(response, 409, "own_overlap")
+    assert "does not take a booking from someone booked elsewhere" in error["message"]
+    assert not Booking.objects.filter(space=lounge).exists()
+    detail = client_for(cast.liu).get(f"{API}/spaces/{lounge.uuid}").json()
+    assert detail["allow_overlapping_own_bookings"] is False
+
+
 def test_bad_input_answers_422_with_field_messages(cast, room):
     response = _post(
         cast.liu, f"/spaces/{room.uuid}/bookings", _body(local(2, 10), local(2, 9), attendees=50)
@@ -290,3 +323,15 @@ def test_my_feed_url(cast):
 
 def test_anonymous_callers_get_401(room):
     assert_error(client_for().get(f"{API}/spaces", **EN), 401, "not_authenticated")
+
+
+def test_approving_ones_own_request_through_the_api_answers_422(cast, world):
+    hall = open_every_day(
+        SpaceFactory(name="议事厅", community=world.sanjiang, approval_required=True)
+    )
+    own = BookingFactory(space=hall, booker=cast.worker, status=Booking.Status.REQUESTED)
+    response = _post(cast.worker, f"/bookings/{own.uuid}/approve", {"reason": ""})
+    error = assert_error(response, 422, "invalid")
+    assert "another person who approves bookings here must decide" in error["fields"]["__all__"][0]
+    own.refresh_from_db()
+    assert own.status == Booking.Status.REQUESTED

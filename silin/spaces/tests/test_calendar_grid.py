@@ -79,3 +79,27 @@ def test_a_phone_first_shows_the_first_day_with_slots_left_from_today_on():
     assert grid.picked_day(days) == 4
     days[2].slots = [grid.Slot(at(2, 20), at(2, 21), "free")]
     assert grid.picked_day(days) == 2
+
+
+def test_the_half_hour_before_closing_is_offered_when_the_shortest_booking_allows_it():
+    """Open until 21:30 with hour slots: the last slot is 21:00–21:30 (issue 9, item 14)."""
+    intervals = [iv(at(0, 19), at(0, 21, 30), "free")]
+    slots = grid.day_slots(intervals, slot_minutes=60, now=at(-1, 0), min_minutes=30)
+    assert [(s.starts_at.strftime("%H:%M"), s.ends_at.strftime("%H:%M")) for s in slots] == [
+        ("19:00", "20:00"),
+        ("20:00", "21:00"),
+        ("21:00", "21:30"),
+    ]
+    assert slots[-1].bookable and slots[-1].minutes == 30
+    # A space whose shortest booking is an hour offers no half hour.
+    slots = grid.day_slots(intervals, slot_minutes=60, now=at(-1, 0), min_minutes=60)
+    assert slots[-1].ends_at.strftime("%H:%M") == "21:00"
+
+
+def test_the_day_just_booked_is_the_one_a_phone_shows_after_booking():
+    days = [grid.Day(date=MONDAY + dt.timedelta(days=i), is_today=i == 0) for i in range(7)]
+    for i, day in enumerate(days):
+        day.slots = [grid.Slot(at(i, 9), at(i, 10), "free")]
+    assert grid.picked_day(days) == 0
+    assert grid.picked_day(days, prefer=MONDAY + dt.timedelta(days=4)) == 4
+    assert grid.picked_day(days, prefer=MONDAY + dt.timedelta(days=9)) == 0  # another week

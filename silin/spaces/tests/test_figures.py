@@ -342,3 +342,50 @@ def test_a_time_zone_with_daylight_saving_reads_the_same_local_hours(cast, space
         assert october.heat[1][9] == D("2.0")  # two Tuesdays at 9:00 local, either offset
         assert october.total.hours_used == D("2.0")
         assert october.trend[-1][1].hours_used == D("2.0")
+
+
+# --- a period under way (issue 9, item 11) ---------------------------------------------------
+
+
+def test_a_period_under_way_counts_its_open_hours_and_bookings_up_to_now(cast, spaces):
+    """Wednesday 10:00: Monday and Tuesday (7 h each) and Wednesday 9-10 are open so far."""
+    now = at(MONDAY + dt.timedelta(days=2), 10)
+    week = figures.space_figures(
+        actor=cast.worker, space=spaces.chess, period=period_of(WEEK, MONDAY), now=now
+    )
+    f = week.total
+    assert f.hours_open == D("15.0")
+    # Thursday's booking has not begun: only Monday's, Tuesday's and Wednesday's 9:30 count.
+    assert (f.hours_booked, f.hours_used, f.bookings) == (D("5.5"), D("3.5"), 3)
+    assert f.booked_share == D("36.7")
+    assert week.counted_until == now and not week.not_begun
+    assert week.trend[-1][1].hours_open == D("15.0")
+
+
+def test_a_month_under_way_does_not_divide_by_the_days_to_come(cast, spaces):
+    """The 2nd of the month at 10:00: one full day and an hour, not the whole month."""
+    now = at(MONDAY - dt.timedelta(days=1), 10)  # Sunday 1 November
+    month = figures.street_overview(
+        actor=cast.street_admin, period=period_of(MONTH, MONDAY), now=now
+    )
+    assert month.total.hours_open == D("3.0")  # Sunday 9-10 for each of the three spaces
+    assert month.counted_until == now
+
+
+def test_a_period_still_to_come_has_nothing_to_count_yet(cast, spaces):
+    now = at(MONDAY - dt.timedelta(days=3), 10)
+    week = figures.space_figures(
+        actor=cast.worker, space=spaces.chess, period=period_of(WEEK, MONDAY), now=now
+    )
+    assert week.total.hours_open == 0 and week.total.booked_share is None
+    assert week.not_begun
+
+
+def test_a_period_that_is_over_counts_all_of_it(cast, spaces):
+    week = figures.space_figures(
+        actor=cast.worker,
+        space=spaces.chess,
+        period=period_of(WEEK, MONDAY),
+        now=at(MONDAY + dt.timedelta(days=30), 10),
+    )
+    assert week.total.hours_open == D("41.0") and week.counted_until is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 
 from silin.core.models import AuditEntry
@@ -12,7 +13,12 @@ from silin.spaces.models import Space
 from silin.spaces.services.common import SpaceError
 from silin.spaces.services.feeds import personal_feed_rotate, personal_feed_token
 from silin.spaces.services.hours import opening_hours_set
-from silin.spaces.services.spaces import SpaceData, space_create, space_rotate_tokens
+from silin.spaces.services.spaces import (
+    SpaceData,
+    space_create,
+    space_rotate_tokens,
+    space_update,
+)
 from silin.spaces.tests.helpers import errors_of
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -120,3 +126,26 @@ def test_the_back_office_saves_a_space_through_the_audited_service(world, admin_
     assert AuditEntry.objects.filter(object_uuid=str(space.uuid), action="create").exists()
     for path in ("/admin/spaces/space/", "/admin/spaces/booking/", "/admin/spaces/waitlistentry/"):
         assert admin_client.get(path).status_code == 200
+
+
+def test_the_overlap_policy_is_part_of_the_booking_policy_and_audited(cast, world):
+    """Issue 9, item 9: allowed (with a warning) unless a space says otherwise."""
+    space = space_create(actor=cast.worker, data=_data(world))
+    assert space.allow_overlapping_own_bookings is True
+    space_update(
+        actor=cast.worker, space=space, data=_data(world, allow_overlapping_own_bookings=False)
+    )
+    space.refresh_from_db()
+    assert space.allow_overlapping_own_bookings is False
+    entry = AuditEntry.objects.filter(object_uuid=str(space.uuid), action="update").get()
+    assert entry.changes["allow_overlapping_own_bookings"] == [True, False]
+
+
+def test_the_back_office_edits_the_overlap_policy(cast, world, client):
+    space = space_create(actor=cast.worker, data=_data(world))
+    admin = cast.street_admin
+    admin.user_permissions.add(Permission.objects.get(codename="change_space"))
+    client.force_login(admin)
+    page = client.get(f"/admin/spaces/space/{space.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="allow_overlapping_own_bookings"' in page.content.decode()

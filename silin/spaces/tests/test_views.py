@@ -63,6 +63,10 @@ def approval_room(world):
     return open_every_day(space)
 
 
+# What htmx sends from the space page's slot panel.
+PANEL = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "slot-panel"}
+
+
 def _slot_params(start: dt.datetime, end: dt.datetime) -> dict:
     return {
         "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
@@ -215,7 +219,7 @@ def test_tapping_a_free_slot_opens_a_prefilled_confirm_form(room, cast, login):
     book(space=room, booker=cast.liu, purpose="下象棋", starts_at=local(-3, 9))
     params = _slot_params(local(2, 9), local(2, 10))
     response = login(cast.liu).get(
-        reverse("spaces:booking-create", args=[room.uuid]), params, HTTP_HX_REQUEST="true"
+        reverse("spaces:booking-create", args=[room.uuid]), params, **PANEL
     )
     html = response.content.decode()
     assert "<html" not in html
@@ -227,7 +231,7 @@ def test_tapping_a_free_slot_opens_a_prefilled_confirm_form(room, cast, login):
 def test_confirming_books_the_slot_and_refreshes_the_calendar(room, cast, login):
     data = {**_slot_params(local(2, 9), local(2, 10)), "purpose": "下象棋", "attendees": "2"}
     response = login(cast.liu).post(
-        reverse("spaces:booking-create", args=[room.uuid]), data, HTTP_HX_REQUEST="true"
+        reverse("spaces:booking-create", args=[room.uuid]), data, **PANEL
     )
     assert response.status_code == 200
     booking = Booking.objects.get()
@@ -261,7 +265,7 @@ def test_the_services_refusal_is_shown_next_to_the_field(room, cast, login):
 def test_a_refused_form_comes_back_to_htmx_as_a_swappable_partial(room, cast, login):
     data = {**_slot_params(local(2, 9), local(2, 10)), "purpose": "聚会", "attendees": "99"}
     response = login(cast.liu).post(
-        reverse("spaces:booking-create", args=[room.uuid]), data, HTTP_HX_REQUEST="true"
+        reverse("spaces:booking-create", args=[room.uuid]), data, **PANEL
     )
     assert response.status_code == 200  # htmx swaps 2xx answers only
     html = response.content.decode()
@@ -269,12 +273,15 @@ def test_a_refused_form_comes_back_to_htmx_as_a_swappable_partial(room, cast, lo
     assert not Booking.objects.exists()
 
 
-def test_a_slot_taken_a_moment_ago_is_refused_and_nothing_saved(room, cast, login):
+def test_a_slot_taken_a_moment_ago_says_so_and_offers_the_waiting_list(room, cast, login):
     book(space=room, starts_at=local(2, 9), ends_at=local(2, 10))
     data = {**_slot_params(local(2, 9), local(2, 10)), "purpose": "下棋", "attendees": "2"}
     response = login(cast.liu).post(reverse("spaces:booking-create", args=[room.uuid]), data)
     assert response.status_code == 400
-    assert response.context["form"].errors
+    assert response.context["refusal"].code == "taken" and response.context["just_taken"]
+    html = response.content.decode()
+    assert "别人刚刚约走了这个时间" in html and "标出的内容" not in html
+    assert reverse("spaces:waitlist-join", args=[room.uuid]) in html
     assert Booking.objects.count() == 1
 
 
