@@ -1,5 +1,7 @@
 """Run every benchmark: each bench/*.py module's main(), in name order (`make bench`).
 
+`python bench/run.py spaces register` runs only the named modules.
+
 Environment:
   BENCH_DB=sqlite       use var/bench.sqlite3 instead of PostgreSQL
   DATABASE_URL=...      PostgreSQL to use (default postgres://postgres@127.0.0.1:5432/silin_bench)
@@ -34,8 +36,11 @@ def main() -> int:
     # Figures from a busy machine are not an idle machine's: say how busy it was.
     print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     failed = 0
+    wanted = set(sys.argv[1:])
     for path in sorted(HERE.glob("*.py")):
         if path.name.startswith("_") or path.name == "run.py":
+            continue
+        if wanted and path.stem not in wanted:
             continue
         module = importlib.import_module(path.stem)
         print(f"\n== {path.stem} ==")
