@@ -97,7 +97,7 @@ def add_year_of_bookings() -> int:
     seeder.plans = {s.pk: plans[s.name] for s in seeder.spaces.values()}
     seeder.load_calendar()
     rows = []
-    first_demo_day = today - dt.timedelta(days=demo.DAYS_BACK)
+    first_demo_day = today - dt.timedelta(days=demo.HISTORY_DAYS)
     for space in sorted(seeder.spaces.values(), key=lambda s: s.pk):
         day = year_ago
         while day < first_demo_day:

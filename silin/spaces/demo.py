@@ -55,8 +55,10 @@ from silin.spaces.services import series as series_services
 from silin.spaces.services import spaces as space_services
 from silin.spaces.services.renewals import RenewalData
 
-DAYS_BACK = 28
+DAYS_BACK = 28  # 刘大爷's own weekdays, planned in detail
 DAYS_AHEAD = 28
+# The other bookings go back a year, so the use figures (months, the year) show a real one.
+HISTORY_DAYS = 365
 K = Space.Kind
 S = Booking.Status
 T = dt.time
@@ -354,7 +356,7 @@ class SpacesSeeder:
             rows.append(self._booking(space, self.cast.liu, starts_at, ends_at, purpose,
                                       attendees, status, booked_by=booked_by))  # fmt: skip
         for space in sorted(self.spaces.values(), key=lambda s: s.pk):
-            for day in self._days(-DAYS_BACK, DAYS_AHEAD):
+            for day in self._days(-HISTORY_DAYS, DAYS_AHEAD):
                 rows += self._day_of(space, day)
         return rows
 
