@@ -30,7 +30,8 @@ def my_bookings_panel(actor: User) -> dict[str, Any] | None:
 
 
 def today_panel(actor: User) -> dict[str, Any] | None:
-    if not reads.runs_spaces(actor):
+    """For those who run spaces in a community or compound; the street sees its table."""
+    if not reads.runs_spaces(actor) or reads.administers_a_street(actor):
         return None
     bookings, total = reads.todays_bookings_for(actor=actor)
     return {"bookings": bookings, "total": total}

@@ -56,6 +56,10 @@ def runs_spaces(actor: User) -> bool:
     return Space.objects.filter(Q(manager=actor) | Q(approvers=actor)).exists()
 
 
+def administers_a_street(actor: User) -> bool:
+    return bool(scope_for_roles(actor, {Role.STREET_ADMIN}).street_ids)
+
+
 def todays_bookings_for(*, actor: User, limit: int = 8) -> tuple[list[Booking], int]:
     """Today's live bookings in the spaces the actor runs, by start time, and how many
     there are in all (two queries; one when they fit)."""

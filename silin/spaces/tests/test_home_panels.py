@@ -130,3 +130,12 @@ def test_a_resident_page_shows_only_the_bookings_the_viewer_may_see(cast, world,
     )
     assert "读书" not in html
     assert 'id="book-for-resident"' not in html
+
+
+def test_the_street_administrator_gets_the_street_table_not_every_booking_of_the_day(
+    cast, room, login
+):
+    BookingFactory(space=room, starts_at=_at(1), ends_at=_at(2), purpose="下棋")
+    html = _home(login(cast.street_admin))
+    assert 'id="panel-street-spaces"' in html
+    assert 'id="panel-spaces-today"' not in html
