@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The Debian packages the browser tests need: chromium, and the CJK fonts without which
-# every Chinese character renders as a box. Used by `make test` and by .ci/run.
+# The Debian packages the browser tests and the PDF documents need: chromium, the CJK fonts
+# without which every Chinese character renders as a box, and Pango (WeasyPrint's text
+# layout). Used by `make test` and by .ci/run.
 # Installs what is missing through apt-get when it can (root, or sudo without a password);
 # otherwise says what to run and exits 1.
 set -euo pipefail
@@ -9,6 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 need=()
 [ -x "${SILIN_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk fontconfig)
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 for arg in "$@"; do need+=("$arg"); done   # extra packages .ci/run asks for
 [ ${#need[@]} -eq 0 ] && exit 0
 

@@ -71,3 +71,18 @@ def test_lookup_hash_is_keyed(settings):
     first = crypto.lookup_hash("13800001234")
     settings.SILIN_HASH_KEY = "another-key"
     assert crypto.lookup_hash("13800001234") != first
+
+
+def test_a_pdf_sets_chinese_text_in_the_cjk_font():
+    from silin.lib import pdf
+
+    assert pdf.cjk_font_available(), "fonts-noto-cjk is missing (scripts/system_deps.sh)"
+    import io
+
+    from pypdf import PdfReader
+
+    document = pdf.html_to_pdf("<h1>志愿服务记录证明</h1><p>刘大爷 · 沱源 3-1-201</p>")
+    page = PdfReader(io.BytesIO(document)).pages[0]
+    fonts = {str(f["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+    assert any("Noto-Sans-CJK" in name for name in fonts), fonts  # embedded: no boxes
+    assert "志愿服务记录证明" in page.extract_text()
