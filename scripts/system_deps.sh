@@ -9,8 +9,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 need=()
 [ -x "${SILIN_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk fontconfig)
-ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk fontconfig)
+ldconfig -p 2>/dev/null | grep "libpangoft2-1.0" >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 for arg in "$@"; do need+=("$arg"); done   # extra packages .ci/run asks for
 [ ${#need[@]} -eq 0 ] && exit 0
 
