@@ -138,7 +138,14 @@ class BookingOut(Schema):
     attendees: int
     booker_name: str
     booked_by_name: str | None
-    decision_reason: str
+    decision_reason: str = Field(
+        description="Why it was decided so, in the reader's language: what the deciding person "
+        "wrote, or the text for decision_code."
+    )
+    decision_code: str = Field(
+        description="Set when the system decided: not_checked_in (released, nobody checked in), "
+        "other_approved (another request for the time was approved); empty otherwise."
+    )
     checked_in_at: dt.datetime | None
     series: UUID | None
     created_at: dt.datetime
@@ -146,6 +153,10 @@ class BookingOut(Schema):
     @staticmethod
     def resolve_booker_name(obj: Booking) -> str:
         return obj.booker.name
+
+    @staticmethod
+    def resolve_decision_reason(obj: Booking) -> str:
+        return obj.reason_text
 
     @staticmethod
     def resolve_booked_by_name(obj: Booking) -> str | None:

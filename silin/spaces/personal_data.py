@@ -27,7 +27,7 @@ def bookings(subject: pd.Subject) -> pd.Section | None:
                 (_("Purpose"), b.purpose),
                 (_("Attendees"), b.attendees),
                 (_("Status"), b.get_status_display()),
-                (_("Reason"), b.decision_reason),
+                (_("Reason"), b.reason_text),
                 (_("Booked by"), b.booked_by.name if b.booked_by else ""),
                 (_("Household"), b.household.address_short if b.household else ""),
                 (_("Checked in at"), b.checked_in_at),

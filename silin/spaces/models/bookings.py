@@ -23,7 +23,8 @@ from silin.spaces.models.spaces import Space, new_token
 class BookingSeries(models.Model):
     """A recurring booking: an RFC 5545 rule expanded into Bookings, all or nothing.
 
-    `skipped` lists the dates left out, each `{"starts_at": iso, "reason": code, "message": text}`.
+    `skipped` lists the dates left out, each `{"starts_at": iso, "reason": code}`: a code, never
+    a sentence, so whoever reads it later reads it in their own language.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -158,7 +159,19 @@ class Booking(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+
+    class DecisionCode(models.TextChoices):
+        """Why the system (not a person) decided: rendered in the reader's language."""
+
+        NONE = "", _("(none)")
+        NOT_CHECKED_IN = "not_checked_in", _("Not checked in within the grace period.")
+        OTHER_APPROVED = "other_approved", _("Another request for this time was approved.")
+
+    # What a person wrote when deciding (kept as written); a system decision sets the code.
     decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    decision_code = models.CharField(
+        _("reason code"), max_length=20, choices=DecisionCode.choices, blank=True, default=""
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -203,6 +216,13 @@ class Booking(models.Model):
 
     def tree_node(self):
         return self.space.tree_node()
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the reader's language: what a person wrote, or the system's code."""
+        if self.decision_reason:
+            return self.decision_reason
+        return str(self.get_decision_code_display()) if self.decision_code else ""
 
     @property
     def duration_minutes(self) -> int:

@@ -70,6 +70,7 @@ def _booking_state(b: Booking) -> dict[str, Any]:
         "ends_at": iso(b.ends_at),
         "status": b.status,
         "decision_reason": b.decision_reason,
+        "decision_code": b.decision_code,
     }
 
 
@@ -132,26 +133,34 @@ def schedule(bookings: Iterable[Booking]) -> None:
         transaction.on_commit(lambda: schedule_booking_tasks(ids))
 
 
-def reject_requests(requests: list[Booking], *, actor: User, reason: str) -> list[Booking]:
-    """Reject the requests (each told why), e.g. those a confirmed booking overlaps."""
+def reject_requests(
+    requests: list[Booking], *, actor: User, reason: str = "", code: str = ""
+) -> list[Booking]:
+    """Reject the requests, each told why: in the words the actor wrote (`reason`), or by a
+    `Booking.DecisionCode` rendered in the reader's language when read."""
     now = timezone.now()
     for r in requests:
         r.status = Booking.Status.REJECTED
-        r.decision_reason = reason
+        r.decision_reason, r.decision_code = reason, code
         r.decided_by = actor
         r.decided_at = now
-        r.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+        r.save(
+            update_fields=["status", "decision_reason", "decision_code", "decided_by", "decided_at"]
+        )
+        changes: dict[str, Any] = {"status": [Booking.Status.REQUESTED, r.status]}
+        if reason:
+            changes["decision_reason"] = ["", reason]
+        if code:
+            changes["decision_code"] = ["", code]
         audit.record(
             actor=actor,
             action="update",
             obj=r,
-            changes={
-                "status": [Booking.Status.REQUESTED, r.status],
-                "decision_reason": ["", reason],
-            },
-            detail="rejected: overlaps an approved booking",
+            changes=changes,
+            detail="rejected: overlaps an approved booking" if code else "rejected",
         )
-        notify(r.booker, "booking_rejected", booking_params(r, reason=r.decision_reason), sms=True)
+        params = booking_params(r, reason=reason) if reason else booking_params(r, code=code)
+        notify(r.booker, "booking_rejected", params, sms=True)
     return requests
 
 
@@ -344,7 +353,7 @@ def booking_approve(*, actor: User, booking: Booking, reason: str = "") -> Appro
     declined = reject_requests(
         cal.requests_overlapping(booking.starts_at, booking.ends_at, exclude_pk=booking.pk),
         actor=actor,
-        reason=_("Another request for this time was approved."),
+        code=Booking.DecisionCode.OTHER_APPROVED,
     )
     notify(booking.booker, "booking_approved", booking_params(booking), sms=True)
     schedule([booking])

@@ -129,9 +129,8 @@ def booking_release_no_show(*, booking_id: int) -> Booking | None:
         return None
     booking.status = Booking.Status.NO_SHOW
     booking.decided_at = now
-    # Tasks run in the site's default language (zh-hans), which residents read.
-    booking.decision_reason = str(_("Not checked in within the grace period."))
-    booking.save(update_fields=["status", "decided_at", "decision_reason"])
+    booking.decision_code = Booking.DecisionCode.NOT_CHECKED_IN
+    booking.save(update_fields=["status", "decided_at", "decision_code"])
     audit.record(
         actor=None,
         action="update",

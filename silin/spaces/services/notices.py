@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 
 from silin.notifications import kinds
 from silin.notifications.services import notification_send
+from silin.spaces.models import Booking
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from silin.accounts.models import User
-    from silin.spaces.models import Booking, Space
+    from silin.spaces.models import Space
 
 
 def notify(user: User, kind: str, params: Mapping[str, Any], *, sms: bool = False) -> None:
@@ -69,8 +70,17 @@ def _approved(p: Mapping[str, Any]) -> kinds.Rendered:
     return kinds.Rendered(_("Booking approved"), describe(p), _mine())
 
 
+def _reason(p: Mapping[str, Any]) -> str:
+    """The reason a person wrote, or the system's code in the reader's language."""
+    if p.get("reason"):
+        return str(p["reason"])
+    if p.get("code"):
+        return str(Booking.DecisionCode(p["code"]).label)
+    return ""
+
+
 def _rejected(p: Mapping[str, Any]) -> kinds.Rendered:
-    body = _("%(booking)s. Reason: %(reason)s") % {"booking": describe(p), "reason": p["reason"]}
+    body = _("%(booking)s. Reason: %(reason)s") % {"booking": describe(p), "reason": _reason(p)}
     return kinds.Rendered(_("Booking request not approved"), body, _mine())
 
 

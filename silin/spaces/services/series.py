@@ -189,10 +189,7 @@ def _new_series(
         duration_minutes=minutes,
         until=until,
         count=count,
-        skipped=[
-            {"starts_at": s.starts_at.isoformat(), "reason": s.reason, "message": s.message}
-            for s in skipped
-        ],
+        skipped=[{"starts_at": s.starts_at.isoformat(), "reason": s.reason} for s in skipped],
     )
 
 

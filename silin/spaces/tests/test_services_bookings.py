@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from silin.accounts import sms
 from silin.accounts.tests.factories import UserFactory, assign
@@ -215,10 +215,20 @@ def test_requests_may_compete_and_approving_one_rejects_the_others_with_a_reason
     second.refresh_from_db()
     assert first.status == Booking.Status.APPROVED and first.decided_by == cast.worker
     assert second.status == Booking.Status.REJECTED
-    assert second.decision_reason == "Another request for this time was approved."
+    # A code, not a sentence: each reader reads the reason in their own language.
+    assert second.decision_reason == ""
+    assert second.decision_code == Booking.DecisionCode.OTHER_APPROVED
     kinds = set(Notification.objects.values_list("recipient__pk", "kind"))
     assert (cast.liu.pk, "booking_approved") in kinds
     assert (neighbour.pk, "booking_rejected") in kinds
+    notice = Notification.objects.get(recipient=neighbour, kind="booking_rejected")
+    assert notice.params["code"] == "other_approved" and "reason" not in notice.params
+    with translation.override("en"):
+        assert "Another request for this time was approved." in notice.rendered.body
+        assert second.reason_text == "Another request for this time was approved."
+    notice = Notification.objects.get(pk=notice.pk)  # `rendered` is cached per instance
+    with translation.override("zh-hans"):
+        assert "这个时段的另一个申请已获批准。" in notice.rendered.body
 
 
 def test_a_request_cannot_overlap_a_confirmed_booking(cast, hall):

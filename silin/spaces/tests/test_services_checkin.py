@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from silin.accounts.tests.factories import UserFactory, assign
 from silin.core.roles import Role
@@ -87,6 +87,12 @@ def test_a_no_show_is_released_after_the_grace_period_and_offered(cast, world, r
     )
     released = booking_release_no_show(booking_id=booking.pk)
     assert released is not None and released.status == Booking.Status.NO_SHOW
+    # The task stores a code; each reader reads it in their own language.
+    assert released.decision_reason == "" and released.decision_code == "not_checked_in"
+    with translation.override("en"):
+        assert released.reason_text == "Not checked in within the grace period."
+    with translation.override("zh-hans"):
+        assert released.reason_text == "超过宽限时间未签到。"
     entry.refresh_from_db()
     assert entry.state == WaitlistEntry.State.OFFERED
     assert booking_release_no_show(booking_id=booking.pk) is None  # stale: done
