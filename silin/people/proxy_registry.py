@@ -1,0 +1,82 @@
+"""What family proxies plug into (called from PeopleConfig.ready): notices, the menu,
+"My data", the resident's page, the pages a proxy may open, and the copy of notices."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from silin.accounts.models import User
+from silin.core import acting, home, navigation, personal_data
+from silin.core.acting import Power
+from silin.notifications import copies, kinds
+from silin.people import proxy_personal_data, proxy_selectors
+from silin.people.proxy_models import ProxyLink
+from silin.people.services import proxies
+
+
+def render_invited(params: Mapping[str, Any]) -> kinds.Rendered:
+    return kinds.Rendered(
+        _("%(name)s asks you to act for them in Silin") % {"name": params.get("principal", "")},
+        _("Open Silin to accept or decline."),
+        reverse("people:helping"),
+    )
+
+
+def render_ended(params: Mapping[str, Any]) -> kinds.Rendered:
+    state = params.get("state")
+    if state == ProxyLink.State.REVOKED:
+        title = _("%(principal)s no longer lets you act for them")
+    elif state == ProxyLink.State.DECLINED:
+        title = _("%(proxy)s declined to act for you")
+    else:
+        title = _("%(proxy)s no longer acts for you")
+    names = {"principal": params.get("principal", ""), "proxy": params.get("proxy", "")}
+    return kinds.Rendered(title % names, "", reverse("people:family"))
+
+
+def resident_section(viewer: User, resident: Any) -> dict[str, Any] | None:
+    if not viewer.has_perm("people.change_resident", resident):
+        return None
+    return {
+        "links": proxy_selectors.links_for_resident(actor=viewer, resident=resident),
+        "resident": resident,
+        "has_account": User.objects.filter(resident=resident).exists(),
+    }
+
+
+def notice_copies(recipient: User) -> list[User]:
+    """The proxies holding "receive notices" for `recipient`, for a copy of each notice."""
+    proxy_ids = [
+        link.proxy_id
+        for link in ProxyLink.objects.in_force().filter(principal=recipient)
+        if Power.RECEIVE_NOTICES in link.powers
+    ]
+    return list(User.objects.filter(pk__in=proxy_ids, is_active=True))
+
+
+def register() -> None:
+    kinds.register(proxies.INVITED_NOTICE, render_invited)
+    kinds.register(proxies.ENDED_NOTICE, render_ended)
+    copies.register("people.proxies", notice_copies)
+    acting.register(
+        Power.SEE_MY_DATA,
+        url_names=["people:my-data", "people:my-data-download"],
+    )
+    # Shown to everyone signed in: asking whether someone helps anyone would cost every
+    # page a query; "My family" links "The people I help" when there are some.
+    navigation.register(
+        navigation.NavItem("people:family", gettext_lazy("My family"), "people", order=85)
+    )
+    personal_data.register("people.proxies", proxy_personal_data.proxy_links, order=82)
+    personal_data.register("people.done_for_you", proxy_personal_data.done_for_you, order=84)
+    home.register_resident_section(
+        "people.proxies",
+        template="people/panels/_resident_proxies.html",
+        build=resident_section,
+        order=40,
+    )
