@@ -85,7 +85,7 @@ def done_for_you(subject: pd.Subject) -> pd.Section | None:
             pd.Record(
                 title=_("%(who)s for you on %(day)s: %(what)s")
                 % {"who": who, "day": day, "what": what},
-                fields=[(_("When"), e.created_at), (_("Who"), who), (_("What"), what)],
+                fields=[(_("When"), e.created_at)],
             )
         )
     if not records and subject.resident is None:

@@ -49,6 +49,14 @@ def resident_section(viewer: User, resident: Any) -> dict[str, Any] | None:
     }
 
 
+def helping_panel(user: User) -> dict[str, Any] | None:
+    """For a proxy: act for someone in one tap, and invitations waiting (one query)."""
+    context = proxy_selectors.helping_page(actor=user)
+    if not context["invitations"] and not context["active"]:
+        return None
+    return {"invitations": len(context["invitations"]), "active": context["active"]}
+
+
 def notice_copies(recipient: User) -> list[User]:
     """The proxies holding "receive notices" for `recipient`, for a copy of each notice."""
     proxy_ids = [
@@ -74,6 +82,9 @@ def register() -> None:
     )
     personal_data.register("people.proxies", proxy_personal_data.proxy_links, order=82)
     personal_data.register("people.done_for_you", proxy_personal_data.done_for_you, order=84)
+    home.register_panel(
+        "people.helping", template="people/panels/_helping.html", build=helping_panel, order=5
+    )
     home.register_resident_section(
         "people.proxies",
         template="people/panels/_resident_proxies.html",
