@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from silin.browser_tests.test_spaces import TARGETS
 from silin.core.acting import Power
 from silin.people.tests.proxy_fixtures import grant, make_daughter
 from silin.spaces.models import Booking, Space
@@ -97,6 +98,9 @@ def test_the_daughter_books_the_chess_room_for_her_father_from_her_phone(
         visitor.assert_accessible("my data")
         visitor.visit("people:family", label="father-family")
         visitor.assert_accessible("my family")
+        found = father_page.evaluate(TARGETS)  # 长辈版: large text, large targets
+        assert found["font"] >= 18
+        assert not found["small"], f"targets under 60×60 px: {found['small']}"
         _no_sideways_scroll(father_page)
         father_page.get_by_role("button", name="取消刘小红的代办").click()
         father_page.wait_for_url(f"**{visitor.url('people:family')}")
