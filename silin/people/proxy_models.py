@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 from typing import Any, cast
 
+import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -139,6 +140,13 @@ class ProxyLink(models.Model):
         labels = dict(Power.choices)
         return [str(labels[p]) for p in Power.values if p in self.powers]
 
+    @property
+    def shown_state(self) -> str:
+        """The state as the parties see it today: an active link past its end has expired."""
+        if self.state == self.State.ACTIVE and not self.in_force_on(timezone.localdate()):
+            return str(self.State.EXPIRED.label)
+        return str(self.get_state_display())
+
     def in_force_on(self, today: dt.date) -> bool:
         return self.state == self.State.ACTIVE and (self.ends_on is None or self.ends_on >= today)
 
@@ -188,11 +196,19 @@ class ActingUser(User):
         return []
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:
-        # Only what a resident holds by being themselves (no role, no staff): the rules
-        # predicates see no assignment; Django's own permissions never apply.
-        if perm.startswith(("admin.", "auth.")):
-            return False
-        return super().has_perm(perm, obj)
+        # Only what a resident holds by being themselves: the rules predicates (which see
+        # no role assignment); never Django's model permissions from groups, which a
+        # principal who works in the back office might hold.
+        return bool(rules.has_perm(perm, self, obj))
+
+    def has_perms(self, perm_list: Any, obj: Any = None) -> bool:
+        return all(self.has_perm(p, obj) for p in perm_list)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return False
+
+    def get_all_permissions(self, obj: Any = None) -> set[str]:
+        return set()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         raise PermissionDenied("A proxy cannot change the account of the person they help.")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from silin.accounts.models import User
 from silin.core import acting, home, navigation, personal_data
 from silin.core.acting import Power
+from silin.core.roles import STAFF_ROLES
 from silin.notifications import copies, kinds
 from silin.people import proxy_personal_data, proxy_selectors
 from silin.people.proxy_models import ProxyLink
@@ -37,6 +38,10 @@ def render_ended(params: Mapping[str, Any]) -> kinds.Rendered:
         title = _("%(proxy)s no longer acts for you")
     names = {"principal": params.get("principal", ""), "proxy": params.get("proxy", "")}
     return kinds.Rendered(title % names, "", reverse("people:family"))
+
+
+def _no_staff_role(user: User) -> bool:
+    return not (user.roles & STAFF_ROLES)  # the roles are loaded once per request anyway
 
 
 def resident_section(viewer: User, resident: Any) -> dict[str, Any] | None:
@@ -75,10 +80,13 @@ def register() -> None:
         Power.SEE_MY_DATA,
         url_names=["people:my-data", "people:my-data-download"],
     )
-    # Shown to everyone signed in: asking whether someone helps anyone would cost every
-    # page a query; "My family" links "The people I help" when there are some.
+    # Shown to everyone without a staff role (their menu is full; they reach the page from
+    # "My data"): asking whether someone helps anyone would cost every page a query, so
+    # "My family" links "The people I help" when there are some.
     navigation.register(
-        navigation.NavItem("people:family", gettext_lazy("My family"), "people", order=85)
+        navigation.NavItem(
+            "people:family", gettext_lazy("My family"), "people", visible=_no_staff_role, order=85
+        )
     )
     personal_data.register("people.proxies", proxy_personal_data.proxy_links, order=82)
     personal_data.register("people.done_for_you", proxy_personal_data.done_for_you, order=84)

@@ -28,12 +28,16 @@ def link_get(*, actor: User, uuid: object) -> ProxyLink:
 
 
 def family_page(*, actor: User) -> dict[str, Any]:
+    today = timezone.localdate()
     links = list(
         ProxyLink.objects.filter(principal=actor).select_related("proxy", "consent_recorded_by")
     )
-    today = timezone.localdate()
-    current = [lk for lk in links if lk.state in ProxyLink.OPEN_STATES]
-    history = [lk for lk in links if lk.state not in ProxyLink.OPEN_STATES]
+
+    def current_(lk: ProxyLink) -> bool:
+        return lk.state == ProxyLink.State.INVITED or lk.in_force_on(today)
+
+    current = [lk for lk in links if current_(lk)]
+    history = [lk for lk in links if not current_(lk)]
     guardians: list[Guardian] = []
     wards: list[Guardian] = []
     if actor.resident_id:

@@ -4,12 +4,15 @@ the next request (an open session too), no staff capability, the audit and "My d
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from silin.accounts.tests.factories import UserFactory
 from silin.core.acting import Power
 from silin.core.models import AuditEntry
 from silin.core.tests.api_helpers import API, assert_error, client_for
 from silin.people.acting import SESSION_KEY
+from silin.people.proxy_models import ActingUser
 from silin.people.services import proxies
 from silin.people.tests.proxy_fixtures import grant, grant_booking_link, make_daughter
 from silin.spaces.models import Booking
@@ -238,3 +241,33 @@ def test_the_api_refuses_acting_for_someone_without_a_link_or_after_revocation(
     proxies.proxy_revoke(actor=cast.liu, link=booking_link)
     error = assert_error(_api(daughter, "get", "/spaces", cast.liu.uuid), 403, "permission_denied")
     assert "not any more" in error["message"]
+
+
+def test_acting_for_a_superuser_gives_no_staff_power_and_no_model_permission(
+    cast, world, daughter, login
+):
+    boss = UserFactory(name="管理员", mobile="13900000099", is_staff=True, is_superuser=True)
+    link = grant(boss, daughter, powers=list(Power.values))
+    client = _acting_client(login, daughter, link)
+    assert client.get("/admin/").status_code in (302, 403)
+    assert client.get(reverse("people:resident-list")).status_code == 403
+    acting_user = ActingUser.for_link(link, daughter)
+    assert not acting_user.has_perm("people.change_resident", world.liu)
+    assert not acting_user.has_perm("people.browse_register")
+    assert acting_user.get_all_permissions() == set()
+    with pytest.raises(PermissionDenied):
+        acting_user.save()
+    boss.refresh_from_db()
+    assert boss.is_superuser  # the account itself is untouched
+
+
+def test_a_worker_revokes_from_the_residents_page(cast, world, daughter, booking_link, login):
+    response = login(cast.worker).post(
+        reverse("people:proxy-revoke", args=[booking_link.uuid]), {"back": "register"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("people:resident-detail", args=[world.liu.uuid])
+    booking_link.refresh_from_db()
+    assert booking_link.state == "revoked" and booking_link.ended_by == cast.worker
+    other = login(cast.other_worker).post(reverse("people:proxy-revoke", args=[booking_link.uuid]))
+    assert other.status_code == 404
