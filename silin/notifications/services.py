@@ -64,8 +64,12 @@ def notification_send(
     kind: str,
     params: Mapping[str, Any] | None = None,
     sms: bool = False,
+    copies_allowed: bool = True,
 ) -> Notification:
     """Store a notice for `user`; with `sms`, also text it once the transaction commits.
+
+    Copies go to whoever `copies` names for `user` (family proxies receiving their
+    notices) unless `copies_allowed` is False: a notice about the proxies themselves.
 
     `kind` must be registered (`kinds.register`); `params` are plain values (names, aware
     datetimes, UUIDs, numbers), rendered when the notice is read.
@@ -76,7 +80,7 @@ def notification_send(
     notification = _store(recipient=user, kind=kind, params=plain, sms=sms)
     # Family proxies who receive this user's notices get a copy, rendered in their own
     # language when read, and by SMS when the notice asked for one.
-    for other in copies.recipients_for(user):
+    for other in copies.recipients_for(user) if copies_allowed else []:
         copied = {**plain, kinds.COPY_FOR_PARAM: str(user)}
         _store(recipient=other, kind=kind, params=copied, sms=sms, copy_for=user)
     return notification

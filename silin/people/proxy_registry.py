@@ -28,6 +28,16 @@ def render_invited(params: Mapping[str, Any]) -> kinds.Rendered:
     )
 
 
+def render_accepted(params: Mapping[str, Any]) -> kinds.Rendered:
+    labels = dict(Power.choices)
+    powers = "、".join(str(labels[p]) for p in params.get("powers", []) if p in labels)
+    return kinds.Rendered(
+        _("%(proxy)s now acts for you") % {"proxy": params.get("proxy", "")},
+        _("They may: %(powers)s. You can stop them on your “My family” page.") % {"powers": powers},
+        reverse("people:family"),
+    )
+
+
 def render_ended(params: Mapping[str, Any]) -> kinds.Rendered:
     state = params.get("state")
     if state == ProxyLink.State.REVOKED:
@@ -75,6 +85,7 @@ def notice_copies(recipient: User) -> list[User]:
 def register() -> None:
     kinds.register(proxies.INVITED_NOTICE, render_invited)
     kinds.register(proxies.ENDED_NOTICE, render_ended)
+    kinds.register(proxies.ACCEPTED_NOTICE, render_accepted)
     copies.register("people.proxies", notice_copies)
     acting.register(
         Power.SEE_MY_DATA,

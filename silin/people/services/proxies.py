@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,14 +29,12 @@ from silin.people.proxy_models import (
     ProxyLink,
 )
 
-if TYPE_CHECKING:
-    pass
-
 INVITED_NOTICE = "proxy_invited"
 ENDED_NOTICE = "proxy_ended"
+ACCEPTED_NOTICE = "proxy_accepted"
 
-# Powers a link may never hold: none yet beyond the codes below; staff powers are not codes
-# at all (an acting request holds no role, see ActingUser).
+# The only powers a link may hold. Staff powers are not among them at all: an acting
+# request holds no role (see ActingUser), so no link can pass one on.
 VALID_POWERS = frozenset(Power.values)
 
 
@@ -168,6 +165,7 @@ def proxy_invite(
         kind=INVITED_NOTICE,
         params={"principal": str(principal), "link": link.uuid},
         sms=True,
+        copies_allowed=False,
     )
     return link
 
@@ -192,6 +190,12 @@ def proxy_accept(*, actor: User, link: ProxyLink) -> ProxyLink:
     link.accepted_at = timezone.now()
     link.save(update_fields=["state", "accepted_at"])
     audit.record(actor=actor, action="update", obj=link, changes={"state": ["invited", "active"]})
+    notification_send(
+        user=link.principal,
+        kind=ACCEPTED_NOTICE,
+        params={"proxy": str(link.proxy), "powers": list(link.powers)},
+        copies_allowed=False,  # the other proxies need not learn of this one
+    )
     return link
 
 
@@ -257,6 +261,7 @@ def _end(
             "proxy": str(link.proxy),
             "state": state,
         },
+        copies_allowed=False,
     )
     return link
 

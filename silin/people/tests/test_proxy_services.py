@@ -40,7 +40,8 @@ def booking_link(cast, daughter):
 
 
 def test_a_worker_records_a_consent_in_person_and_the_daughter_accepts(cast, daughter):
-    link = grant(cast.liu, daughter, actor=cast.worker, accept=False)
+    powers = (Power.BOOK_SPACES, Power.RECEIVE_NOTICES)
+    link = grant(cast.liu, daughter, actor=cast.worker, powers=powers, accept=False)
     assert link.state == ProxyLink.State.INVITED
     assert link.consent_method == "in_person" and link.consent_recorded_by == cast.worker
     assert link.consent_paper_number == "SJ-2026-001"
@@ -48,6 +49,11 @@ def test_a_worker_records_a_consent_in_person_and_the_daughter_accepts(cast, dau
     assert invitation.kind == proxies.INVITED_NOTICE and invitation.sms
     link = proxies.proxy_accept(actor=daughter, link=link)
     assert link.state == ProxyLink.State.ACTIVE and link.accepted_at is not None
+    told = Notification.objects.get(recipient=cast.liu, kind=proxies.ACCEPTED_NOTICE)
+    with translation.override("en"):
+        assert told.rendered.title == "刘小红 now acts for you"
+    # Notices about the links themselves are never copied to the proxies.
+    assert Notification.objects.filter(recipient=daughter).count() == 1
     actions = list(
         AuditEntry.objects.filter(object_uuid=str(link.uuid)).values_list("action", flat=True)
     )
