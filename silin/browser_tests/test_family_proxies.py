@@ -54,7 +54,9 @@ def test_the_daughter_books_the_chess_room_for_her_father_from_her_phone(
     page.set_viewport_size(PHONE)
     visitor.login_as(daughter)
     visitor.visit("console:home", label="daughter-home")
-    page.locator("#panel-helping .act-for").first.click()
+    assert page.locator("#panel-helping .act-for").count() == 1  # on the home page, and
+    _no_sideways_scroll(page)
+    page.locator(".acting-switch button").first.click()  # in the header, on every page
     page.wait_for_url(f"**{visitor.url('people:acting-home')}")
     visitor.screenshot("acting-home")
     assert "正在代刘大爷办事" in page.locator("#acting-banner").inner_text()

@@ -23,4 +23,6 @@ def silin(request):
         "nav_items": nav_for(request) if hasattr(request, "user") else [],
         # Set while a family proxy acts for someone (people.acting): the header says so.
         "acting": getattr(request, "silin_acting", None),
+        # [[url, name], ...]: the people a proxy may act for, for the header's switch.
+        "acting_switch": getattr(request, "silin_helps", None),
     }

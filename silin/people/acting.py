@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
@@ -27,10 +27,13 @@ from silin.accounts.api_auth import SessionAuth, TokenAuth
 from silin.core.acting import API_ROOT, api_allowed, page_allowed
 from silin.core.request_context import reset_acting, set_acting
 from silin.lib.http import parse_uuid
-from silin.people.proxy_models import ActingUser
+from silin.people.proxy_models import ActingUser, ProxyLink
 from silin.people.services.proxies import link_for_principal, link_in_force
 
 SESSION_KEY = "silin_acting_for"
+# The people a proxy may act for, as [[start url, name], ...]: remembered in the session at
+# login and whenever the list is shown, so the header's switch costs no query per page.
+HELPS_KEY = "silin_helps"
 HEADER = "X-Acting-For"
 # Pages that always run as the proxy themselves, also while acting: switching, the list of
 # people one helps, the language and 长辈版 switches, logging out.
@@ -55,6 +58,20 @@ def _view_name(request: HttpRequest) -> str | None:
         return None
 
 
+def remember_helping(request: HttpRequest, user: Any) -> None:
+    """Refresh the header's "act for …" switch from the links in force."""
+    links = ProxyLink.objects.in_force().filter(proxy=user).select_related("principal")
+    request.session[HELPS_KEY] = [
+        [reverse("people:acting-start", args=[link.uuid]), link.principal.name] for link in links
+    ]
+
+
+def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """`user_logged_in` receiver (connected in PeopleConfig.ready): fills the switch."""
+    if request is not None and hasattr(request, "session"):
+        remember_helping(request, user)
+
+
 class ActingForMiddleware:
     """After authentication and messages: swaps request.user while a proxy acts."""
 
@@ -70,11 +87,11 @@ class ActingForMiddleware:
 
     def _handle(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
-        if (
-            session is None
-            or SESSION_KEY not in session
-            or request.path_info.startswith(API_ROOT + "/")
-        ):
+        if session is None or request.path_info.startswith(API_ROOT + "/"):
+            return self.get_response(request)
+        if SESSION_KEY not in session:
+            if session.get(HELPS_KEY):
+                request.silin_helps = session[HELPS_KEY]  # type: ignore[attr-defined]
             return self.get_response(request)
         proxy = request.user
         if not proxy.is_authenticated:

@@ -6,16 +6,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.signals import user_logged_in
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from silin.accounts.models import User
-from silin.core import acting, home, navigation, personal_data
+from silin.core import acting as core_acting
+from silin.core import home, navigation, personal_data
 from silin.core.acting import Power
 from silin.core.roles import STAFF_ROLES
 from silin.notifications import copies, kinds
-from silin.people import proxy_personal_data, proxy_selectors
+from silin.people import acting, proxy_personal_data, proxy_selectors
 from silin.people.proxy_models import ProxyLink
 from silin.people.services import proxies
 
@@ -83,11 +85,12 @@ def notice_copies(recipient: User) -> list[User]:
 
 
 def register() -> None:
+    user_logged_in.connect(acting.on_login, dispatch_uid="silin.people.acting.on_login")
     kinds.register(proxies.INVITED_NOTICE, render_invited)
     kinds.register(proxies.ENDED_NOTICE, render_ended)
     kinds.register(proxies.ACCEPTED_NOTICE, render_accepted)
     copies.register("people.proxies", notice_copies)
-    acting.register(
+    core_acting.register(
         Power.SEE_MY_DATA,
         url_names=["people:my-data", "people:my-data-download"],
     )

@@ -14,7 +14,7 @@ from silin.core.acting import Power
 from silin.core.forms import add_service_errors
 from silin.core.request_context import current_acting
 from silin.people import proxy_selectors as sel
-from silin.people.acting import SESSION_KEY
+from silin.people.acting import SESSION_KEY, remember_helping
 from silin.people.proxy_forms import ProxyConsentForm, ProxyInviteForm
 from silin.people.services import proxies
 
@@ -86,6 +86,7 @@ def proxy_consent_record(request, uuid):
 def helping(request):
     """The people I help: invitations to answer and links I may act under."""
     context = sel.helping_page(actor=request.user)
+    remember_helping(request, request.user)
     return render(request, "people/helping.html", context)
 
 
@@ -99,6 +100,8 @@ def _link_action(request, uuid, action, done: str, back: str):
         raise Http404 from exc
     else:
         messages.success(request, done)
+    if link.proxy_id == request.user.pk:
+        remember_helping(request, request.user)
     return redirect(back)
 
 

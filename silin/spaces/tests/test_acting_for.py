@@ -271,3 +271,13 @@ def test_a_worker_revokes_from_the_residents_page(cast, world, daughter, booking
     assert booking_link.state == "revoked" and booking_link.ended_by == cast.worker
     other = login(cast.other_worker).post(reverse("people:proxy-revoke", args=[booking_link.uuid]))
     assert other.status_code == 404
+
+
+def test_the_header_offers_the_switch_to_the_people_one_helps(cast, daughter, booking_link, login):
+    page = login(daughter).get(reverse("spaces:space-list")).content.decode()
+    start = reverse("people:acting-start", args=[booking_link.uuid])
+    assert f'action="{start}" class="acting-switch' in page and "刘大爷" in page
+    assert (
+        "acting-switch"
+        not in login(cast.volunteer).get(reverse("spaces:space-list")).content.decode()
+    )
