@@ -31,7 +31,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
