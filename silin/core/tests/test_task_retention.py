@@ -28,16 +28,19 @@ def _row(status: str, finished_days_ago: int | None) -> DBTaskResult:
     )
 
 
+def _count(*, apply: bool) -> int:
+    (outcome,) = [o for o in retention.run(apply=apply) if o.registration.key == "core.task_results"]
+    return outcome.count
+
+
 def test_finished_tasks_past_their_period_are_deleted_and_waiting_ones_kept(settings):
     settings.SILIN_TASK_RESULT_RETENTION_DAYS = 30
     old_done = _row(TaskResultStatus.SUCCESSFUL, 31)
     old_failed = _row(TaskResultStatus.FAILED, 40)
     recent = _row(TaskResultStatus.SUCCESSFUL, 29)
     waiting = _row(TaskResultStatus.READY, None)
-    (counted,) = [o for o in retention.run(apply=False) if o.registration.key == "core.task_results"]
-    assert counted.count == 2 and DBTaskResult.objects.count() == 4
-    (done,) = [o for o in retention.run(apply=True) if o.registration.key == "core.task_results"]
-    assert done.count == 2
+    assert _count(apply=False) == 2 and DBTaskResult.objects.count() == 4
+    assert _count(apply=True) == 2
     kept = set(DBTaskResult.objects.values_list("pk", flat=True))
     assert kept == {recent.pk, waiting.pk}
     assert old_done.pk not in kept and old_failed.pk not in kept
