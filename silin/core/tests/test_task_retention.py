@@ -29,7 +29,8 @@ def _row(status: str, finished_days_ago: int | None) -> DBTaskResult:
 
 
 def _count(*, apply: bool) -> int:
-    (outcome,) = [o for o in retention.run(apply=apply) if o.registration.key == "core.task_results"]
+    outcomes = retention.run(apply=apply)
+    (outcome,) = [o for o in outcomes if o.registration.key == "core.task_results"]
     return outcome.count
 
 
