@@ -9,7 +9,6 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from silin.accounts.tasks import send_lock_notice_task
 from silin.core import retention
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +20,7 @@ def _row(status: str, finished_days_ago: int | None) -> DBTaskResult:
     return DBTaskResult.objects.create(
         status=status,
         args_kwargs={"args": [1, now.isoformat()], "kwargs": {}},
-        task_path=send_lock_notice_task.module_path,
+        task_path="silin.accounts.tasks.send_lock_notice_task",
         backend_name="default",
         run_after=now,
         finished_at=finished,
