@@ -112,6 +112,8 @@ def _lock_notice(user: User) -> None:
     The page says the same to everyone ("if this number has an account, we sent it a text
     message"), so it reveals nothing; the phone's owner learns the truth.
     """
+    if user.locked_until is None:
+        return
     claimed = (
         User.objects.filter(pk=user.pk, locked_until=user.locked_until)
         .exclude(lock_notified_until=user.locked_until)
