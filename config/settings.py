@@ -227,6 +227,8 @@ SILIN_OTP_RETENTION_DAYS = env_int("SILIN_OTP_RETENTION_DAYS", 30, minimum=1)
 SILIN_NOTIFICATION_RETENTION_DAYS = env_int("SILIN_NOTIFICATION_RETENTION_DAYS", 365, minimum=1)
 # Uploaded import workbooks and their error reports (silin.workbooks).
 SILIN_IMPORT_FILE_RETENTION_DAYS = env_int("SILIN_IMPORT_FILE_RETENTION_DAYS", 30, minimum=1)
+# Background tasks that have finished (their rows, arguments and tracebacks).
+SILIN_TASK_RESULT_RETENTION_DAYS = env_int("SILIN_TASK_RESULT_RETENTION_DAYS", 30, minimum=1)
 # A resident's correction request is answered within this many days (GB/T 35273 allows 30;
 # the street's own standard is shorter). The workers' to-do list shows the date it is due.
 SILIN_CORRECTION_ANSWER_DAYS = env_int("SILIN_CORRECTION_ANSWER_DAYS", 15, minimum=1)

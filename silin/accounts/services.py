@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from silin.accounts.models import AccessToken, OneTimeCode, User
-from silin.accounts.tasks import send_sms_task
+from silin.accounts.tasks import seal_code, send_code_task, send_lock_notice_task
 from silin.core import audit
 from silin.lib import masking, phones
 
@@ -112,6 +112,8 @@ def _lock_notice(user: User) -> None:
     The page says the same to everyone ("if this number has an account, we sent it a text
     message"), so it reveals nothing; the phone's owner learns the truth.
     """
+    if user.locked_until is None:
+        return
     claimed = (
         User.objects.filter(pk=user.pk, locked_until=user.locked_until)
         .exclude(lock_notified_until=user.locked_until)
@@ -119,14 +121,8 @@ def _lock_notice(user: User) -> None:
     )
     if not claimed:
         return
-    until = timezone.localtime(user.locked_until)
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        message = _(
-            "Your Silin account is locked after too many attempts, so no code was sent. "
-            "You can try again after %(time)s."
-        ) % {"time": f"{until:%H:%M}"}
-    number = user.mobile
-    transaction.on_commit(lambda: send_sms_task.enqueue(number, message))
+    user_id, until = user.pk, user.locked_until.isoformat()
+    transaction.on_commit(lambda: send_lock_notice_task.enqueue(user_id, until))
 
 
 def _send_code(user: User, purpose: str) -> None:
@@ -145,23 +141,8 @@ def _send_code(user: User, purpose: str) -> None:
         code_hash=_digest(f"{user.pk}:{purpose}:{code}"),
         expires_at=now + dt.timedelta(minutes=settings.SILIN_OTP_TTL_MINUTES),
     )
-    values = {"code": code, "minutes": settings.SILIN_OTP_TTL_MINUTES}
-    with translation.override(user.language or translation.get_language()):
-        if purpose == OneTimeCode.Purpose.PASSWORD_RESET:
-            message = (
-                _(
-                    "Your Silin code to set a new password is %(code)s. It is valid for "
-                    "%(minutes)d minutes. If you did not ask for it, ignore this message."
-                )
-                % values
-            )
-        else:
-            message = (
-                _("Your Silin login code is %(code)s. It is valid for %(minutes)d minutes.")
-                % values
-            )
-    number = user.mobile
-    transaction.on_commit(lambda: send_sms_task.enqueue(number, message))
+    user_id, sealed, language = user.pk, seal_code(code), translation.get_language() or ""
+    transaction.on_commit(lambda: send_code_task.enqueue(user_id, purpose, sealed, language))
 
 
 @transaction.atomic

@@ -31,6 +31,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from silin.core import audit, audit_guard
 from silin.core.models import AuditEntry
@@ -112,10 +114,28 @@ def audit_rule(cutoff: dt.datetime, apply: bool) -> int:
     return count
 
 
+def task_results_rule(cutoff: dt.datetime, apply: bool) -> int:
+    """Finished background tasks (their arguments and any traceback) are deleted; tasks
+    still waiting or running are never touched."""
+    old = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=cutoff,
+    )
+    if not apply:
+        return old.count()
+    return old.delete()[0]
+
+
 def register_defaults() -> None:
     register(
         "core.audit",
         setting="SILIN_AUDIT_RETENTION_DAYS",
         label=_("Audit log entries: deleted"),
         rule=audit_rule,
+    )
+    register(
+        "core.task_results",
+        setting="SILIN_TASK_RESULT_RETENTION_DAYS",
+        label=_("Finished background tasks: deleted"),
+        rule=task_results_rule,
     )

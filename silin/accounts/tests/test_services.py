@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django_tasks import task_backends
 
-from silin.accounts import services, sms
+from silin.accounts import services, sms, tasks
 from silin.accounts.models import OneTimeCode, User
 from silin.core.models import AuditEntry
 
@@ -68,3 +72,26 @@ def test_a_token_secret_is_never_stored(cast):
     token.refresh_from_db()
     assert secret not in (token.token_hash, token.prefix)
     assert secret.startswith(token.prefix)
+
+
+def test_a_queued_code_carries_no_code_and_no_sentence_in_the_clear(
+    cast, django_capture_on_commit_callbacks, settings
+):
+    """The task row outlives the request: it holds the user, the purpose and the sealed
+    code; the text is written in the user's language only when the task runs."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    User.objects.filter(pk=cast.liu.pk).update(language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.otp_request(mobile=cast.liu.mobile)
+    (queued,) = task_backends["default"].results
+    args = queued.args
+    assert args[0] == cast.liu.pk and args[1] == OneTimeCode.Purpose.LOGIN
+    assert not re.search(r"\d{6}", str(args)) and "Silin" not in str(args)
+    assert tasks.send_code_task.call(*args) is True
+    mobile, text = sms.outbox[-1]
+    assert mobile == cast.liu.mobile and text.startswith("Your Silin login code is ")
+    # Past the code's lifetime a queued code is dropped, never sent late.
+    before = len(sms.outbox)
+    later = timezone.now() + dt.timedelta(minutes=settings.SILIN_OTP_TTL_MINUTES + 1)
+    with time_machine.travel(later, tick=False):
+        assert tasks.send_code_task.call(*args) is False and len(sms.outbox) == before
