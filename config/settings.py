@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "silin.core.middleware.RequestContextMiddleware",
+    # After authentication and messages: a family proxy acting for someone (亲情账号).
+    "silin.people.acting.ActingForMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -7,10 +7,11 @@ from ninja import NinjaAPI, Router
 from ninja.throttling import UserRateThrottle
 
 from silin.accounts.api import router as accounts_router
-from silin.accounts.api_auth import default_auth
 from silin.core.api.errors import install_exception_handlers
 from silin.organizations.api import router as organizations_router
+from silin.people.acting import acting_default_auth
 from silin.people.api import router as people_router
+from silin.people.proxy_api import router as proxy_router
 from silin.places.api import router as places_router
 from silin.spaces.api import router as spaces_router
 from silin.workbooks.api import router as workbooks_router
@@ -20,12 +21,14 @@ api = NinjaAPI(
     version="1",
     description=(
         "The JSON API of Silin (四邻). Sign in with a browser session or send a personal "
-        "access token as `Authorization: Bearer sl_…`. Every error has the shape "
+        "access token as `Authorization: Bearer sl_…`. A family proxy acts for the person "
+        "they help with `X-Acting-For: <their account UUID>`. Every error has the shape "
         '`{"error": {"code", "message", "fields"}}`; see docs/api.md.'
     ),
     urls_namespace="api",
     docs_url="/docs",
-    auth=default_auth,
+    # The token or the session, then the X-Acting-For header (family proxies).
+    auth=acting_default_auth,
     # Generous: it stops a runaway integration, not a person clicking through pages.
     throttle=[UserRateThrottle("1200/min")],
 )
@@ -34,6 +37,7 @@ install_exception_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", places_router)
 api.add_router("", people_router)
+api.add_router("", proxy_router)
 api.add_router("", organizations_router)
 api.add_router("", spaces_router)
 api.add_router("", workbooks_router)

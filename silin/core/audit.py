@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from silin.core.models import AuditEntry
-from silin.core.request_context import current_ip
+from silin.core.request_context import current_acting, current_ip
 
 SENSITIVE_FIELDS = frozenset({"id_number", "mobile", "password", "token", "code"})
 MASK = "***"
@@ -58,9 +58,18 @@ def record(
     no_node: tuple[None, None, None, str] = (None, None, None, "")
     street_id, community_id, compound_id, node_label = node_of(obj) if obj else no_node
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    actor_id, actor_label = (actor_obj.pk, str(actor_obj)) if actor_obj else (None, "")
+    behalf_id, behalf_label = None, ""
+    acting = current_acting()
+    if acting is not None and actor_id == acting.principal_id:
+        # A proxy acting for the principal: the entry names both people.
+        actor_id, actor_label = acting.proxy_id, acting.proxy_label
+        behalf_id, behalf_label = acting.principal_id, acting.principal_label
     return AuditEntry.objects.create(
-        actor=actor_obj,
-        actor_label=str(actor_obj) if actor_obj else "",
+        actor_id=actor_id,
+        actor_label=actor_label,
+        on_behalf_of_id=behalf_id,
+        on_behalf_of_label=behalf_label,
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
         object_uuid=str(getattr(obj, "uuid", "") or "") if obj is not None else "",

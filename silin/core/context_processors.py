@@ -21,4 +21,8 @@ def silin(request):
         "elderly_mode": is_elderly_mode(request),
         "ui_languages": settings.LANGUAGES,
         "nav_items": nav_for(request) if hasattr(request, "user") else [],
+        # Set while a family proxy acts for someone (people.acting): the header says so.
+        "acting": getattr(request, "silin_acting", None),
+        # [[url, name], ...]: the people a proxy may act for, for the header's switch.
+        "acting_switch": getattr(request, "silin_helps", None),
     }

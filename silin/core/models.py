@@ -51,6 +51,20 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     actor_label = models.CharField(_("actor"), max_length=120, blank=True)
+    # Set when a proxy (亲情账号) acted for this person: `actor` is the proxy.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # db_default: bulk writers (workbooks.importer) insert rows naming their own columns.
+    on_behalf_of_label = models.CharField(
+        _("on behalf of"), max_length=120, blank=True, default="", db_default=""
+    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
     object_type = models.CharField(_("object type"), max_length=60, db_index=True)
     object_uuid = models.CharField(_("object"), max_length=40, blank=True, db_index=True)
@@ -69,7 +83,14 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
-        indexes = [models.Index(fields=["object_type", "object_uuid", "-created_at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_uuid", "-created_at"]),
+            models.Index(
+                fields=["on_behalf_of", "-created_at"],
+                condition=models.Q(on_behalf_of__isnull=False),
+                name="audit_on_behalf_of",
+            ),
+        ]
 
     def __str__(self) -> str:
         when = f"{self.created_at:%Y-%m-%d %H:%M}"

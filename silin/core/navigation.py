@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 
+from silin.core.acting import page_allowed
 from silin.core.roles import Capability
 from silin.core.scoping import scope_for
 
@@ -59,10 +60,13 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     if not user.is_authenticated:
         return []
+    acting = getattr(user, "acting", None)
     entries = []
     for item in items():
         if not item.shows_for(user):
             continue
+        if acting is not None and not page_allowed(acting.powers, item.url_name):
+            continue  # a proxy acting for someone sees only what the powers open
         url = reverse(item.url_name)
         entries.append(
             {

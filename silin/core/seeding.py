@@ -47,5 +47,8 @@ class DemoContext:
     today: dt.date
     now: dt.datetime
     logins: Mapping[str, DemoLogin]  # by role: each role has exactly one demo login
+    # Logins without a role, by key: "liu_daughter", 刘大爷's daughter living outside the
+    # street, who acts for him (亲情账号).
+    family: Mapping[str, DemoLogin] = field(default_factory=dict)
     log: Callable[[str], None] = quiet
     counts: dict[str, int] = field(default_factory=dict)

@@ -29,6 +29,16 @@ DEMO_LOGINS = [
     DemoLogin(Role.RESIDENT, "刘大爷", "13800000011", "沱源"),
 ]
 LOGINS_BY_ROLE = {d.role: d for d in DEMO_LOGINS}
+# Logins without a role: 刘大爷's daughter lives in another city and acts for him (亲情账号,
+# people/demo.py grants it); she has no register record in the street.
+FAMILY_LOGINS = {"liu_daughter": DemoLogin("", "刘晓红", "13800000012", "outside")}
+FAMILY_LABELS = {"liu_daughter": ("family proxy of 刘大爷", "刘大爷的女儿（亲情账号）")}
+
+
+def login_mobiles() -> set[str]:
+    return {d.mobile for d in DEMO_LOGINS} | {d.mobile for d in FAMILY_LOGINS.values()}
+
+
 LIU_NAME = "刘大爷"
 LIU_AGE = 80
 
@@ -83,10 +93,14 @@ def make_logins(build: Build) -> None:
                 compound=node if isinstance(node, Compound) else None,
             )
         )
+    users += [
+        User(uuid=build.uuid(), mobile=d.mobile, name=d.name, password=password)
+        for d in FAMILY_LOGINS.values()
+    ]
     build.bulk(User, users)
     build.bulk(RoleAssignment, assignments)
     grid_member = next(
-        u for u, d in zip(users, DEMO_LOGINS, strict=True) if d.role == Role.GRID_MEMBER
+        u for u, d in zip(users, DEMO_LOGINS, strict=False) if d.role == Role.GRID_MEMBER
     )
     sanjiang = build.communities["三江社区"].id
     sanjiang_grid = next(g for g in build.grids if g.community_id == sanjiang)
@@ -109,4 +123,13 @@ def demo_login_rows() -> list[tuple[str, str, str, str, str]]:
         with translation.override("zh-hans"):
             chinese = str(Role(d.role).label)
         rows.append((english, chinese, d.name, d.mobile, DEMO_PASSWORD))
+    family = set(
+        User.objects.filter(mobile__in=[d.mobile for d in FAMILY_LOGINS.values()]).values_list(
+            "mobile", flat=True
+        )
+    )
+    for key, d in FAMILY_LOGINS.items():
+        if d.mobile in family:
+            english, chinese = FAMILY_LABELS[key]
+            rows.append((english, chinese, d.name, d.mobile, DEMO_PASSWORD))
     return rows

@@ -92,11 +92,12 @@ def seed_street(*, residents: int, seed: int, log: Callable[[str], None]) -> Dem
             today=today,
             now=now,
             logins=cast.LOGINS_BY_ROLE,
+            family=cast.FAMILY_LOGINS,
             log=log,
         )
         build = Build(ctx, street=street, residents=residents)
         tree.make_communities(build)
-        register = RegisterWriter(build, taken_mobiles={d.mobile for d in cast.DEMO_LOGINS})
+        register = RegisterWriter(build, taken_mobiles=cast.login_mobiles())
         already = sum(len(f.people) for f in cast.special_families())
         families = draw_families(rng, residents=residents, already=already)
         plans = tree.plan_compounds(build, len(families) + len(cast.special_families()))
@@ -130,6 +131,7 @@ def demo_context(*, seed: int = 2026, log: Callable[[str], None] | None = None) 
         today=timezone.localdate(),
         now=timezone.now(),
         logins=cast.LOGINS_BY_ROLE,
+        family=cast.FAMILY_LOGINS,
         log=log or quiet,
     )
 

@@ -31,6 +31,8 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger("silin.notifications")
 
 KIND_MAX_LENGTH = 50
+# In a copy sent to a family proxy: the name of the person the notice was for.
+COPY_FOR_PARAM = "_copy_for"
 
 
 class Rendered(NamedTuple):
@@ -79,7 +81,11 @@ def render(kind: str, params: Mapping[str, Any]) -> Rendered:
     except Exception:  # a bad or outdated row must not take the notices page down with it
         logger.exception("Cannot render a notice of kind %r", kind)
         return generic()
-    return Rendered(str(title), str(body or ""), str(url or ""))
+    title = str(title)
+    copy_for = params.get(COPY_FOR_PARAM)
+    if copy_for:
+        title = _("For %(name)s: %(title)s") % {"name": copy_for, "title": title}
+    return Rendered(title, str(body or ""), str(url or ""))
 
 
 # --- helpers for renderers: params hold ISO datetimes, shown in the reader's zone -----------

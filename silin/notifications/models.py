@@ -25,6 +25,15 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    # A copy of a notice sent to this user, for a family proxy who receives their notices.
+    copy_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("a copy of a notice to"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     kind = models.CharField(_("kind"), max_length=kinds.KIND_MAX_LENGTH)
     params = models.JSONField(_("details"), default=dict, blank=True)
     # Only notices sent before they were rendered when read; empty on every new one.

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from silin.accounts.sms import send_sms
-from silin.notifications import kinds
+from silin.notifications import copies, kinds
 from silin.notifications.models import Notification
 
 if TYPE_CHECKING:
@@ -64,19 +64,37 @@ def notification_send(
     kind: str,
     params: Mapping[str, Any] | None = None,
     sms: bool = False,
+    copies_allowed: bool = True,
 ) -> Notification:
     """Store a notice for `user`; with `sms`, also text it once the transaction commits.
+
+    Copies go to whoever `copies` names for `user` (family proxies receiving their
+    notices) unless `copies_allowed` is False: a notice about the proxies themselves.
 
     `kind` must be registered (`kinds.register`); `params` are plain values (names, aware
     datetimes, UUIDs, numbers), rendered when the notice is read.
     """
     if not kinds.is_registered(kind):
         raise LookupError(f"No renderer is registered for the notice kind {kind!r}.")
+    plain = plain_params(params or {})
+    notification = _store(recipient=user, kind=kind, params=plain, sms=sms)
+    # Family proxies who receive this user's notices get a copy, rendered in their own
+    # language when read, and by SMS when the notice asked for one.
+    for other in copies.recipients_for(user) if copies_allowed else []:
+        copied = {**plain, kinds.COPY_FOR_PARAM: str(user)}
+        _store(recipient=other, kind=kind, params=copied, sms=sms, copy_for=user)
+    return notification
+
+
+def _store(
+    *, recipient: User, kind: str, params: dict[str, Any], sms: bool, copy_for: User | None = None
+) -> Notification:
     notification = Notification.objects.create(
-        recipient=user,
+        recipient=recipient,
+        copy_for=copy_for,
         kind=kind,
-        params=plain_params(params or {}),
-        sms=bool(sms and user.mobile),
+        params=params,
+        sms=bool(sms and recipient.mobile),
     )
     if notification.sms:
         notification_id = notification.pk
@@ -96,6 +114,7 @@ def notification_sms_task(notification_id: int) -> bool:
     user = notification.recipient
     with in_language_of(user):
         text = sms_text(notification.rendered)
+
     send_sms(user.mobile, text)
     return True
 

@@ -20,6 +20,7 @@ class PeopleConfig(AppConfig):
             home,
             permissions,  # noqa: F401
             personal_data_sections,
+            proxy_registry,
             retention,
         )
         from silin.people.services import corrections
@@ -28,6 +29,7 @@ class PeopleConfig(AppConfig):
         kinds.register(corrections.CORRECTION_NOTICE, corrections.render_correction_notice)
         personal_data_sections.register_defaults()
         retention.register()
+        proxy_registry.register()
         register(
             NavItem(
                 "people:resident-list", _("Register"), "people", Capability.VIEW_REGISTER, order=20

@@ -364,3 +364,7 @@ class CorrectionRequest(models.Model):
 
     def tree_node(self):
         return self.resident.tree_node()
+
+
+# Family proxies live in their own module; imported here so Django finds the models.
+from silin.people.proxy_models import ActingUser, ProxyLink  # noqa: E402, F401

@@ -1,10 +1,13 @@
 from django.urls import path
 
 from silin.people import views
+from silin.people.proxy_urls import urlpatterns as proxy_patterns
 
 app_name = "people"
 urlpatterns = [
     path("", views.resident_list, name="resident-list"),
+    # Family proxies (亲情账号); before "<uuid>/" so "family/" is never read as a UUID.
+    *proxy_patterns,
     path("new/", views.resident_create, name="resident-create"),
     path("<uuid:uuid>/", views.resident_detail, name="resident-detail"),
     path("<uuid:uuid>/edit/", views.resident_edit, name="resident-edit"),

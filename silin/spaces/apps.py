@@ -12,6 +12,7 @@ class SpacesConfig(AppConfig):
         # person's "My data", its home panels and to-do, its kinds of notice (rendered when
         # read) and its menu entry. Imported
         # here, not at the top: these modules import models, which need the app registry.
+        from silin.core import acting
         from silin.core.navigation import NavItem, register
         from silin.spaces import (
             home,
@@ -24,3 +25,10 @@ class SpacesConfig(AppConfig):
         notices.register_kinds()
         personal_data.register()
         register(NavItem("spaces:space-list", _("Spaces"), "door-open", order=50))
+        # A family proxy holding "book spaces" may use these pages and endpoints for the
+        # person they help (core.acting; the request runs as that person, without roles).
+        acting.register(
+            acting.Power.BOOK_SPACES,
+            url_names=["spaces:*"],
+            api_prefixes=["/spaces", "/bookings", "/waitlist", "/feeds"],
+        )

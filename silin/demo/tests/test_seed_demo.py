@@ -14,12 +14,13 @@ from django.utils import timezone
 from silin.accounts.models import RoleAssignment, User
 from silin.core.models import AuditEntry
 from silin.core.roles import Role
-from silin.demo.cast import DEMO_LOGINS, DEMO_PASSWORD
+from silin.demo.cast import DEMO_LOGINS, DEMO_PASSWORD, FAMILY_LOGINS
 from silin.demo.families import FamilyMaker
 from silin.lib import idnumbers
 from silin.lib.dates import age_on
 from silin.organizations.models import Organization
 from silin.people.models import Consent, Guardian, Resident
+from silin.people.proxy_models import ProxyLink
 from silin.places.models import Community, Compound, Grid, Household, Street
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +190,9 @@ def test_one_audit_entry_summarises_the_seed(seeded):
     assert entry.changes["people.resident"] == [0, RESIDENTS]
     # The street is one bulk load with one entry; its spaces are then entered through their
     # audited services (silin.spaces.demo.seed), each write with its own entry.
-    assert AuditEntry.objects.exclude(object_type__startswith="spaces.").count() == 1
+    # Family proxies too (silin.people.demo.seed).
+    others = AuditEntry.objects.exclude(object_type__startswith="spaces.")
+    assert others.exclude(object_type="people.proxylink").count() == 1
 
 
 def test_demo_logins_prints_each_role_with_the_shared_password(seeded):
@@ -199,6 +202,19 @@ def test_demo_logins_prints_each_role_with_the_shared_password(seeded):
     for login in DEMO_LOGINS:
         assert login.mobile in text
     assert DEMO_PASSWORD in text
+
+
+def test_liu_daughter_acts_for_him_and_one_revoked_link_is_in_his_history(seeded):
+    daughter = User.objects.get(mobile=FAMILY_LOGINS["liu_daughter"].mobile)
+    assert daughter.check_password(DEMO_PASSWORD) and daughter.resident is None
+    liu = User.objects.get(mobile="13800000011")
+    links = {link.proxy.name: link for link in ProxyLink.objects.filter(principal=liu)}
+    assert links["刘晓红"].state == "active" and links["刘晓红"].consent_method == "in_person"
+    assert set(links["刘晓红"].powers) == {"book_spaces", "receive_notices"}
+    assert links["陈阿姨"].state == "revoked"
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert "13800000012" in out.getvalue()
 
 
 def test_the_same_seed_draws_the_same_households():

@@ -46,6 +46,8 @@ def test_the_registry_collects_every_default_section_in_order(world, cast):
         "people.corrections",
         "accounts.account",
         "accounts.tokens",
+        "people.proxies",
+        "people.done_for_you",
         "people.access_log",
     ]
     register = dict(sections[0].records[0].fields)
