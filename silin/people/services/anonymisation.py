@@ -17,6 +17,7 @@ from silin.core import audit
 from silin.core.roles import Capability
 from silin.core.scoping import covers_household
 from silin.people.models import Consent, CorrectionRequest, Guardian, Resident
+from silin.people.services.proxies import proxy_links_end_for
 
 ANONYMOUS_NAME = "已匿名居民 {code}"
 ERASED_FIELDS = ("name", "birth_date", "id_number", "mobile", "note")
@@ -58,7 +59,8 @@ def resident_anonymise(
     non-sensitive tags. Erased: name (replaced by a neutral label), exact birth date (now
     1 January of the birth year), ID and mobile numbers with their lookup hashes, the note,
     sensitive tags, guardian links, correction requests. The login account, if any, is
-    detached from the record. The audit entry names the erased fields, not their values.
+    detached from the record, and its open family links (亲情账号) end. The audit entry
+    names the erased fields, not their values.
     `by_retention` lets `apply_retention` act without a user.
     """
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
@@ -74,6 +76,8 @@ def resident_anonymise(
     Guardian.objects.filter(Q(minor=resident) | Q(guardian=resident)).delete()
     Consent.objects.filter(given_by=resident).update(given_by=None)
     CorrectionRequest.objects.filter(resident=resident).delete()
+    accounts = list(User.objects.filter(resident=resident))
+    proxy_links_end_for(actor=actor, users=accounts, detail="ended: resident anonymised")
     detached = User.objects.filter(resident=resident).update(resident=None)
     audit.record(
         actor=actor,

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -264,6 +265,31 @@ def _end(
         copies_allowed=False,
     )
     return link
+
+
+def proxy_links_end_for(*, actor: User | None, users: Iterable[User], detail: str) -> int:
+    """End every open link in which any of `users` is principal or proxy, without notices
+    (the resident's record is being erased: nobody is to act for or through it any more).
+    Each end is audited; returns how many links ended."""
+    ids = [u.pk for u in users]
+    links = list(
+        ProxyLink.objects.select_for_update()
+        .filter(Q(principal_id__in=ids) | Q(proxy_id__in=ids), state__in=ProxyLink.OPEN_STATES)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for link in links:
+        before = link.state
+        link.state, link.ended_at, link.ended_by = ProxyLink.State.REVOKED, now, actor
+        link.save(update_fields=["state", "ended_at", "ended_by"])
+        audit.record(
+            actor=actor,
+            action="revoke",
+            obj=link,
+            changes={"state": [before, link.state]},
+            detail=detail,
+        )
+    return len(links)
 
 
 def link_in_force(*, proxy: User, link_uuid: object) -> ProxyLink | None:

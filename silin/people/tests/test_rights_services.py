@@ -22,8 +22,10 @@ from silin.lib.dates import birth_date_for_age
 from silin.notifications.models import Notification
 from silin.people import selectors
 from silin.people.models import Consent, CorrectionRequest, Guardian, Resident, Tag
+from silin.people.proxy_models import ProxyLink
 from silin.people.services import anonymisation, consents, corrections, residents
 from silin.people.tests.factories import ResidentFactory
+from silin.people.tests.proxy_fixtures import grant_booking_link, make_daughter
 
 
 def _entries(obj, **kwargs):
@@ -512,3 +514,18 @@ def test_key_rotation_reencrypts_correction_requests(world, cast, settings):
     call_command("rotate_field_keys", stdout=io.StringIO())
     settings.SILIN_FIELD_KEYS = [new_key]  # the old key is gone: the value must still read
     assert CorrectionRequest.objects.get(pk=request.pk).requested_value == "13912345678"
+
+
+def test_anonymising_ends_the_family_links_of_the_resident_account(world, cast, settings):
+    settings.SILIN_RESIDENT_RETENTION_DAYS = 365
+    daughter = make_daughter()
+    link = grant_booking_link(cast, daughter)
+    liu = _moved_out(world.liu, days_ago=400)
+
+    anonymisation.resident_anonymise(actor=cast.worker, resident=liu)
+
+    link.refresh_from_db()
+    assert link.state == ProxyLink.State.REVOKED and link.ended_by == cast.worker
+    assert not ProxyLink.objects.in_force().filter(principal=cast.liu).exists()
+    entry = AuditEntry.objects.get(object_uuid=str(link.uuid), action="revoke")
+    assert entry.detail == "ended: resident anonymised"
