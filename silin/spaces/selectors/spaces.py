@@ -151,7 +151,9 @@ def space_list_for(*, actor: Actor, filters: SpaceFilters | None = None) -> Quer
     visible = _visible_q(actor)
     if visible is None:
         return Space.objects.none()
-    qs: QuerySet[Space] = Space.objects.filter(visible).select_related("community", "compound")
+    qs: QuerySet[Space] = Space.objects.filter(visible).select_related(
+        "community", "compound", "parent"
+    )
     qs = _apply_filters(qs, filters or SpaceFilters())
     return qs.order_by("community__name", "name", "id")
 

@@ -208,7 +208,7 @@ def test_the_calendar_partial_runs_a_fixed_number_of_queries(
     url = reverse("spaces:space-calendar", args=[room.uuid])
     params = {"week": local(1, 0).date().isoformat()}
     client.get(url, params)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         client.get(url, params)
 
 
