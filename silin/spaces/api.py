@@ -404,7 +404,7 @@ def space_availability(request, space_uuid: UUID, window: Query[RangeIn]):
 )
 def booking_add(request, space_uuid: UUID, payload: BookingIn):
     actor = request.auth
-    space = space_get(actor=actor, uuid=space_uuid)
+    space = space_get(actor=actor, uuid=space_uuid, related=("community",))
     try:
         booking = bookings.booking_create(
             actor=actor,

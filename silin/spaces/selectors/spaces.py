@@ -158,17 +158,24 @@ def space_list_for(*, actor: Actor, filters: SpaceFilters | None = None) -> Quer
     return qs.order_by("community__name", "name", "id")
 
 
-def space_get(*, actor: Actor, uuid: object) -> Space:
+SPACE_PAGE_RELATED = ("community__street", "compound", "parent", "managed_by", "manager")
+
+
+def space_get(
+    *, actor: Actor, uuid: object, related: tuple[str, ...] = SPACE_PAGE_RELATED
+) -> Space:
+    """One space by its UUID, or 404 if the actor may not see it.
+
+    One lookup through the unique index on `uuid` (with `related`, what the caller shows;
+    `("community",)` is all that the checks need), then the same rule as `_visible_q`
+    applied in Python to the actor's memoised scopes (`perms.can_view_space`): the scope
+    is never turned into SQL for one row, which used to cost more planning than running.
+    """
     value = parse_uuid(uuid)
-    visible = _visible_q(actor)
-    if value is None or visible is None:
+    if value is None or not perms.authenticated(actor):
         raise Http404
-    space = (
-        Space.objects.filter(visible, uuid=value)
-        .select_related("community__street", "compound", "parent", "managed_by", "manager")
-        .first()
-    )
-    if space is None:
+    space = Space.objects.select_related("community", *related).filter(uuid=value).first()
+    if space is None or not perms.can_view_space(actor, space):
         raise Http404
     return space
 
