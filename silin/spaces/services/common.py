@@ -149,7 +149,8 @@ def enqueue_all_at(calls: list[tuple[Task[Any, Any], dt.datetime, tuple[Any, ...
     booking queues three tasks: one round trip instead of three), with the backend's own
     row format and its `task_enqueued` signal; other backends queue them one by one.
     """
-    rows, queued = [], 0
+    rows: list[tuple[DatabaseBackend, Task[Any, Any], dt.datetime, tuple[Any, ...]]] = []
+    queued = 0
     for t, when, args in calls:
         backend = t.get_backend()
         if when <= timezone.now() or not isinstance(backend, DatabaseBackend):
@@ -157,24 +158,24 @@ def enqueue_all_at(calls: list[tuple[Task[Any, Any], dt.datetime, tuple[Any, ...
             continue
         deferred = t.using(run_after=when)
         backend.validate_task(deferred)
-        rows.append((backend, deferred, args))
+        rows.append((backend, deferred, when, args))
     if rows:
         results = DBTaskResult.objects.bulk_create(
             [
                 DBTaskResult(
-                    id=backend._get_id(),  # noqa: SLF001 - the backend's own ids
-                    args_kwargs=normalize_json({"args": list(args), "kwargs": {}}),
-                    priority=t.priority,
-                    task_path=t.module_path,
-                    queue_name=t.queue_name,
-                    run_after=t.run_after,
-                    backend_name=backend.alias,
+                    id=db._get_id(),  # noqa: SLF001 - the backend's own ids
+                    args_kwargs=normalize_json({"args": list(task_args), "kwargs": {}}),
+                    priority=task_.priority,
+                    task_path=task_.module_path,
+                    queue_name=task_.queue_name,
+                    run_after=run_after,
+                    backend_name=db.alias,
                 )
-                for backend, t, args in rows
+                for db, task_, run_after, task_args in rows
             ]
         )
-        for (backend, _t, _args), result in zip(rows, results, strict=True):
-            task_enqueued.send(type(backend), task_result=result.task_result)
+        for row, result in zip(rows, results, strict=True):
+            task_enqueued.send(type(row[0]), task_result=result.task_result)
         queued += len(rows)
     return queued
 
