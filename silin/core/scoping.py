@@ -126,7 +126,13 @@ def scope_for(user: User | AnonymousUser | None, capability: Capability) -> Scop
 
 def reset_scope_cache(user: Any) -> None:
     memo = user_memo(user)
-    for key in ("_silin_scopes", "_silin_assignments", "_silin_space_homes", "_silin_household"):
+    for key in (
+        "_silin_scopes",
+        "_silin_assignments",
+        "_silin_space_homes",
+        "_silin_household",
+        "_silin_may_approve",
+    ):
         memo.pop(key, None)
 
 

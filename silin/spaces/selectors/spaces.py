@@ -20,7 +20,7 @@ from django.utils import timezone
 from silin.accounts.models import RoleAssignment
 from silin.accounts.models import User as Account
 from silin.core.roles import CAPABILITY_ROLES, Capability
-from silin.core.scoping import Scope, scope_for
+from silin.core.scoping import Scope, scope_for, user_memo
 from silin.lib.http import parse_uuid
 from silin.places.models import Compound
 from silin.spaces import permissions as perms
@@ -206,7 +206,13 @@ def may_approve_somewhere(user: Actor) -> bool:
         return True
     if not perms.authenticated(user):
         return False
-    return Space.objects.filter(Q(manager=user) | Q(approvers=user)).exists()
+    memo = user_memo(user)  # the menu and a home panel both ask, on one request
+    if "_silin_may_approve" not in memo:
+        memo["_silin_may_approve"] = Space.objects.filter(
+            Q(manager=user) | Q(approvers=user)
+        ).exists()
+    answer: bool = memo["_silin_may_approve"]
+    return answer
 
 
 def space_has_other_approver(*, space: Space, actor: User) -> bool:
