@@ -42,6 +42,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from _proc import CpuMeter, postmaster_pid
+
 ROOT = Path(__file__).resolve().parent.parent
 LOG_PATH = ROOT / "var" / "bench_rush_servers.log"
 POOL = 50
@@ -57,7 +59,6 @@ TARGETS = {
     "page_cpu_ms": 12.0,
     "page_kb": 35.0,
 }
-CLK = os.sysconf("SC_CLK_TCK")
 # The floor's two tables (bench/_floor_app.py), in the benchmark database only.
 FLOOR_TABLES = (
     "CREATE TABLE IF NOT EXISTS bench_floor_slot "
@@ -71,70 +72,6 @@ FLOOR_TABLES = (
 
 def _load() -> str:
     return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-
-
-# --- CPU from /proc ----------------------------------------------------------------------------
-
-
-def _stat(pid: int) -> list[str] | None:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-
-
-def _children(ppid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            fields = _stat(int(entry.name))
-            if fields is not None and int(fields[1]) == ppid:
-                out.append(int(entry.name))
-    return out
-
-
-def _cpu_of(pids: list[int], with_reaped: int | None = None) -> float:
-    """Seconds of utime+stime of `pids`; plus cutime+cstime of `with_reaped` (children that
-    ended and were waited for)."""
-    ticks = 0
-    for pid in pids:
-        fields = _stat(pid)
-        if fields is not None:
-            ticks += int(fields[11]) + int(fields[12])
-    if with_reaped is not None:
-        fields = _stat(with_reaped)
-        if fields is not None:
-            ticks += int(fields[13]) + int(fields[14])
-    return ticks / CLK
-
-
-def _postmaster_pid() -> int | None:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW data_directory")
-        data_dir = cursor.fetchone()[0]
-    try:
-        return int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
-    except (OSError, ValueError):
-        return None
-
-
-class CpuMeter:
-    """Worker CPU (the gunicorn master's children) and PostgreSQL CPU (the postmaster, its
-    children, and what it reaped), before and after a measure."""
-
-    def __init__(self, master: int, postmaster: int | None):
-        self.master, self.postmaster = master, postmaster
-
-    def sample(self) -> tuple[float, float]:
-        workers = _cpu_of(_children(self.master))
-        if self.postmaster is None:
-            return workers, 0.0
-        pg = _cpu_of([self.postmaster, *_children(self.postmaster)], with_reaped=self.postmaster)
-        return workers, pg
 
 
 # --- servers ------------------------------------------------------------------------------
@@ -367,7 +304,7 @@ def silin_runs(n: int, workers: int, seconds: float) -> dict[str, Run]:
     process, port = start_gunicorn("config.wsgi", workers, silin_env(), ROOT)
     runs: dict[str, Run] = {}
     try:
-        meter = CpuMeter(process.pid, _postmaster_pid())
+        meter = CpuMeter(process.pid, postmaster_pid())
         pages = {
             "space page": f"/spaces/{busiest.uuid}/",
             "directory": "/spaces/",
@@ -420,7 +357,7 @@ def floor_runs(n: int, workers: int, seconds: float) -> dict[str, Run]:
     process, port = start_gunicorn("_floor_app:application", workers, env, ROOT / "bench")
     runs: dict[str, Run] = {}
     try:
-        meter = CpuMeter(process.pid, _postmaster_pid())
+        meter = CpuMeter(process.pid, postmaster_pid())
         warm(port, ["/floor/"])
         base = f"http://127.0.0.1:{port}"
         headers = {"Content-Type": "application/json"}
