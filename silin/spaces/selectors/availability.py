@@ -75,6 +75,7 @@ class SpaceCalendar:
     exceptions: dict[dt.date, list[OpeningException]] = field(default_factory=dict)
     blocked: list[BlockedPeriod] = field(default_factory=list)
     bookings: list[Booking] = field(default_factory=list)
+    own_elsewhere: list[Booking] = field(default_factory=list)
 
     @classmethod
     def load(
@@ -84,17 +85,32 @@ class SpaceCalendar:
         ends_at: dt.datetime,
         *,
         with_overriders: bool = False,
+        booker: User | None = None,
     ) -> SpaceCalendar:
         cal = cls(space=space, starts_at=starts_at, ends_at=ends_at)
         cal._load_rules(include_blocked=True)
         if with_overriders and cal.blocked:
             # Who may book through a block: asked only when the range has one.
             prefetch_related_objects(cal.blocked, "overriders")
-        cal.bookings = list(
-            Booking.objects.filter(space=space, status__in=Booking.LIVE_STATES)
+        if booker is None:
+            cal.bookings = list(
+                Booking.objects.filter(space=space, status__in=Booking.LIVE_STATES)
+                .overlapping(starts_at, ends_at)
+                .order_by("starts_at", "id")
+            )
+            return cal
+        # The same query also reads the booker's live bookings of other spaces over the
+        # range (`own_elsewhere`, as `own_bookings_overlapping` gives them): one round trip.
+        rows = list(
+            Booking.objects.filter(
+                models.Q(space=space) | models.Q(booker=booker), status__in=Booking.LIVE_STATES
+            )
             .overlapping(starts_at, ends_at)
+            .select_related("space")
             .order_by("starts_at", "id")
         )
+        cal.bookings = [b for b in rows if b.space_id == space.pk]
+        cal.own_elsewhere = [b for b in rows if b.space_id != space.pk]
         return cal
 
     def _load_rules(self, *, include_blocked: bool) -> None:

@@ -292,7 +292,7 @@ def _book_locked(
 ) -> Booking:
     """The checks that need the space's lock, and the write."""
     ask.space = lock_space(ask.space)
-    cal = SpaceCalendar.load(ask.space, starts_at, ends_at, with_overriders=True)
+    cal = SpaceCalendar.load(ask.space, starts_at, ends_at, with_overriders=True, booker=ask.booker)
     offers = waitlist_offers_holding(space=ask.space, starts_at=starts_at, ends_at=ends_at, now=now)
     problem = slot_problem(ask, cal, starts_at, ends_at, offers, skip_offer=skip_offer)
     if problem is None:
@@ -300,7 +300,9 @@ def _book_locked(
     if problem is not None:
         error_class = SlotTaken if problem.code == "taken" else SpaceError
         raise error_class({problem.field: [problem.message]})
-    overlaps = check_own_overlaps(ask, starts_at, ends_at, overlap_ok=overlap_ok)
+    overlaps = check_own_overlaps(
+        ask, starts_at, ends_at, overlap_ok=overlap_ok, overlaps=cal.own_elsewhere
+    )
     status = Booking.Status.APPROVED if auto_approved(ask) else Booking.Status.REQUESTED
     booking = insert_bookings([new_booking(ask, starts_at, ends_at, status)])[0]
     # The answer names them; read once, here (see `own_overlaps_of`).

@@ -335,14 +335,21 @@ def overlap_message(
 
 
 def check_own_overlaps(
-    ask: Ask, starts_at: dt.datetime, ends_at: dt.datetime, *, overlap_ok: bool
+    ask: Ask,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    *,
+    overlap_ok: bool,
+    overlaps: list[Booking] | None = None,
 ) -> list[Booking]:
     """Raise `OwnOverlap` if the person is booked elsewhere then: refused where the space's
     policy says so, otherwise unless the booker confirmed (`overlap_ok`). Returns those
-    other bookings (made anyway: the answer names them)."""
-    overlaps = own_bookings_overlapping(
-        booker=ask.booker, starts_at=starts_at, ends_at=ends_at, other_than=ask.space
-    )
+    other bookings (made anyway: the answer names them). `overlaps`: already read
+    (`SpaceCalendar.load(..., booker=...)`)."""
+    if overlaps is None:
+        overlaps = own_bookings_overlapping(
+            booker=ask.booker, starts_at=starts_at, ends_at=ends_at, other_than=ask.space
+        )
     if not overlaps:
         return overlaps
     refused = not ask.space.allow_overlapping_own_bookings

@@ -26,9 +26,9 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # and 10 for a booking; a booking is over it (see docs/benchmarks.md for what is left).
 BUDGETS = {
     "api_refused": 5,
-    "api_won": 15,
+    "api_won": 14,
     "page_refused": 7,
-    "page_won": 17,
+    "page_won": 16,
     "space_page": 9,
 }
 
