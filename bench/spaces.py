@@ -234,16 +234,29 @@ def _racers(n: int) -> list[tuple[object, str]]:
 
 
 def _free_hour(space) -> dt.datetime:
-    """The first hour from tomorrow 08:00 with no live booking: each run races a new slot."""
+    """The first hour from tomorrow 08:00 that the room can hold and nobody holds: each run
+    races a new slot. Asked of the availability the app itself computes (opening hours,
+    blocks and live bookings), so an hour past closing (23:00-24:00 in a room that closes
+    at 23:59) is never handed out; a day's hours run out at closing, then the next day's
+    start again at 08:00."""
     from django.utils import timezone
 
-    from silin.spaces.models import Booking
+    from silin.spaces.selectors.availability import FREE, availability
 
-    start = _aware(timezone.localdate() + dt.timedelta(days=1)) + dt.timedelta(hours=8)
-    live = Booking.objects.filter(space=space, status__in=Booking.LIVE_STATES)
-    while live.overlapping(start, start + dt.timedelta(hours=1)).exists():
-        start += dt.timedelta(hours=1)
-    return start
+    day = timezone.localdate() + dt.timedelta(days=1)
+    last = timezone.localdate() + dt.timedelta(days=space.book_ahead_days - 1)
+    while day <= last:
+        start = _aware(day) + dt.timedelta(hours=8)
+        end_of_day = _aware(day + dt.timedelta(days=1))
+        while start + dt.timedelta(hours=1) <= end_of_day:
+            intervals = availability(
+                space=space, starts_at=start, ends_at=start + dt.timedelta(hours=1)
+            )
+            if len(intervals) == 1 and intervals[0].state == FREE:
+                return start
+            start += dt.timedelta(hours=1)
+        day += dt.timedelta(days=1)
+    raise RuntimeError(f"{space.name} has no free hour left within its booking horizon")
 
 
 def _post(url: str, body: bytes, secret: str) -> int:

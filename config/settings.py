@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "silin.core.middleware.SessionRefreshMiddleware",
     "silin.core.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,7 +134,12 @@ TEMPLATES = [
 _database_url = os.environ.get("DATABASE_URL", "").strip()
 if _database_url:
     try:
-        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+        # Persistent connections (a minute), checked before reuse after a server restart.
+        DATABASES = {
+            "default": dj_database_url.parse(
+                _database_url, conn_max_age=60, conn_health_checks=True
+            )
+        }
     except Exception as exc:  # dj_database_url raises several types for a bad URL
         raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from exc
     if DATABASES["default"]["ENGINE"] not in {
@@ -181,7 +187,11 @@ SILIN_OTP_MAX_ATTEMPTS = env_int("SILIN_OTP_MAX_ATTEMPTS", 5, minimum=1)
 SILIN_SMS_BACKEND = env_str("SILIN_SMS_BACKEND", "silin.accounts.sms.ConsoleBackend")
 
 SESSION_COOKIE_AGE = env_int("SILIN_SESSION_MINUTES", 60 * 8, minimum=5) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the age restarts on each request
+# Idle timeout: the age restarts when the session is saved, which
+# silin.core.middleware.SessionRefreshMiddleware does at most once a minute (not on every
+# request: that was an UPDATE and a transaction on every page).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE = env_bool("SILIN_SECURE_COOKIES", not DEBUG)

@@ -81,7 +81,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def active_role_assignments(self) -> list[RoleAssignment]:
         cached = self.__dict__.get("_silin_assignments")
         if cached is None:
-            cached = list(self.role_assignments.select_related("street", "community", "compound"))
+            cached = list(
+                self.role_assignments.select_related("street", "community", "compound__community")
+            )
             self.__dict__["_silin_assignments"] = cached
         return cached
 

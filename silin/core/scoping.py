@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
+from django.utils.functional import LazyObject
 
 from silin.core.roles import CAPABILITY_ROLES, Capability
 
@@ -63,6 +64,20 @@ class Scope:
         )
 
 
+def user_memo(user: Any) -> dict[str, Any]:
+    """Where per-request facts about `user` are memoised: the User object's own __dict__.
+
+    `request.user` is a lazy proxy with a __dict__ of its own; a memo written there is not
+    seen through the User object itself (which `has_perm` and the model's methods use), so
+    every fact would be read twice. This reaches through the proxy.
+    """
+    if isinstance(user, LazyObject):
+        user.pk  # noqa: B018 - evaluates the proxy
+        user = user._wrapped  # noqa: SLF001
+    memo: dict[str, Any] = user.__dict__
+    return memo
+
+
 def _authenticated(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
@@ -80,7 +95,7 @@ def scope_for_roles(user: User | AnonymousUser | None, roles: Iterable[str]) -> 
     if user.is_superuser:
         return Scope(everything=True)
     wanted = frozenset(roles)
-    cache: dict[frozenset[str], Scope] = user.__dict__.setdefault("_silin_scopes", {})
+    cache: dict[frozenset[str], Scope] = user_memo(user).setdefault("_silin_scopes", {})
     if wanted in cache:
         return cache[wanted]
     streets: set[int] = set()
@@ -110,8 +125,15 @@ def scope_for(user: User | AnonymousUser | None, capability: Capability) -> Scop
 
 
 def reset_scope_cache(user: Any) -> None:
-    user.__dict__.pop("_silin_scopes", None)
-    user.__dict__.pop("_silin_assignments", None)
+    memo = user_memo(user)
+    for key in (
+        "_silin_scopes",
+        "_silin_assignments",
+        "_silin_space_homes",
+        "_silin_household",
+        "_silin_may_approve",
+    ):
+        memo.pop(key, None)
 
 
 def covers_compound(user: User, capability: Capability, compound: Any) -> bool:

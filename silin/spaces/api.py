@@ -190,9 +190,15 @@ class BookingCreatedOut(BookingOut):
 
     @staticmethod
     def resolve_warnings(obj: Booking, context: dict[str, Any]) -> list[dict[str, Any]]:
-        overlaps = own_bookings_overlapping(
-            booker=obj.booker, starts_at=obj.starts_at, ends_at=obj.ends_at, other_than=obj.space
-        )
+        # The service read them under its lock (`book_slot`); otherwise one query.
+        overlaps = obj.__dict__.get("_own_overlaps")
+        if overlaps is None:
+            overlaps = own_bookings_overlapping(
+                booker=obj.booker,
+                starts_at=obj.starts_at,
+                ends_at=obj.ends_at,
+                other_than=obj.space,
+            )
         if not overlaps:
             return []
         message = overlap_message(
@@ -398,7 +404,7 @@ def space_availability(request, space_uuid: UUID, window: Query[RangeIn]):
 )
 def booking_add(request, space_uuid: UUID, payload: BookingIn):
     actor = request.auth
-    space = space_get(actor=actor, uuid=space_uuid)
+    space = space_get(actor=actor, uuid=space_uuid, related=("community",))
     try:
         booking = bookings.booking_create(
             actor=actor,
@@ -416,7 +422,17 @@ def booking_add(request, space_uuid: UUID, payload: BookingIn):
     except OwnOverlap as exc:
         message = exc.messages[0]
         return Status(409, error_body("own_overlap", message, {"starts_at": [message]}))
-    return Status(201, _fetch_booking(actor, booking.uuid))
+    return Status(201, _as_stored(booking))
+
+
+def _as_stored(booking: Booking) -> Booking:
+    """The booking just written, answered from the object in hand (no second SELECT), its
+    times as a read from the database gives them (UTC)."""
+    for name in ("starts_at", "ends_at", "created_at", "decided_at"):
+        value = getattr(booking, name)
+        if value is not None:
+            setattr(booking, name, value.astimezone(dt.UTC))
+    return booking
 
 
 @router.post(

@@ -21,9 +21,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from silin.core.roles import ALL_ROLES, Capability, Role
-from silin.core.scoping import Scope, scope_for, scope_for_roles
+from silin.core.scoping import Scope, scope_for, scope_for_roles, user_memo
 from silin.organizations.models import Organization
-from silin.places.models import Compound, Household
+from silin.places.models import Household
 from silin.spaces.models import Space
 
 if TYPE_CHECKING:
@@ -50,37 +50,44 @@ def authenticated(user: Actor | Any) -> TypeGuard[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def own_household(user: Actor) -> Household | None:
+    """The household the user lives in (with its community), or None; memoised on the
+    user object, so the reach of spaces and the booking's household cost one query."""
+    if not authenticated(user) or not user.resident_id:
+        return None
+    memo = user_memo(user)
+    if "_silin_household" not in memo:
+        memo["_silin_household"] = (
+            Household.objects.filter(residents__pk=user.resident_id)
+            .select_related("community")
+            .first()
+        )
+    household: Household | None = memo["_silin_household"]
+    return household
+
+
 def homes(user: Actor) -> tuple[Home, ...]:
     """Where `user` lives, for the reach of spaces; memoised on the user object."""
     if not authenticated(user):
         return ()
-    cached: tuple[Home, ...] | None = user.__dict__.get("_silin_space_homes")
+    cached: tuple[Home, ...] | None = user_memo(user).get("_silin_space_homes")
     if cached is not None:
         return cached
     found: set[Home] = set()
-    if user.resident_id:
-        row = (
-            Household.objects.filter(residents__pk=user.resident_id)
-            .values_list("community__street_id", "community_id", "compound_id")
-            .first()
+    household = own_household(user)
+    if household is not None:
+        found.add(
+            Home(household.community.street_id, household.community_id, household.compound_id)
         )
-        if row:
-            found.add(Home(*row))
-    compound_ids: list[int] = []
     for a in user.active_role_assignments():
         if a.role != Role.RESIDENT:
             continue
-        if a.compound_id:
-            compound_ids.append(a.compound_id)
+        if a.compound is not None:  # read with its community (`active_role_assignments`)
+            found.add(Home(a.compound.community.street_id, a.compound.community_id, a.compound.pk))
         elif a.community is not None:
             found.add(Home(a.community.street_id, a.community.pk, None))
-    if compound_ids:
-        rows = Compound.objects.filter(id__in=compound_ids).values_list(
-            "community__street_id", "community_id", "id"
-        )
-        found.update(Home(*row) for row in rows)
     result = tuple(sorted(found, key=lambda h: (h.street_id, h.community_id, h.compound_id or 0)))
-    user.__dict__["_silin_space_homes"] = result
+    user_memo(user)["_silin_space_homes"] = result
     return result
 
 

@@ -122,7 +122,7 @@ def test_resident_list_query_count_does_not_grow_with_page_size(
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
     # session, user, role assignments, count, page, tags; the session save in a savepoint
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         client.get(f"{API}/residents?page_size=50")
 
 

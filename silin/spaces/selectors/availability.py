@@ -1,8 +1,8 @@
 """What decides whether a space is free over a range, as contiguous intervals.
 
 `SpaceCalendar.load` reads a space's rules (weekly hours, exceptions, blocked periods) and
-live bookings over a range in two queries (three when blocks are needed with their
-overriders, as the booking services do); the rest is computed from what was read.
+live bookings over a range in two queries (three when the range holds a block and the
+booking services need its overriders); the rest is computed from what was read.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Value
+from django.db.models import Value, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -65,7 +65,8 @@ class Interval:
 @dataclass
 class SpaceCalendar:
     """What decides whether a space is free over a range: two queries for any range (the
-    rules, the bookings), three when blocks are needed with their overriders (services)."""
+    rules with the blocks, the bookings), three when a block in the range is needed with
+    those who may book through it (services)."""
 
     space: Space
     starts_at: dt.datetime
@@ -74,6 +75,7 @@ class SpaceCalendar:
     exceptions: dict[dt.date, list[OpeningException]] = field(default_factory=dict)
     blocked: list[BlockedPeriod] = field(default_factory=list)
     bookings: list[Booking] = field(default_factory=list)
+    own_elsewhere: list[Booking] = field(default_factory=list)
 
     @classmethod
     def load(
@@ -83,24 +85,32 @@ class SpaceCalendar:
         ends_at: dt.datetime,
         *,
         with_overriders: bool = False,
+        booker: User | None = None,
     ) -> SpaceCalendar:
         cal = cls(space=space, starts_at=starts_at, ends_at=ends_at)
-        if with_overriders:
-            cal._load_rules(include_blocked=False)
-            cal.blocked = list(
-                BlockedPeriod.objects.filter(
-                    space=space, starts_at__lt=ends_at, ends_at__gt=starts_at
-                )
-                .order_by("starts_at")
-                .prefetch_related("overriders")
+        cal._load_rules(include_blocked=True)
+        if with_overriders and cal.blocked:
+            # Who may book through a block: asked only when the range has one.
+            prefetch_related_objects(cal.blocked, "overriders")
+        if booker is None:
+            cal.bookings = list(
+                Booking.objects.filter(space=space, status__in=Booking.LIVE_STATES)
+                .overlapping(starts_at, ends_at)
+                .order_by("starts_at", "id")
             )
-        else:
-            cal._load_rules(include_blocked=True)
-        cal.bookings = list(
-            Booking.objects.filter(space=space, status__in=Booking.LIVE_STATES)
+            return cal
+        # The same query also reads the booker's live bookings of other spaces over the
+        # range (`own_elsewhere`, as `own_bookings_overlapping` gives them): one round trip.
+        rows = list(
+            Booking.objects.filter(
+                models.Q(space=space) | models.Q(booker=booker), status__in=Booking.LIVE_STATES
+            )
             .overlapping(starts_at, ends_at)
+            .select_related("space")
             .order_by("starts_at", "id")
         )
+        cal.bookings = [b for b in rows if b.space_id == space.pk]
+        cal.own_elsewhere = [b for b in rows if b.space_id != space.pk]
         return cal
 
     def _load_rules(self, *, include_blocked: bool) -> None:
@@ -310,6 +320,15 @@ def availability(*, space: Space, starts_at: dt.datetime, ends_at: dt.datetime) 
     if ends_at <= starts_at:
         return []
     return SpaceCalendar.load(space, starts_at, ends_at).intervals()
+
+
+def confirmed_overlap_exists(*, space: Space, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+    """Whether a confirmed booking holds part of [starts_at, ends_at): one indexed query."""
+    return (
+        Booking.objects.filter(space=space, status__in=Booking.CONFIRMED_STATES)
+        .overlapping(starts_at, ends_at)
+        .exists()
+    )
 
 
 def waitlist_offers_holding(

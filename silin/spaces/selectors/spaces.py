@@ -20,7 +20,7 @@ from django.utils import timezone
 from silin.accounts.models import RoleAssignment
 from silin.accounts.models import User as Account
 from silin.core.roles import CAPABILITY_ROLES, Capability
-from silin.core.scoping import Scope, scope_for
+from silin.core.scoping import Scope, scope_for, user_memo
 from silin.lib.http import parse_uuid
 from silin.places.models import Compound
 from silin.spaces import permissions as perms
@@ -151,22 +151,31 @@ def space_list_for(*, actor: Actor, filters: SpaceFilters | None = None) -> Quer
     visible = _visible_q(actor)
     if visible is None:
         return Space.objects.none()
-    qs: QuerySet[Space] = Space.objects.filter(visible).select_related("community", "compound")
+    qs: QuerySet[Space] = Space.objects.filter(visible).select_related(
+        "community", "compound", "parent"
+    )
     qs = _apply_filters(qs, filters or SpaceFilters())
     return qs.order_by("community__name", "name", "id")
 
 
-def space_get(*, actor: Actor, uuid: object) -> Space:
+SPACE_PAGE_RELATED = ("community__street", "compound", "parent", "managed_by", "manager")
+
+
+def space_get(
+    *, actor: Actor, uuid: object, related: tuple[str, ...] = SPACE_PAGE_RELATED
+) -> Space:
+    """One space by its UUID, or 404 if the actor may not see it.
+
+    One lookup through the unique index on `uuid` (with `related`, what the caller shows;
+    `("community",)` is all that the checks need), then the same rule as `_visible_q`
+    applied in Python to the actor's memoised scopes (`perms.can_view_space`): the scope
+    is never turned into SQL for one row, which used to cost more planning than running.
+    """
     value = parse_uuid(uuid)
-    visible = _visible_q(actor)
-    if value is None or visible is None:
+    if value is None or not perms.authenticated(actor):
         raise Http404
-    space = (
-        Space.objects.filter(visible, uuid=value)
-        .select_related("community__street", "compound", "parent", "managed_by", "manager")
-        .first()
-    )
-    if space is None:
+    space = Space.objects.select_related("community", *related).filter(uuid=value).first()
+    if space is None or not perms.can_view_space(actor, space):
         raise Http404
     return space
 
@@ -197,7 +206,13 @@ def may_approve_somewhere(user: Actor) -> bool:
         return True
     if not perms.authenticated(user):
         return False
-    return Space.objects.filter(Q(manager=user) | Q(approvers=user)).exists()
+    memo = user_memo(user)  # the menu and a home panel both ask, on one request
+    if "_silin_may_approve" not in memo:
+        memo["_silin_may_approve"] = Space.objects.filter(
+            Q(manager=user) | Q(approvers=user)
+        ).exists()
+    answer: bool = memo["_silin_may_approve"]
+    return answer
 
 
 def space_has_other_approver(*, space: Space, actor: User) -> bool:

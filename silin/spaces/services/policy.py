@@ -53,9 +53,7 @@ class Problem:
 
 
 def household_of(user: User) -> Household | None:
-    if not user.resident_id:
-        return None
-    return Household.objects.filter(residents__pk=user.resident_id).first()
+    return perms.own_household(user)
 
 
 def _check_org(ask: Ask, organization: Organization, on_behalf: bool) -> None:
@@ -248,6 +246,10 @@ def _held_for_another(
     return None
 
 
+def already_booked_message() -> str:
+    return _("This time is already booked. Please choose another time or join the waiting list.")
+
+
 def slot_problem(
     ask: Ask,
     cal: SpaceCalendar,
@@ -268,10 +270,7 @@ def slot_problem(
             _("This time is blocked: %(reason)s.") % {"reason": block.reason},
         )
     if cal.confirmed_overlap(starts_at, ends_at) is not None:
-        message = _(
-            "This time is already booked. Please choose another time or join the waiting list."
-        )
-        return Problem("taken", "starts_at", message)
+        return Problem("taken", "starts_at", already_booked_message())
     for b in cal.requests_overlapping(starts_at, ends_at):
         if b.booker_id == ask.booker.pk:
             return Problem("mine", "starts_at", _("You have already asked for this time."))
@@ -336,21 +335,30 @@ def overlap_message(
 
 
 def check_own_overlaps(
-    ask: Ask, starts_at: dt.datetime, ends_at: dt.datetime, *, overlap_ok: bool
-) -> None:
+    ask: Ask,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    *,
+    overlap_ok: bool,
+    overlaps: list[Booking] | None = None,
+) -> list[Booking]:
     """Raise `OwnOverlap` if the person is booked elsewhere then: refused where the space's
-    policy says so, otherwise unless the booker confirmed (`overlap_ok`)."""
-    overlaps = own_bookings_overlapping(
-        booker=ask.booker, starts_at=starts_at, ends_at=ends_at, other_than=ask.space
-    )
+    policy says so, otherwise unless the booker confirmed (`overlap_ok`). Returns those
+    other bookings (made anyway: the answer names them). `overlaps`: already read
+    (`SpaceCalendar.load(..., booker=...)`)."""
+    if overlaps is None:
+        overlaps = own_bookings_overlapping(
+            booker=ask.booker, starts_at=starts_at, ends_at=ends_at, other_than=ask.space
+        )
     if not overlaps:
-        return
+        return overlaps
     refused = not ask.space.allow_overlapping_own_bookings
     if refused or not overlap_ok:
         message = overlap_message(
             actor=ask.actor, booker=ask.booker, overlaps=overlaps, refused=refused
         )
         raise OwnOverlap(message, overlaps=overlaps, refused=refused)
+    return overlaps
 
 
 def may_decide(actor: User, space: Space) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils import timezone
 from django_tasks import task
@@ -17,7 +18,7 @@ from django_tasks import task
 from silin.notifications.services import notification_send
 from silin.spaces.models import Booking
 from silin.spaces.services.checkin import booking_release_task
-from silin.spaces.services.common import enqueue_at
+from silin.spaces.services.common import enqueue_all_at
 from silin.spaces.services.notices import booking_params
 
 REMINDERS = {"day": dt.timedelta(days=1), "hour": dt.timedelta(hours=1)}
@@ -25,15 +26,23 @@ REMINDERS = {"day": dt.timedelta(days=1), "hour": dt.timedelta(hours=1)}
 
 def schedule_booking_tasks(booking_ids: Iterable[int]) -> None:
     """The reminders and the no-show release of confirmed bookings."""
-    now = timezone.now()
     rows = Booking.objects.filter(pk__in=list(booking_ids)).values_list(
         "pk", "starts_at", "space__check_in_grace_minutes"
     )
+    schedule_tasks_for(list(rows))
+
+
+def schedule_tasks_for(rows: Iterable[tuple[int, dt.datetime, int]]) -> None:
+    """The same from what the caller has in hand: (pk, starts_at, the space's grace
+    minutes) of each booking; every task row in one INSERT."""
+    now = timezone.now()
+    calls: list[tuple[Any, dt.datetime, tuple[Any, ...]]] = []
     for pk, starts_at, grace in rows:
         for kind, before in REMINDERS.items():
             if starts_at - before > now:
-                enqueue_at(booking_reminder_task, starts_at - before, pk, kind)
-        enqueue_at(booking_release_task, starts_at + dt.timedelta(minutes=grace), pk)
+                calls.append((booking_reminder_task, starts_at - before, (pk, kind)))
+        calls.append((booking_release_task, starts_at + dt.timedelta(minutes=grace), (pk,)))
+    enqueue_all_at(calls)
 
 
 @task()
