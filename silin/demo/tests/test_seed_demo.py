@@ -22,6 +22,7 @@ from silin.organizations.models import Organization
 from silin.people.models import Consent, Guardian, Resident
 from silin.people.proxy_models import ProxyLink
 from silin.places.models import Community, Compound, Grid, Household, Street
+from silin.spaces.models import Booking
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +213,12 @@ def test_liu_daughter_acts_for_him_and_one_revoked_link_is_in_his_history(seeded
     assert links["刘晓红"].state == "active" and links["刘晓红"].consent_method == "in_person"
     assert set(links["刘晓红"].powers) == {"book_spaces", "receive_notices"}
     assert links["陈阿姨"].state == "revoked"
+    # She booked the chess room for him, through the services, acting for him.
+    done = AuditEntry.objects.get(object_type="spaces.booking", on_behalf_of=liu)
+    assert done.actor == daughter and done.action == "create"
+    booking = Booking.objects.get(uuid=done.object_uuid)
+    assert booking.booker == liu and booking.space.name == "棋艺室"
+    assert timezone.localtime(booking.starts_at).weekday() == 5
     out = StringIO()
     call_command("demo_logins", stdout=out)
     assert "13800000012" in out.getvalue()
