@@ -14,6 +14,7 @@ What goes through the services and what is bulk-loaded:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from decimal import Decimal
@@ -39,28 +40,119 @@ PAST_WEEKS = 12
 
 # (title, category, stage, audience, group size, minutes, cost, materials, description)
 CATALOGUE: list[tuple[str, str, str, dict, int, int, str, str, str]] = [
-    ("亲子运动会", C.PARENT_CHILD, S.ALL, {"for_families": True, "for_children": True},
-     40, 150, "0", "跳绳、沙包、接力棒", "家长和孩子一起参加的趣味运动会。"),
-    ("亲子绘本共读", C.PARENT_CHILD, S.ALL, {"for_families": True, "for_children": True,
-     "max_age": 12}, 16, 90, "0", "绘本、坐垫", "周末在书吧一起读绘本。"),
+    (
+        "亲子运动会",
+        C.PARENT_CHILD,
+        S.ALL,
+        {"for_families": True, "for_children": True},
+        40,
+        150,
+        "0",
+        "跳绳、沙包、接力棒",
+        "家长和孩子一起参加的趣味运动会。",
+    ),
+    (
+        "亲子绘本共读",
+        C.PARENT_CHILD,
+        S.ALL,
+        {"for_families": True, "for_children": True, "max_age": 12},
+        16,
+        90,
+        "0",
+        "绘本、坐垫",
+        "周末在书吧一起读绘本。",
+    ),
     ("社区广场舞", C.CULTURE_SPORTS, S.ALL, {"for_elderly": True}, 30, 90, "0", "音响", ""),
     ("太极拳晨练", C.CULTURE_SPORTS, S.ALL, {"for_elderly": True}, 20, 60, "0", "", ""),
-    ("邻里联谊会", C.SOCIAL, S.ALL, {"for_families": True}, 50, 120, "5", "茶水、瓜子", "认识新邻居。"),
+    (
+        "邻里联谊会",
+        C.SOCIAL,
+        S.ALL,
+        {"for_families": True},
+        50,
+        120,
+        "5",
+        "茶水、瓜子",
+        "认识新邻居。",
+    ),
     ("中秋游园会", C.SOCIAL, S.ALL, {"for_families": True}, 80, 180, "0", "灯笼、月饼", ""),
-    ("象棋联赛", C.LEAGUE, S.ACQUAINTANCE_FRIEND, {"min_age": 10}, 24, 180, "0", "棋盘、计时器",
-     "各小区棋友每周对弈，积分排名。"),
-    ("邻里篮球联赛", C.LEAGUE, S.ACQUAINTANCE_FRIEND, {"min_age": 14, "max_age": 60}, 30, 120,
-     "0", "篮球", ""),
-    ("厨艺比赛", C.COMPETITION, S.ACQUAINTANCE_FRIEND, {"for_families": True}, 20, 150, "20",
-     "食材自备", "各家拿出拿手菜，邻居评分。"),
-    ("院落坝坝宴", C.BANQUET, S.ACQUAINTANCE_FRIEND, {"for_families": True, "for_elderly": True},
-     60, 180, "30", "桌椅、炊具", "院坝里摆上长桌，各家出一道菜。"),
-    ("心理关怀小组", C.PSYCHOLOGICAL, S.FRIEND_FAMILY, {"min_age": 18}, 10, 90, "0", "",
-     "社工带领的心理支持小组。"),
-    ("独居老人探访", C.SPECIAL_CARE, S.FRIEND_FAMILY, {"for_elderly": True}, 8, 120, "0",
-     "慰问品", "志愿者结对探访独居老人。"),
-    ("四点半课堂", C.CHILDCARE, S.FRIEND_FAMILY, {"for_children": True, "min_age": 6,
-     "max_age": 12}, 20, 120, "0", "作业本", "放学后的托管与作业辅导。"),
+    (
+        "象棋联赛",
+        C.LEAGUE,
+        S.ACQUAINTANCE_FRIEND,
+        {"min_age": 10},
+        24,
+        180,
+        "0",
+        "棋盘、计时器",
+        "各小区棋友每周对弈，积分排名。",
+    ),
+    (
+        "邻里篮球联赛",
+        C.LEAGUE,
+        S.ACQUAINTANCE_FRIEND,
+        {"min_age": 14, "max_age": 60},
+        30,
+        120,
+        "0",
+        "篮球",
+        "",
+    ),
+    (
+        "厨艺比赛",
+        C.COMPETITION,
+        S.ACQUAINTANCE_FRIEND,
+        {"for_families": True},
+        20,
+        150,
+        "20",
+        "食材自备",
+        "各家拿出拿手菜，邻居评分。",
+    ),
+    (
+        "院落坝坝宴",
+        C.BANQUET,
+        S.ACQUAINTANCE_FRIEND,
+        {"for_families": True, "for_elderly": True},
+        60,
+        180,
+        "30",
+        "桌椅、炊具",
+        "院坝里摆上长桌，各家出一道菜。",
+    ),
+    (
+        "心理关怀小组",
+        C.PSYCHOLOGICAL,
+        S.FRIEND_FAMILY,
+        {"min_age": 18},
+        10,
+        90,
+        "0",
+        "",
+        "社工带领的心理支持小组。",
+    ),
+    (
+        "独居老人探访",
+        C.SPECIAL_CARE,
+        S.FRIEND_FAMILY,
+        {"for_elderly": True},
+        8,
+        120,
+        "0",
+        "慰问品",
+        "志愿者结对探访独居老人。",
+    ),
+    (
+        "四点半课堂",
+        C.CHILDCARE,
+        S.FRIEND_FAMILY,
+        {"for_children": True, "min_age": 6, "max_age": 12},
+        20,
+        120,
+        "0",
+        "作业本",
+        "放学后的托管与作业辅导。",
+    ),
     ("智能手机课", C.LEARNING, S.ALL, {"for_elderly": True}, 15, 90, "0", "手机", "教长辈用手机。"),
     ("楼栋清洁日", C.VOLUNTEERING, S.ALL, {}, 20, 120, "0", "扫帚、手套", ""),
 ]
@@ -141,7 +233,9 @@ class ActivitiesSeeder:
                 materials=materials,
                 **audience,
             )
-            self.items[title] = catalogue.item_create(actor=self.admin, street=self.street, data=data)
+            self.items[title] = catalogue.item_create(
+                actor=self.admin, street=self.street, data=data
+            )
             self.bump("activities.catalogueitem")
         for title in ("院落坝坝宴", "象棋联赛", "四点半课堂"):
             catalogue.item_adopt(actor=self.worker, item=self.items[title], community=self.sanjiang)
@@ -205,13 +299,14 @@ class ActivitiesSeeder:
         for title, days, hour, capacity, companions, where in UPCOMING:
             item = self.items[title]
             starts = self._at(days, hour)
-            fields = {
-                "community": self.sanjiang,
-                "starts_at": starts,
-                "ends_at": starts + dt.timedelta(minutes=item.duration_minutes),
-                "capacity": capacity,
-                "max_companions": companions,
-            }
+            outside = events.EventData(
+                community=self.sanjiang,
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(minutes=item.duration_minutes),
+                capacity=capacity,
+                max_companions=companions,
+                place_text=where,
+            )
             space = spaces.get(where)
             event = None
             if space is not None:
@@ -220,7 +315,7 @@ class ActivitiesSeeder:
                         event = events.event_create(
                             actor=self.worker,
                             item=item,
-                            data=events.EventData(space=space, **fields),
+                            data=dataclasses.replace(outside, space=space, place_text=""),
                         )
                         event = events.event_publish(actor=self.worker, event=event)
                 except ActivityError as exc:
@@ -230,7 +325,7 @@ class ActivitiesSeeder:
                 event = events.event_create(
                     actor=self.worker,
                     item=item,
-                    data=events.EventData(place_text=where, **fields),
+                    data=outside,
                 )
                 event = events.event_publish(actor=self.worker, event=event)
             self.upcoming[title] = event
@@ -242,7 +337,7 @@ class ActivitiesSeeder:
             event = self.upcoming[title]
             signups.signup_create(actor=self.liu, event=event, companions=companions)
             self.bump("activities.signup")
-        for title, event in self.upcoming.items():
+        for event in self.upcoming.values():
             # Full with a waiting list where places are few; about half full elsewhere.
             wanted = event.capacity + 3 if event.capacity <= 8 else event.capacity // 2
             people = self.rng.sample(self.people, min(wanted, len(self.people)))

@@ -23,7 +23,7 @@ class CancelEventForm(SilinForm):
 
 
 class CapacityForm(SilinForm):
-    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=2000)
+    capacity = forms.IntegerField(label=_("Number of places"), min_value=1, max_value=2000)
 
 
 class FilterForm(SilinForm):
@@ -57,7 +57,7 @@ class EventForm(SilinForm):
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=15, max_value=24 * 60
     )
-    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=2000)
+    capacity = forms.IntegerField(label=_("Number of places"), min_value=1, max_value=2000)
     max_companions = forms.IntegerField(
         label=_("Companions per sign-up"), min_value=0, max_value=10, initial=0
     )

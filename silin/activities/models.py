@@ -122,7 +122,7 @@ class EventQuerySet(models.QuerySet):
 class Event(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Open")
+        PUBLISHED = "published", _("Open for sign-up")
         RUNNING = "running", _("Under way")
         DONE = "done", _("Finished")
         CANCELLED = "cancelled", _("Cancelled")

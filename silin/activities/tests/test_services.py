@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from silin.accounts.tests.factories import UserFactory, assign
 from silin.activities.models import Event, SignUp
@@ -17,6 +17,12 @@ from silin.spaces.models import Booking
 from silin.spaces.tests.factories import SpaceFactory, local, open_every_day
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    with translation.override("en"):
+        yield
 
 
 def resident(world, name="居民"):
