@@ -3,6 +3,8 @@ places, cancel), creating an event from a catalogue item, adopting an item."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,13 +12,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silin.activities import permissions as perms
 from silin.activities import selectors
 from silin.activities.forms import CancelEventForm, CapacityForm, EventForm
-from silin.activities.models import SignUp
+from silin.activities.models import Event, SignUp
 from silin.activities.services import catalogue, events, signups
 from silin.core.access import get_object_for_actor
 from silin.core.forms import add_service_errors
@@ -52,6 +55,9 @@ def console(request, uuid):
         "places": [s for s in rows if s.state != SignUp.State.WAITING],
         "waiting": [s for s in rows if s.state == SignUp.State.WAITING],
         "places_left": selectors.places_left(event),
+        # Attendance is recorded from two hours before the start (signups.signup_mark).
+        "may_mark": event.state != Event.State.CANCELLED
+        and event.starts_at <= timezone.now() + dt.timedelta(hours=2),
         "cancel_form": CancelEventForm(),
         "capacity_form": CapacityForm(initial={"capacity": event.capacity}),
     }
