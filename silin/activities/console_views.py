@@ -20,7 +20,7 @@ from silin.activities import permissions as perms
 from silin.activities import selectors
 from silin.activities.forms import CancelEventForm, CapacityForm, EventForm
 from silin.activities.models import Event, SignUp
-from silin.activities.services import catalogue, events, signups
+from silin.activities.services import catalogue, checkin, events, signups
 from silin.core.access import get_object_for_actor
 from silin.core.forms import add_service_errors
 from silin.places.models import Community, Compound
@@ -62,6 +62,25 @@ def console(request, uuid):
         "capacity_form": CapacityForm(initial={"capacity": event.capacity}),
     }
     return render(request, "activities/console.html", context)
+
+
+@login_required
+@require_POST
+def check_in(request, uuid):
+    """The organiser enters (or a scanner posts) a sign-up's signed code."""
+    event = _run_or_404(request, uuid)
+    code = (request.POST.get("code") or "").strip()
+    try:
+        signup, first = checkin.signup_check_in(actor=request.user, event=event, code=code)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        name = signup.person.name
+        if first:
+            messages.success(request, _("%(name)s is checked in.") % {"name": name})
+        else:
+            messages.info(request, _("%(name)s was checked in already.") % {"name": name})
+    return redirect("activities:console", uuid=event.uuid)
 
 
 @login_required

@@ -201,6 +201,10 @@ class Event(models.Model):
         _("state"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
     )
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # The check-in key pair (Ed25519, made on publishing): the private key encrypted
+    # (lib.crypto), the public key published so a scanner verifies codes without the server.
+    checkin_private_key = models.TextField(blank=True, editable=False)
+    checkin_public_key = models.CharField(max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -265,6 +269,7 @@ class SignUp(models.Model):
     state = models.CharField(_("state"), max_length=12, choices=State.choices, db_index=True)
     # A waiting sign-up offered a freed place: it holds the places until then.
     offer_expires_at = models.DateTimeField(_("accept by"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("catalogue/<uuid:uuid>/adopt/", console_views.item_adopt, name="item-adopt"),
     path("catalogue/<uuid:uuid>/new-event/", console_views.event_create, name="event-create"),
     path("events/<uuid:uuid>/console/", console_views.console, name="console"),
+    path("events/<uuid:uuid>/check-in/", console_views.check_in, name="check-in"),
     path("events/<uuid:uuid>/publish/", console_views.publish, name="publish"),
     path("events/<uuid:uuid>/cancel/", console_views.cancel, name="event-cancel"),
     path("events/<uuid:uuid>/capacity/", console_views.capacity, name="capacity"),

@@ -16,8 +16,10 @@ from silin.activities import selectors
 from silin.activities.forms import FilterForm, SignUpForm
 from silin.activities.models import Event, SignUp
 from silin.activities.services import signups
+from silin.activities.services.checkin import checkin_code
 from silin.activities.services.signups import eligibility_problem, window_problem
 from silin.core.access import get_object_for_actor
+from silin.lib.qr import qr_svg
 
 
 def _visible_or_404(request, uuid):
@@ -72,8 +74,15 @@ def event_detail(request, uuid):
         and mine.state in (SignUp.State.CONFIRMED, SignUp.State.WAITING)
         and now < (event.signup_closes_at or event.starts_at),
         "now": now,
+        "qr": _qr(mine),
     }
     return render(request, "activities/event_detail.html", context)
+
+
+def _qr(signup: SignUp | None) -> str:
+    """The inline SVG of a confirmed sign-up's signed check-in code ("" if none)."""
+    code = checkin_code(signup) if signup is not None else ""
+    return qr_svg(code, title=_("My check-in code")) if code else ""
 
 
 @login_required

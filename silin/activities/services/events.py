@@ -28,6 +28,7 @@ from silin.activities.services.common import (
 from silin.activities.services.notices import event_params, notify
 from silin.activities.services.signups import offer_free_places
 from silin.core import audit
+from silin.lib import signing
 from silin.spaces.models import Booking
 from silin.spaces.services import bookings
 from silin.spaces.services.common import SpaceError, aware, enqueue_at
@@ -202,7 +203,8 @@ def event_publish(*, actor: User, event: Event) -> Event:
         )
     event.state = Event.State.PUBLISHED
     event.published_at = timezone.now()
-    event.save(update_fields=["state", "published_at"])
+    event.checkin_private_key, event.checkin_public_key = signing.new_key_pair()
+    event.save(update_fields=["state", "published_at", "checkin_private_key", "checkin_public_key"])
     audit.record(
         actor=actor,
         action="update",
