@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Avg, Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from silin.activities import permissions as perms
 from silin.activities import selectors
 from silin.activities.forms import CancelEventForm, CapacityForm, EventForm
-from silin.activities.models import Event, SignUp
+from silin.activities.models import Event, Feedback, SignUp
 from silin.activities.services import catalogue, checkin, events, signups
 from silin.core.access import get_object_for_actor
 from silin.core.forms import add_service_errors
@@ -58,6 +58,10 @@ def console(request, uuid):
         # Attendance is recorded from two hours before the start (signups.signup_mark).
         "may_mark": event.state != Event.State.CANCELLED
         and event.starts_at <= timezone.now() + dt.timedelta(hours=2),
+        "figures": Feedback.objects.filter(signup__event=event).aggregate(
+            rating=Avg("rating"), ratings=Count("id")
+        ),
+        "attended": sum(1 for s in rows if s.state == SignUp.State.ATTENDED),
         "cancel_form": CancelEventForm(),
         "capacity_form": CapacityForm(initial={"capacity": event.capacity}),
     }

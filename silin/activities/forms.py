@@ -18,6 +18,11 @@ class SignUpForm(SilinForm):
     )
 
 
+class FeedbackForm(SilinForm):
+    rating = forms.IntegerField(label=_("Rating"), min_value=1, max_value=5)
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+
 class CancelEventForm(SilinForm):
     reason = forms.CharField(label=_("Why is it cancelled?"), max_length=300)
 

@@ -295,3 +295,30 @@ class SignUp(models.Model):
     @property
     def places(self) -> int:
         return 1 + self.companions
+
+
+class Feedback(models.Model):
+    """After attending: a rating of 1 to 5 (长辈版 offers three faces: 1, 3 and 5) and a
+    comment, one per sign-up."""
+
+    signup = models.OneToOneField(SignUp, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signup} · {self.rating}"
+
+    def tree_node(self):
+        return self.signup.tree_node()

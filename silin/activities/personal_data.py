@@ -14,7 +14,7 @@ def signups(subject: pd.Subject) -> pd.Section | None:
         return None
     rows = (
         SignUp.objects.filter(person=subject.user)
-        .select_related("event", "signed_up_by")
+        .select_related("event", "signed_up_by", "feedback")
         .order_by("-event__starts_at", "-id")
     )
     records = [
@@ -26,6 +26,9 @@ def signups(subject: pd.Subject) -> pd.Section | None:
                 (_("State"), s.get_state_display()),
                 (_("Signed up by"), s.signed_up_by.name if s.signed_up_by else ""),
                 (_("Signed up at"), s.created_at),
+                (_("Checked in at"), s.checked_in_at),
+                (_("Rating"), s.feedback.rating if hasattr(s, "feedback") else ""),
+                (_("Comment"), s.feedback.comment if hasattr(s, "feedback") else ""),
             ],
         )
         for s in rows

@@ -10,6 +10,7 @@ urlpatterns = [
     path("events/<uuid:uuid>/sign-up/", views.signup_create, name="signup-create"),
     path("sign-ups/<uuid:uuid>/cancel/", views.signup_cancel, name="signup-cancel"),
     path("sign-ups/<uuid:uuid>/accept/", views.offer_accept, name="offer-accept"),
+    path("sign-ups/<uuid:uuid>/feedback/", views.feedback_give, name="feedback-give"),
     path("catalogue/", views.catalogue_list, name="catalogue"),
     path("catalogue/<uuid:uuid>/", views.catalogue_item, name="catalogue-item"),
     path("catalogue/<uuid:uuid>/adopt/", console_views.item_adopt, name="item-adopt"),

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from silin.activities import permissions as perms
 from silin.activities import selectors
-from silin.activities.forms import FilterForm, SignUpForm
+from silin.activities.forms import FeedbackForm, FilterForm, SignUpForm
 from silin.activities.models import Event, SignUp
-from silin.activities.services import signups
+from silin.activities.services import feedback, signups
 from silin.activities.services.checkin import checkin_code
 from silin.activities.services.signups import eligibility_problem, window_problem
 from silin.core.access import get_object_for_actor
@@ -75,8 +75,37 @@ def event_detail(request, uuid):
         and now < (event.signup_closes_at or event.starts_at),
         "now": now,
         "qr": _qr(mine),
+        "may_rate": mine is not None
+        and mine.state == SignUp.State.ATTENDED
+        and not hasattr(mine, "feedback"),
     }
     return render(request, "activities/event_detail.html", context)
+
+
+@login_required
+@require_POST
+def feedback_give(request, uuid):
+    signup = get_object_for_actor(
+        selectors.signups_visible_to(request.user).filter(person=request.user), uuid=uuid
+    )
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect("activities:event-detail", uuid=signup.event.uuid)
+    try:
+        feedback.feedback_give(
+            actor=request.user,
+            signup=signup,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Thank you for your feedback!"))
+    return redirect("activities:event-detail", uuid=signup.event.uuid)
 
 
 def _qr(signup: SignUp | None) -> str:

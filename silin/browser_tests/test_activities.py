@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from silin.accounts.tests.factories import UserFactory, assign
-from silin.activities.models import SignUp
+from silin.activities.models import Feedback, SignUp
 from silin.activities.services import signups
 from silin.activities.tests.factories import make_event, make_item
 from silin.core.roles import Role
@@ -73,3 +76,22 @@ def test_liu_signs_up_for_the_banquet_with_his_grandson(visitor, cast, activitie
     assert "您已报名" in visitor.page.inner_text("#my-state")
     signup = SignUp.objects.get(person=cast.liu, event=activities["feast"])
     assert signup.companions == 1 and signup.state == SignUp.State.CONFIRMED
+
+
+@pytest.mark.parametrize("elderly", [False, True], ids=["standard", "elderly"])
+def test_the_feedback_form_is_accessible_and_takes_a_smiling_face(visitor, cast, world, elderly):
+    start = timezone.now() + dt.timedelta(minutes=30)
+    event = make_event(world, cast.worker, starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    signup = signups.signup_create(actor=cast.liu, event=event)
+    signups.signup_mark(actor=cast.worker, signup=signup, attended=True)
+    cast.liu.elderly_mode = elderly
+    cast.liu.save(update_fields=["elderly_mode"])
+    visitor.page.set_viewport_size({"width": 390, "height": 844})
+    visitor.login_as(cast.liu)
+    visitor.visit("activities:event-detail", event.uuid, label="feedback")
+    visitor.assert_accessible(f"feedback ({'长辈版' if elderly else 'standard'})")
+    if elderly:
+        visitor.page.get_by_role("button", name="好", exact=True).click()
+        visitor.page.locator("#my-place").wait_for()
+        visitor.screenshot("rated")
+        assert Feedback.objects.get(signup=signup).rating == 5
