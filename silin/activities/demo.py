@@ -308,19 +308,7 @@ class ActivitiesSeeder:
                 place_text=where,
             )
             space = spaces.get(where)
-            event = None
-            if space is not None:
-                try:
-                    with transaction.atomic():
-                        event = events.event_create(
-                            actor=self.worker,
-                            item=item,
-                            data=dataclasses.replace(outside, space=space, place_text=""),
-                        )
-                        event = events.event_publish(actor=self.worker, event=event)
-                except ActivityError as exc:
-                    self.ctx.log(f"{title}: {where} not booked ({'; '.join(exc.messages)})")
-                    event = None
+            event = self._in_space(title, item, outside, space) if space is not None else None
             if event is None:
                 event = events.event_create(
                     actor=self.worker,
@@ -330,6 +318,28 @@ class ActivitiesSeeder:
                 event = events.event_publish(actor=self.worker, event=event)
             self.upcoming[title] = event
             self.bump("activities.event")
+
+    def _in_space(
+        self, title: str, item: CatalogueItem, outside: events.EventData, space: Space
+    ) -> Event | None:
+        """Book the space for the event, the same hour on one of the next few days if the
+        first is taken (the spaces' own demo bookings fill the calendar)."""
+        for shift in range(7):
+            delta = dt.timedelta(days=shift)
+            data = dataclasses.replace(
+                outside,
+                space=space,
+                place_text="",
+                starts_at=outside.starts_at + delta,
+                ends_at=outside.ends_at + delta,
+            )
+            try:
+                with transaction.atomic():
+                    event = events.event_create(actor=self.worker, item=item, data=data)
+                    return events.event_publish(actor=self.worker, event=event)
+            except ActivityError as exc:
+                self.ctx.log(f"{title}: {space.name} not booked ({'; '.join(exc.messages)})")
+        return None
 
     def make_signups(self) -> None:
         liu_plans = {"象棋联赛": 0, "院落坝坝宴": 1}  # 刘大爷 comes to the 坝坝宴 with his grandson
