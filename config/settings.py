@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "silin.organizations",
     "silin.workbooks",
     "silin.spaces",
+    "silin.activities",
     "silin.console",
     "silin.demo",
     "silin.api",
@@ -237,6 +238,10 @@ SILIN_OTP_RETENTION_DAYS = env_int("SILIN_OTP_RETENTION_DAYS", 30, minimum=1)
 SILIN_NOTIFICATION_RETENTION_DAYS = env_int("SILIN_NOTIFICATION_RETENTION_DAYS", 365, minimum=1)
 # Uploaded import workbooks and their error reports (silin.workbooks).
 SILIN_IMPORT_FILE_RETENTION_DAYS = env_int("SILIN_IMPORT_FILE_RETENTION_DAYS", 30, minimum=1)
+# Sign-ups to activities that ended this long ago are deleted (silin.activities).
+SILIN_ACTIVITY_SIGNUP_RETENTION_DAYS = env_int(
+    "SILIN_ACTIVITY_SIGNUP_RETENTION_DAYS", 3 * 365, minimum=30
+)
 # Background tasks that have finished (their rows, arguments and tracebacks).
 SILIN_TASK_RESULT_RETENTION_DAYS = env_int("SILIN_TASK_RESULT_RETENTION_DAYS", 30, minimum=1)
 # A resident's correction request is answered within this many days (GB/T 35273 allows 30;

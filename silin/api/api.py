@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Router
 from ninja.throttling import UserRateThrottle
 
 from silin.accounts.api import router as accounts_router
+from silin.activities.api import router as activities_router
 from silin.core.api.errors import install_exception_handlers
 from silin.organizations.api import router as organizations_router
 from silin.people.acting import acting_default_auth
@@ -40,6 +41,7 @@ api.add_router("", people_router)
 api.add_router("", proxy_router)
 api.add_router("", organizations_router)
 api.add_router("", spaces_router)
+api.add_router("", activities_router)
 api.add_router("", workbooks_router)
 
 # Last, so it only catches what no endpoint matched (including malformed UUIDs in a path):

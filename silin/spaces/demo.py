@@ -32,10 +32,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from silin.accounts.models import RoleAssignment, User
+from silin.core.acting import Power
+from silin.core.request_context import reset_acting, set_acting
 from silin.core.roles import Role
 from silin.core.seeding import DemoContext
 from silin.organizations.models import Organization
 from silin.people.models import Resident
+from silin.people.proxy_models import ActingUser, ProxyLink
 from silin.places.models import Community, Compound, Street
 from silin.spaces.demo_plans import (
     CENTRE,
@@ -49,10 +52,12 @@ from silin.spaces.demo_plans import (
 )
 from silin.spaces.models import Booking, OpeningException, Space
 from silin.spaces.services import blocks as block_services
+from silin.spaces.services import bookings as booking_services
 from silin.spaces.services import hours as hour_services
 from silin.spaces.services import renewals as renewal_services
 from silin.spaces.services import series as series_services
 from silin.spaces.services import spaces as space_services
+from silin.spaces.services.common import SpaceError
 from silin.spaces.services.renewals import RenewalData
 
 DAYS_BACK = 28  # 刘大爷's own weekdays, planned in detail
@@ -283,6 +288,37 @@ class SpacesSeeder:
                     self.liu_past.append((space, starts_at, minutes, purpose, attendees, actor))
         self.counts["spaces.booking (through services)"] = made
 
+    def family_booking(self) -> None:
+        """刘大爷's daughter, acting for him from another city (亲情账号), books the chess
+        room for Saturday afternoon through the services, so the audit log names both and
+        his "My data" page shows what his family did for him."""
+        links = ProxyLink.objects.in_force().filter(principal=self.cast.liu)
+        link = next((k for k in links if Power.BOOK_SPACES in k.powers), None)
+        if link is None:
+            return
+        space = self.spaces["棋艺室"]
+        saturday = self.today + dt.timedelta(days=(5 - self.today.weekday()) % 7 or 7)
+        acting_user = ActingUser.for_link(link, link.proxy)
+        token = set_acting(acting_user.acting)
+        try:
+            for hour in (15, 16, 14, 17):
+                starts_at = _aware(saturday, T(hour))
+                ends_at = starts_at + dt.timedelta(hours=2)
+                if not self.sheet(space, saturday).fits(starts_at, ends_at):
+                    continue
+                try:
+                    booking_services.booking_create(
+                        actor=acting_user, space=space, starts_at=starts_at, ends_at=ends_at,
+                        purpose="和老朋友下棋", attendees=2,
+                    )  # fmt: skip
+                except SpaceError:
+                    continue
+                self.sheet(space, saturday).take(starts_at, ends_at)
+                self.counts["spaces.booking (by his daughter)"] = 1
+                return
+        finally:
+            reset_acting(token)
+
     def _last_week_wednesday(self) -> dt.date:
         return self.today - dt.timedelta(days=self.today.weekday() + 5)
 
@@ -463,6 +499,7 @@ class SpacesSeeder:
             self.load_calendar()
             self.make_renewals()
             self.make_bookings()
+            self.family_booking()
         return self.counts
 
 

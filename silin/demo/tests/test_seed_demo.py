@@ -22,6 +22,7 @@ from silin.organizations.models import Organization
 from silin.people.models import Consent, Guardian, Resident
 from silin.people.proxy_models import ProxyLink
 from silin.places.models import Community, Compound, Grid, Household, Street
+from silin.spaces.models import Booking
 
 pytestmark = pytest.mark.django_db
 
@@ -190,8 +191,11 @@ def test_one_audit_entry_summarises_the_seed(seeded):
     assert entry.changes["people.resident"] == [0, RESIDENTS]
     # The street is one bulk load with one entry; its spaces are then entered through their
     # audited services (silin.spaces.demo.seed), each write with its own entry.
-    # Family proxies too (silin.people.demo.seed).
-    others = AuditEntry.objects.exclude(object_type__startswith="spaces.")
+    # Family proxies too (silin.people.demo.seed), and the activities' catalogue, upcoming
+    # events and sign-ups (silin.activities.demo.seed).
+    others = AuditEntry.objects.exclude(object_type__startswith="spaces.").exclude(
+        object_type__startswith="activities."
+    )
     assert others.exclude(object_type="people.proxylink").count() == 1
 
 
@@ -212,6 +216,12 @@ def test_liu_daughter_acts_for_him_and_one_revoked_link_is_in_his_history(seeded
     assert links["刘晓红"].state == "active" and links["刘晓红"].consent_method == "in_person"
     assert set(links["刘晓红"].powers) == {"book_spaces", "receive_notices"}
     assert links["陈阿姨"].state == "revoked"
+    # She booked the chess room for him, through the services, acting for him.
+    done = AuditEntry.objects.get(object_type="spaces.booking", on_behalf_of=liu)
+    assert done.actor == daughter and done.action == "create"
+    booking = Booking.objects.get(uuid=done.object_uuid)
+    assert booking.booker == liu and booking.space.name == "棋艺室"
+    assert timezone.localtime(booking.starts_at).weekday() == 5
     out = StringIO()
     call_command("demo_logins", stdout=out)
     assert "13800000012" in out.getvalue()

@@ -1,0 +1,195 @@
+"""Neighbour Activities over the API: the catalogue, events, sign-up and cancel, my sign-ups.
+
+Scope as on the pages: an event or item the caller may not see answers 404. Refused input
+(full without a waiting list, outside the sign-up window, ineligible, twice, too many
+companions) answers 422 with the one error schema and a message in the caller's language.
+"""
+
+# No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
+import datetime as dt
+from decimal import Decimal
+from uuid import UUID
+
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from silin.activities import selectors
+from silin.activities.models import Category, SignUp, Stage
+from silin.activities.services import signups
+from silin.core.access import get_object_for_actor
+from silin.core.api.errors import error_responses
+from silin.core.api.pagination import PageNumberPagination
+from silin.core.api.schemas import Input, NodeRef
+
+router = Router(tags=["activities"])
+
+
+class ItemOut(Schema):
+    uuid: UUID
+    title: str
+    description: str
+    category: str
+    stage: str
+    min_age: int | None
+    max_age: int | None
+    for_families: bool
+    for_elderly: bool
+    for_children: bool
+    group_size: int
+    duration_minutes: int
+    cost_yuan: Decimal
+    materials: str
+    community: NodeRef | None = Field(description="Empty: an item of the street's own list.")
+    source: UUID | None = Field(None, description="The street item this one was adopted from.")
+
+    @staticmethod
+    def resolve_source(obj) -> UUID | None:
+        return obj.source.uuid if obj.source_id else None
+
+
+class EventOut(Schema):
+    uuid: UUID
+    title: str
+    description: str
+    item: UUID
+    state: str
+    organiser_kind: str
+    community: NodeRef
+    compound: NodeRef | None
+    where: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int
+    places_left: int
+    max_companions: int
+    waiting_list: bool
+    signup_opens_at: dt.datetime | None
+    signup_closes_at: dt.datetime | None
+    min_age: int | None
+    max_age: int | None
+
+    @staticmethod
+    def resolve_item(obj) -> UUID:
+        return obj.item.uuid
+
+
+class SignUpIn(Input):
+    companions: int = Field(0, ge=0, le=10)
+
+
+class SignUpOut(Schema):
+    uuid: UUID
+    event: UUID
+    title: str
+    starts_at: dt.datetime
+    state: str
+    companions: int
+    waiting_position: int | None = Field(None, description="1 for the first person waiting.")
+    offer_expires_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_event(obj) -> UUID:
+        return obj.event.uuid
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.event.title
+
+    @staticmethod
+    def resolve_starts_at(obj) -> dt.datetime:
+        return obj.event.starts_at
+
+    @staticmethod
+    def resolve_waiting_position(obj) -> int | None:
+        return selectors.waiting_position(obj) if obj.state == SignUp.State.WAITING else None
+
+
+class EventFilter(Input):
+    stage: str = Field("", description=f"One of {', '.join(Stage.values)}.")
+    category: str = Field("", description=f"One of {', '.join(Category.values)}.")
+    day: dt.date | None = None
+    free_only: bool = False
+
+
+def _event_out(event):
+    event.places_left = selectors.places_left(event)
+    return event
+
+
+@router.get("/activities/catalogue", response=list[ItemOut], summary="The catalogue")
+@paginate(PageNumberPagination)
+def catalogue_list(request):
+    return selectors.catalogue_visible_to(request.auth)
+
+
+@router.get(
+    "/activities/catalogue/{uuid:item_uuid}",
+    response={200: ItemOut, **error_responses(404)},
+    summary="One catalogue item",
+)
+def catalogue_get(request, item_uuid: UUID):
+    return get_object_for_actor(selectors.catalogue_visible_to(request.auth), uuid=item_uuid)
+
+
+@router.get(
+    "/activities/events",
+    response=list[EventOut],
+    summary="What's on near me: my compound first, then my community, then the street",
+    description="The next 200 coming events, nearest first.",
+)
+def event_list(request, filters: Query[EventFilter]):
+    return selectors.events_near(
+        actor=request.auth,
+        filters=selectors.EventFilters(
+            stage=filters.stage,
+            category=filters.category,
+            day=filters.day,
+            free_only=filters.free_only,
+        ),
+    )
+
+
+@router.get(
+    "/activities/events/{uuid:event_uuid}",
+    response={200: EventOut, **error_responses(404)},
+    summary="One event",
+)
+def event_get(request, event_uuid: UUID):
+    event = get_object_for_actor(selectors.events_visible_to(request.auth), uuid=event_uuid)
+    return _event_out(event)
+
+
+@router.post(
+    "/activities/events/{uuid:event_uuid}/signups",
+    response={201: SignUpOut, **error_responses(403, 404, 422)},
+    summary="Sign up (confirmed while places remain, else on the waiting list)",
+)
+def signup_add(request, event_uuid: UUID, payload: SignUpIn):
+    event = get_object_for_actor(selectors.events_visible_to(request.auth), uuid=event_uuid)
+    signup = signups.signup_create(actor=request.auth, event=event, companions=payload.companions)
+    return 201, signup
+
+
+@router.get("/activities/signups/mine", response=list[SignUpOut], summary="My sign-ups")
+def signup_mine(request):
+    return selectors.my_signups(actor=request.auth)
+
+
+@router.post(
+    "/activities/signups/{uuid:signup_uuid}/cancel",
+    response={200: SignUpOut, **error_responses(403, 404, 422)},
+    summary="Cancel my sign-up (a freed place is offered to the first person waiting)",
+)
+def signup_withdraw(request, signup_uuid: UUID):
+    signup = get_object_for_actor(selectors.signups_visible_to(request.auth), uuid=signup_uuid)
+    return signups.signup_cancel(actor=request.auth, signup=signup)
+
+
+@router.post(
+    "/activities/signups/{uuid:signup_uuid}/accept",
+    response={200: SignUpOut, **error_responses(403, 404, 422)},
+    summary="Accept the place offered to me",
+)
+def signup_accept(request, signup_uuid: UUID):
+    signup = get_object_for_actor(selectors.signups_visible_to(request.auth), uuid=signup_uuid)
+    return signups.signup_accept_offer(actor=request.auth, signup=signup)

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from silin.activities.models import Category, Event, Stage
+from silin.core.forms import SilinForm
+from silin.places.models import Community, Compound
+from silin.spaces.models import Space
+
+
+class SignUpForm(SilinForm):
+    companions = forms.IntegerField(
+        label=_("Companions (family members coming with you)"), min_value=0, max_value=10, initial=0
+    )
+
+
+class FeedbackForm(SilinForm):
+    rating = forms.IntegerField(label=_("Rating"), min_value=1, max_value=5)
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+
+class CancelEventForm(SilinForm):
+    reason = forms.CharField(label=_("Why is it cancelled?"), max_length=300)
+
+
+class CapacityForm(SilinForm):
+    capacity = forms.IntegerField(label=_("Number of places"), min_value=1, max_value=2000)
+
+
+class FilterForm(SilinForm):
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=[("", _("All"))] + list(Stage.choices)
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("All"))] + list(Category.choices)
+    )
+    day = forms.DateField(
+        label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    free_only = forms.BooleanField(label=_("Only with free places"), required=False)
+
+
+class EventForm(SilinForm):
+    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    community = forms.ModelChoiceField(label=_("Community"), queryset=Community.objects.none())
+    organiser_kind = forms.ChoiceField(label=_("Organised by"), choices=Event.Organiser.choices)
+    compound = forms.ModelChoiceField(
+        label=_("Compound"), queryset=Compound.objects.none(), required=False
+    )
+    space = forms.ModelChoiceField(
+        label=_("Space (booked for the whole time)"), queryset=Space.objects.none(), required=False
+    )
+    place_text = forms.CharField(label=_("Or a place outside"), max_length=200, required=False)
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=15, max_value=24 * 60
+    )
+    capacity = forms.IntegerField(label=_("Number of places"), min_value=1, max_value=2000)
+    max_companions = forms.IntegerField(
+        label=_("Companions per sign-up"), min_value=0, max_value=10, initial=0
+    )
+    signup_closes_at = forms.DateTimeField(
+        label=_("Sign-up closes"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    waiting_list = forms.BooleanField(
+        label=_("Waiting list when full"), required=False, initial=True
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, communities, compounds, spaces, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, queryset in (
+            ("community", communities),
+            ("compound", compounds),
+            ("space", spaces),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+    def ends_at(self) -> dt.datetime:
+        return self.cleaned_data["starts_at"] + dt.timedelta(
+            minutes=self.cleaned_data["duration_minutes"]
+        )
+
+    @staticmethod
+    def default_start() -> dt.datetime:
+        day = timezone.localdate() + dt.timedelta(days=7)
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(15, 0)))

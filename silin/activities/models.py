@@ -1,0 +1,324 @@
+"""邻距离 Neighbour Activities: the 邻里亲 catalogue, events and sign-ups.
+
+A catalogue item is the street's (community empty) or a community's own; a community adopts
+a street item as a copy that keeps a link to its source. An event runs one catalogue item at
+one time and place; its sign-ups take `1 + companions` places each. The invariant "the
+confirmed places of an event never exceed its capacity" is held by the sign-up services,
+which lock the event's row first (`services.common.lock_event`).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    PARENT_CHILD = "parent_child", _("Parent and child")
+    CULTURE_SPORTS = "culture_sports", _("Culture and sports")
+    SOCIAL = "social", _("Social gathering")
+    COMPETITION = "competition", _("Competition")
+    LEAGUE = "league", _("League")
+    BANQUET = "banquet", _("Courtyard banquet (坝坝宴)")
+    PSYCHOLOGICAL = "psychological", _("Psychological care")
+    SPECIAL_CARE = "special_care", _("Special care")
+    CHILDCARE = "childcare", _("After-school childcare")
+    LEARNING = "learning", _("Learning")
+    VOLUNTEERING = "volunteering", _("Volunteering")
+    OTHER = "other", _("Other")
+
+
+class Stage(models.TextChoices):
+    """The stage of neighbourliness an activity serves (邻里亲)."""
+
+    ALL = "all", _("All stages")
+    ACQUAINTANCE_FRIEND = "acquaintance_friend", _("From acquaintances to friends")
+    FRIEND_FAMILY = "friend_family", _("From friends to family")
+
+
+class CatalogueItemQuerySet(models.QuerySet):
+    def of_street(self, street_id: int):
+        return self.filter(street_id=street_id)
+
+
+class CatalogueItem(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    street = models.ForeignKey("places.Street", on_delete=models.PROTECT, related_name="+")
+    # Empty: the street's own list; set: a community's item (often adopted from the street's).
+    community = models.ForeignKey(
+        "places.Community",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source = models.ForeignKey(
+        "self",
+        verbose_name=_("adopted from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adoptions",
+    )
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    stage = models.CharField(_("relationship stage"), max_length=24, choices=Stage.choices)
+    min_age = models.PositiveSmallIntegerField(
+        _("youngest age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("oldest age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    for_families = models.BooleanField(_("for families"), default=False)
+    for_elderly = models.BooleanField(_("for the elderly"), default=False)
+    for_children = models.BooleanField(_("for children"), default=False)
+    group_size = models.PositiveSmallIntegerField(
+        _("typical group size"), default=20, validators=[MinValueValidator(1)]
+    )
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"), default=120, validators=[MinValueValidator(15)]
+    )
+    cost_yuan = models.DecimalField(_("cost (yuan)"), max_digits=8, decimal_places=2, default=0)
+    materials = models.TextField(_("materials"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CatalogueItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["stage", "category", "title"]
+        verbose_name = _("catalogue item")
+        verbose_name_plural = _("catalogue items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "source"],
+                condition=Q(source__isnull=False),
+                name="catalogue_adopted_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def tree_node(self):
+        node = self.community if self.community_id else self.street
+        return node.tree_node()  # type: ignore[union-attr]
+
+
+class EventQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(state__in=Event.LISTED_STATES)
+
+
+class Event(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Open for sign-up")
+        RUNNING = "running", _("Under way")
+        DONE = "done", _("Finished")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Organiser(models.TextChoices):
+        COMMUNITY = "community", _("Community")
+        COMMITTEE = "committee", _("Compound committee")
+        ORGANIZATION = "organization", _("Social organisation")
+
+    # Shown to residents (a draft is seen by its organisers only).
+    LISTED_STATES = (State.PUBLISHED, State.RUNNING, State.DONE)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(
+        CatalogueItem,
+        verbose_name=_("catalogue item"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    organiser_kind = models.CharField(
+        _("organised by"), max_length=20, choices=Organiser.choices, default=Organiser.COMMUNITY
+    )
+    # Where it belongs in the tree: its community always, its compound when a compound
+    # committee runs it or it is held for one compound.
+    community = models.ForeignKey(
+        "places.Community", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    compound = models.ForeignKey(
+        "places.Compound",
+        verbose_name=_("compound"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    space = models.ForeignKey(
+        "spaces.Space",
+        verbose_name=_("space"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    booking = models.ForeignKey(
+        "spaces.Booking", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    place_text = models.CharField(_("place outside"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
+    signup_opens_at = models.DateTimeField(_("sign-up opens"), null=True, blank=True)
+    signup_closes_at = models.DateTimeField(_("sign-up closes"), null=True, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("youngest age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("oldest age"), null=True, blank=True)
+    compounds = models.ManyToManyField(
+        "places.Compound", verbose_name=_("open to the compounds"), blank=True, related_name="+"
+    )
+    max_companions = models.PositiveSmallIntegerField(
+        _("companions per sign-up"), default=0, validators=[MaxValueValidator(10)]
+    )
+    waiting_list = models.BooleanField(_("waiting list when full"), default=True)
+    offer_hours = models.PositiveSmallIntegerField(
+        _("hours to accept a freed place"), default=12, validators=[MinValueValidator(1)]
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # The check-in key pair (Ed25519, made on publishing): the private key encrypted
+    # (lib.crypto), the public key published so a scanner verifies codes without the server.
+    checkin_private_key = models.TextField(blank=True, editable=False)
+    checkin_public_key = models.CharField(max_length=64, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["community", "state", "starts_at"], name="event_listing")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def tree_node(self):
+        node = self.compound if self.compound_id else self.community
+        return node.tree_node()  # type: ignore[union-attr]
+
+    @property
+    def where(self) -> str:
+        return self.space.name if self.space_id and self.space else self.place_text
+
+
+class SignUp(models.Model):
+    class State(models.TextChoices):
+        CONFIRMED = "confirmed", _("Signed up")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+        NO_SHOW = "no_show", _("Did not come")
+
+    # States holding places (an offered waiting sign-up holds its places too).
+    TAKING_STATES = (State.CONFIRMED, State.ATTENDED)
+    LIVE_STATES = (State.CONFIRMED, State.WAITING, State.ATTENDED, State.NO_SHOW)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="signups")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed up"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Set when someone else (a worker, a family member) signed the person up.
+    signed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed up by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    companions = models.PositiveSmallIntegerField(_("companions"), default=0)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, db_index=True)
+    # A waiting sign-up offered a freed place: it holds the places until then.
+    offer_expires_at = models.DateTimeField(_("accept by"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"],
+                condition=Q(state__in=["confirmed", "waiting", "attended", "no_show"]),
+                name="signup_once_per_event",
+            )
+        ]
+        indexes = [models.Index(fields=["person", "state"], name="signup_person_state")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.event}"
+
+    def tree_node(self):
+        return self.event.tree_node()
+
+    @property
+    def places(self) -> int:
+        return 1 + self.companions
+
+
+class Feedback(models.Model):
+    """After attending: a rating of 1 to 5 (长辈版 offers three faces: 1, 3 and 5) and a
+    comment, one per sign-up."""
+
+    signup = models.OneToOneField(SignUp, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signup} · {self.rating}"
+
+    def tree_node(self):
+        return self.signup.tree_node()

@@ -1,0 +1,41 @@
+"""What Neighbour Activities holds on a person, for their "My data" page (silin.people)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from silin.activities.models import SignUp
+from silin.core import personal_data as pd
+
+
+def signups(subject: pd.Subject) -> pd.Section | None:
+    if subject.user is None:
+        return None
+    rows = (
+        SignUp.objects.filter(person=subject.user)
+        .select_related("event", "signed_up_by", "feedback")
+        .order_by("-event__starts_at", "-id")
+    )
+    records = [
+        pd.Record(
+            title=s.event.title,
+            fields=[
+                (_("Starts"), s.event.starts_at),
+                (_("Companions"), s.companions),
+                (_("State"), s.get_state_display()),
+                (_("Signed up by"), s.signed_up_by.name if s.signed_up_by else ""),
+                (_("Signed up at"), s.created_at),
+                (_("Checked in at"), s.checked_in_at),
+                (_("Rating"), s.feedback.rating if hasattr(s, "feedback") else ""),
+                (_("Comment"), s.feedback.comment if hasattr(s, "feedback") else ""),
+            ],
+        )
+        for s in rows
+    ]
+    more = (reverse("activities:mine"), _("My activities"))
+    return pd.Section(title=_("Activity sign-ups"), records=records, more=more)
+
+
+def register() -> None:
+    pd.register("activities.signups", signups, order=120)

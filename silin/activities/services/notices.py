@@ -1,0 +1,89 @@
+"""Notices about activities: sent on commit as a kind and plain params (the event's title,
+its ISO start, its UUID, a reason in the words of whoever cancelled), and the renderers that
+turn them into the reader's language when read. Renderers do not query."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from silin.notifications import kinds
+from silin.notifications.services import notification_send
+
+if TYPE_CHECKING:
+    from silin.accounts.models import User
+    from silin.activities.models import Event
+
+
+def notify(user: User, kind: str, params: Mapping[str, Any], *, sms: bool = False) -> None:
+    """Send the notice once the transaction commits (params are read now)."""
+    params = dict(params)
+    transaction.on_commit(lambda: notification_send(user=user, kind=kind, params=params, sms=sms))
+
+
+def event_params(event: Event, **extra: Any) -> dict[str, Any]:
+    return {
+        "event": str(event.uuid),
+        "title": event.title,
+        "starts_at": event.starts_at.isoformat(),
+        **extra,
+    }
+
+
+# --- rendering, when the notice is read ----------------------------------------------------
+
+
+def _url(p: Mapping[str, Any]) -> str:
+    return reverse("activities:event-detail", args=[p["event"]])
+
+
+def _describe(p: Mapping[str, Any]) -> str:
+    return _("%(title)s, %(when)s") % {"title": p["title"], "when": kinds.when(p["starts_at"])}
+
+
+def _cancelled(p: Mapping[str, Any]) -> kinds.Rendered:
+    body = _("%(event)s. Reason: %(reason)s") % {"event": _describe(p), "reason": p["reason"]}
+    return kinds.Rendered(_("An activity you signed up for is cancelled"), body, _url(p))
+
+
+def _offer(p: Mapping[str, Any]) -> kinds.Rendered:
+    body = _("%(event)s. Accept it before %(deadline)s.") % {
+        "event": _describe(p),
+        "deadline": kinds.when(p["deadline"]),
+    }
+    return kinds.Rendered(_("A place is free for you"), body, _url(p))
+
+
+def _offer_lapsed(p: Mapping[str, Any]) -> kinds.Rendered:
+    return kinds.Rendered(_("The place offered to you has gone"), _describe(p), _url(p))
+
+
+def _for_you(p: Mapping[str, Any]) -> kinds.Rendered:
+    if p.get("waiting"):
+        title = _("%(name)s put you on the waiting list") % {"name": p["by"]}
+    else:
+        title = _("%(name)s signed you up") % {"name": p["by"]}
+    return kinds.Rendered(title, _describe(p), _url(p))
+
+
+def _confirmed(p: Mapping[str, Any]) -> kinds.Rendered:
+    return kinds.Rendered(_("You have a place"), _describe(p), _url(p))
+
+
+RENDERERS: dict[str, Callable[[Mapping[str, Any]], kinds.Rendered]] = {
+    "activity_cancelled": _cancelled,
+    "activity_offer": _offer,
+    "activity_offer_lapsed": _offer_lapsed,
+    "activity_signed_up_for_you": _for_you,
+    "activity_confirmed": _confirmed,
+}
+
+
+def register_kinds() -> None:
+    """The kinds of notice Neighbour Activities sends (called from ActivitiesConfig.ready)."""
+    for kind, renderer in RENDERERS.items():
+        kinds.register(kind, renderer)

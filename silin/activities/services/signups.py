@@ -1,0 +1,290 @@
+"""Signing up for an event: confirmed while places remain, else onto the waiting list in
+arrival order; cancelling, which offers the freed places to the first person waiting for a
+limited time (then the next); accepting an offer; recording attendance.
+
+Every write that changes who holds places runs in one short transaction that first locks
+the event's row (`common.lock_event`) and counts the places under that lock: the
+confirmed places never exceed the capacity, however many requests arrive at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from silin.activities import permissions as perms
+from silin.activities.models import Event, SignUp
+from silin.activities.services import common
+from silin.activities.services.common import ActivityError, places_taken
+from silin.activities.services.notices import event_params, notify
+from silin.core import audit
+from silin.lib.dates import age_on
+from silin.spaces.permissions import homes
+from silin.spaces.services.common import enqueue_at
+
+if TYPE_CHECKING:
+    from silin.accounts.models import User
+
+
+def window_problem(event: Event, now: dt.datetime) -> str:
+    """Why sign-up is not open now ("" when it is)."""
+    if event.state != Event.State.PUBLISHED:
+        return _("This activity is not open for sign-up.")
+    if event.starts_at <= now:
+        return _("This activity has already started.")
+    if event.signup_opens_at and now < event.signup_opens_at:
+        return _("Sign-up opens on %(when)s.") % {
+            "when": timezone.localtime(event.signup_opens_at).strftime("%Y-%m-%d %H:%M")
+        }
+    if event.signup_closes_at and now >= event.signup_closes_at:
+        return _("Sign-up closed on %(when)s.") % {
+            "when": timezone.localtime(event.signup_closes_at).strftime("%Y-%m-%d %H:%M")
+        }
+    return ""
+
+
+def eligibility_problem(event: Event, person: User, today: dt.date) -> str:
+    """Why `person` may not take part ("" when they may): age range, compounds."""
+    if event.min_age is not None or event.max_age is not None:
+        resident = person.resident if person.resident_id else None
+        if resident is None:
+            return _("This activity has an age range, and we do not know your age.")
+        age = age_on(resident.birth_date, today)
+        if event.min_age is not None and age < event.min_age:
+            return _("This activity is for people aged %(age)d and over.") % {"age": event.min_age}
+        if event.max_age is not None and age > event.max_age:
+            return _("This activity is for people aged up to %(age)d.") % {"age": event.max_age}
+    allowed = set(event.compounds.values_list("pk", flat=True))
+    if allowed and not any(h.compound_id in allowed for h in homes(person)):
+        return _("This activity is only open to residents of some compounds.")
+    if event.community.street_id not in perms.street_ids(person):
+        return _("This activity is for residents of another street.")
+    return ""
+
+
+def companions_problem(event: Event, companions: int) -> str:
+    if companions < 0:
+        return _("The number of companions cannot be negative.")
+    if companions > event.max_companions:
+        if not event.max_companions:
+            return _("This activity takes no companions.")
+        return _("At most %(n)d companions may come with one sign-up.") % {
+            "n": event.max_companions
+        }
+    return ""
+
+
+def _state_for(event: Event, places: int, now: dt.datetime) -> str:
+    """Under the event's lock: confirmed if the places fit, else waiting (if it may)."""
+    if places_taken(event, now) + places <= event.capacity:
+        return SignUp.State.CONFIRMED
+    if event.waiting_list:
+        return SignUp.State.WAITING
+    raise ActivityError(_("This activity is full and has no waiting list."))
+
+
+def _snapshot(s: SignUp) -> dict[str, object]:
+    return {
+        "event": str(s.event.uuid),
+        "person": s.person_id,
+        "companions": s.companions,
+        "state": s.state,
+    }
+
+
+@transaction.atomic
+def signup_create(
+    *, actor: User, event: Event, companions: int = 0, person: User | None = None
+) -> SignUp:
+    """Sign `person` (default: the actor) up with `companions`; a worker running the event
+    may sign up someone else (on behalf, audited and told)."""
+    person = person or actor
+    on_behalf = person.pk != actor.pk
+    if on_behalf and not perms.organises(actor, event):
+        raise PermissionDenied
+    now = timezone.now()
+    if problem := companions_problem(event, companions):
+        raise ActivityError({"companions": [problem]})
+    if problem := window_problem(event, now):
+        raise ActivityError(problem)
+    if problem := eligibility_problem(event, person, timezone.localdate()):
+        raise ActivityError(problem)
+    event = common.lock_event(event)
+    if problem := window_problem(event, now):  # cancelled a moment ago
+        raise ActivityError(problem)
+    if SignUp.objects.filter(event=event, person=person, state__in=SignUp.LIVE_STATES).exists():
+        raise ActivityError(_("You are already signed up for this activity."))
+    state = _state_for(event, 1 + companions, now)
+    signup = SignUp(
+        event=event,
+        person=person,
+        signed_up_by=actor if on_behalf else None,
+        companions=companions,
+        state=state,
+    )
+    try:
+        with transaction.atomic():
+            signup.save()
+    except IntegrityError as exc:  # the unique constraint: a second request of the same person
+        raise ActivityError(_("You are already signed up for this activity.")) from exc
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=signup,
+        changes=audit.diff({}, _snapshot(signup)),
+        detail=f"on behalf of {person}" if on_behalf else "",
+    )
+    if on_behalf:
+        notify(
+            person,
+            "activity_signed_up_for_you",
+            event_params(event, by=actor.name, waiting=state == SignUp.State.WAITING),
+            sms=True,
+        )
+    return signup
+
+
+def _require_own_or_run(actor: User, signup: SignUp) -> None:
+    if signup.person_id != actor.pk and not perms.organises(actor, signup.event):
+        raise PermissionDenied
+
+
+def _relock(signup: SignUp) -> tuple[Event, SignUp]:
+    event = common.lock_event(signup.event)
+    fresh = SignUp.objects.select_related("person").get(pk=signup.pk)
+    fresh.event = event
+    return event, fresh
+
+
+@transaction.atomic
+def signup_cancel(*, actor: User, signup: SignUp) -> SignUp:
+    """Withdraw a sign-up (confirmed or waiting) before the activity starts; freed places
+    are offered to the first person waiting."""
+    _require_own_or_run(actor, signup)
+    event, signup = _relock(signup)
+    if signup.state not in (SignUp.State.CONFIRMED, SignUp.State.WAITING):
+        raise ActivityError(_("This sign-up cannot be cancelled any more."))
+    now = timezone.now()
+    deadline = event.signup_closes_at or event.starts_at
+    if now >= deadline and not perms.organises(actor, event):
+        raise ActivityError(_("It is too late to cancel: please tell the organiser."))
+    before = signup.state
+    signup.state = SignUp.State.CANCELLED
+    signup.offer_expires_at = None
+    signup.save(update_fields=["state", "offer_expires_at", "updated_at"])
+    audit.record(actor=actor, action="update", obj=signup, changes={"state": [before, "cancelled"]})
+    offer_free_places(event, now=now)
+    return signup
+
+
+def offer_free_places(event: Event, *, now: dt.datetime | None = None) -> SignUp | None:
+    """Inside the caller's locked transaction: offer the free places to the first person
+    waiting (in arrival order) whose party fits, until they accept or the offer lapses."""
+    now = now or timezone.now()
+    if event.state != Event.State.PUBLISHED or event.starts_at <= now:
+        return None
+    waiting = SignUp.objects.filter(event=event, state=SignUp.State.WAITING).select_related(
+        "person"
+    )
+    if waiting.filter(offer_expires_at__gt=now).exists():
+        return None  # one offer at a time, in order
+    first = waiting.filter(offer_expires_at__isnull=True).order_by("created_at", "pk").first()
+    if first is None:
+        return None
+    if places_taken(event, now) + first.places > event.capacity:
+        return None
+    expires = min(now + dt.timedelta(hours=event.offer_hours), event.starts_at)
+    first.offer_expires_at = expires
+    first.save(update_fields=["offer_expires_at", "updated_at"])
+    audit.record(
+        actor=None,
+        action="update",
+        obj=first,
+        changes={"offer_expires_at": [None, expires.isoformat()]},
+        detail="offered a freed place",
+    )
+    notify(
+        first.person, "activity_offer", event_params(event, deadline=expires.isoformat()), sms=True
+    )
+    signup_id = first.pk
+    transaction.on_commit(lambda: enqueue_at(signup_offer_lapse_task, expires, signup_id))
+    return first
+
+
+@transaction.atomic
+def signup_accept_offer(*, actor: User, signup: SignUp) -> SignUp:
+    _require_own_or_run(actor, signup)
+    event, signup = _relock(signup)
+    now = timezone.now()
+    if signup.state != SignUp.State.WAITING or signup.offer_expires_at is None:
+        raise ActivityError(_("No place is offered to you for this activity."))
+    if signup.offer_expires_at <= now:
+        raise ActivityError(_("The time to accept this place has passed."))
+    signup.state = SignUp.State.CONFIRMED
+    signup.offer_expires_at = None
+    signup.save(update_fields=["state", "offer_expires_at", "updated_at"])
+    audit.record(
+        actor=actor, action="update", obj=signup, changes={"state": ["waiting", "confirmed"]}
+    )
+    offer_free_places(event, now=now)
+    return signup
+
+
+@transaction.atomic
+def signup_offer_lapse(*, signup_id: int, now: dt.datetime | None = None) -> SignUp | None:
+    """An offer not accepted in time lapses: the sign-up is cancelled, the next is offered."""
+    now = now or timezone.now()
+    signup = SignUp.objects.filter(pk=signup_id).select_related("event").first()
+    if signup is None:
+        return None
+    event, signup = _relock(signup)
+    if (
+        signup.state != SignUp.State.WAITING
+        or signup.offer_expires_at is None
+        or signup.offer_expires_at > now
+    ):
+        return signup
+    signup.state = SignUp.State.CANCELLED
+    signup.save(update_fields=["state", "updated_at"])
+    audit.record(
+        actor=None,
+        action="update",
+        obj=signup,
+        changes={"state": ["waiting", "cancelled"]},
+        detail="offer lapsed",
+    )
+    notify(signup.person, "activity_offer_lapsed", event_params(event))
+    offer_free_places(event, now=now)
+    return signup
+
+
+@task()
+def signup_offer_lapse_task(signup_id: int) -> bool:
+    return signup_offer_lapse(signup_id=signup_id) is not None
+
+
+@transaction.atomic
+def signup_mark(*, actor: User, signup: SignUp, attended: bool) -> SignUp:
+    """The organiser records whether someone with a place came."""
+    if not perms.organises(actor, signup.event):
+        raise PermissionDenied
+    event, signup = _relock(signup)
+    if event.state == Event.State.CANCELLED or event.starts_at > timezone.now() + dt.timedelta(
+        hours=2
+    ):
+        raise ActivityError(_("Attendance is recorded from two hours before the start."))
+    if signup.state not in (SignUp.State.CONFIRMED, SignUp.State.ATTENDED, SignUp.State.NO_SHOW):
+        raise ActivityError(_("Only someone with a place can be marked as attended."))
+    before = signup.state
+    signup.state = SignUp.State.ATTENDED if attended else SignUp.State.NO_SHOW
+    signup.save(update_fields=["state", "updated_at"])
+    audit.record(
+        actor=actor, action="update", obj=signup, changes={"state": [before, signup.state]}
+    )
+    return signup

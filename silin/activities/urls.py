@@ -1,0 +1,24 @@
+from django.urls import path
+
+from silin.activities import console_views, views
+
+app_name = "activities"
+urlpatterns = [
+    path("", views.event_list, name="event-list"),
+    path("mine/", views.mine, name="mine"),
+    path("events/<uuid:uuid>/", views.event_detail, name="event-detail"),
+    path("events/<uuid:uuid>/sign-up/", views.signup_create, name="signup-create"),
+    path("sign-ups/<uuid:uuid>/cancel/", views.signup_cancel, name="signup-cancel"),
+    path("sign-ups/<uuid:uuid>/accept/", views.offer_accept, name="offer-accept"),
+    path("sign-ups/<uuid:uuid>/feedback/", views.feedback_give, name="feedback-give"),
+    path("catalogue/", views.catalogue_list, name="catalogue"),
+    path("catalogue/<uuid:uuid>/", views.catalogue_item, name="catalogue-item"),
+    path("catalogue/<uuid:uuid>/adopt/", console_views.item_adopt, name="item-adopt"),
+    path("catalogue/<uuid:uuid>/new-event/", console_views.event_create, name="event-create"),
+    path("events/<uuid:uuid>/console/", console_views.console, name="console"),
+    path("events/<uuid:uuid>/check-in/", console_views.check_in, name="check-in"),
+    path("events/<uuid:uuid>/publish/", console_views.publish, name="publish"),
+    path("events/<uuid:uuid>/cancel/", console_views.cancel, name="event-cancel"),
+    path("events/<uuid:uuid>/capacity/", console_views.capacity, name="capacity"),
+    path("sign-ups/<uuid:uuid>/mark/", console_views.mark, name="signup-mark"),
+]

@@ -1,0 +1,219 @@
+"""Residents' pages: what's on near me, an event (sign up, cancel), my activities, the
+catalogue. Plain form POST + redirect; outsiders 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from silin.activities import permissions as perms
+from silin.activities import selectors
+from silin.activities.forms import FeedbackForm, FilterForm, SignUpForm
+from silin.activities.models import Event, SignUp
+from silin.activities.services import feedback, signups
+from silin.activities.services.checkin import checkin_code
+from silin.activities.services.signups import eligibility_problem, window_problem
+from silin.core.access import get_object_for_actor
+from silin.lib.qr import qr_svg
+
+
+def _visible_or_404(request, uuid):
+    return get_object_for_actor(selectors.events_visible_to(request.user), uuid=uuid)
+
+
+def _refused(request, exc: ValidationError):
+    for text in exc.messages:
+        messages.error(request, text)
+
+
+@login_required
+def event_list(request):
+    form = FilterForm(request.GET or None)
+    filters = selectors.EventFilters()
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        filters = selectors.EventFilters(
+            stage=d["stage"], category=d["category"], day=d["day"], free_only=d["free_only"]
+        )
+    events = selectors.events_near(actor=request.user, filters=filters)
+    if not perms.street_ids(request.user) and not perms.runs_any(request.user):
+        events = []
+    return render(
+        request,
+        "activities/event_list.html",
+        {"form": form, "events": events, "runs": perms.runs_any(request.user)},
+    )
+
+
+@login_required
+def event_detail(request, uuid):
+    event = _visible_or_404(request, uuid)
+    now = timezone.now()
+    mine = selectors.signup_of(actor=request.user, event=event)
+    problem = ""
+    if mine is None:
+        problem = window_problem(event, now) or eligibility_problem(
+            event, request.user, timezone.localdate()
+        )
+    context = {
+        "event": event,
+        "mine": mine,
+        "position": selectors.waiting_position(mine)
+        if mine and mine.state == SignUp.State.WAITING
+        else None,
+        "places_left": selectors.places_left(event),
+        "problem": problem,
+        "form": SignUpForm(),
+        "organises": perms.organises(request.user, event),
+        "cancellable": mine is not None
+        and mine.state in (SignUp.State.CONFIRMED, SignUp.State.WAITING)
+        and now < (event.signup_closes_at or event.starts_at),
+        "now": now,
+        "qr": _qr(mine),
+        "may_rate": mine is not None
+        and mine.state == SignUp.State.ATTENDED
+        and not hasattr(mine, "feedback"),
+    }
+    return render(request, "activities/event_detail.html", context)
+
+
+@login_required
+@require_POST
+def feedback_give(request, uuid):
+    signup = get_object_for_actor(
+        selectors.signups_visible_to(request.user).filter(person=request.user), uuid=uuid
+    )
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect("activities:event-detail", uuid=signup.event.uuid)
+    try:
+        feedback.feedback_give(
+            actor=request.user,
+            signup=signup,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Thank you for your feedback!"))
+    return redirect("activities:event-detail", uuid=signup.event.uuid)
+
+
+def _qr(signup: SignUp | None) -> str:
+    """The inline SVG of a confirmed sign-up's signed check-in code ("" if none)."""
+    code = checkin_code(signup) if signup is not None else ""
+    return qr_svg(code, title=_("My check-in code")) if code else ""
+
+
+@login_required
+@require_POST
+def signup_create(request, uuid):
+    event = _visible_or_404(request, uuid)
+    form = SignUpForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect("activities:event-detail", uuid=event.uuid)
+    try:
+        signup = signups.signup_create(
+            actor=request.user, event=event, companions=form.cleaned_data["companions"]
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        if signup.state == SignUp.State.CONFIRMED:
+            messages.success(request, _("You are signed up. See you there!"))
+        else:
+            messages.success(
+                request,
+                _("The activity is full: you are number %(n)d on the waiting list.")
+                % {"n": selectors.waiting_position(signup)},
+            )
+    return redirect("activities:event-detail", uuid=event.uuid)
+
+
+def _own_signup(request, uuid) -> SignUp:
+    return get_object_for_actor(selectors.signups_visible_to(request.user), uuid=uuid)
+
+
+@login_required
+@require_POST
+def signup_cancel(request, uuid):
+    signup = _own_signup(request, uuid)
+    try:
+        signups.signup_cancel(actor=request.user, signup=signup)
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Your sign-up is cancelled."))
+    return redirect("activities:event-detail", uuid=signup.event.uuid)
+
+
+@login_required
+@require_POST
+def offer_accept(request, uuid):
+    signup = _own_signup(request, uuid)
+    try:
+        signups.signup_accept_offer(actor=request.user, signup=signup)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The place is yours. See you there!"))
+    return redirect("activities:event-detail", uuid=signup.event.uuid)
+
+
+@login_required
+def mine(request):
+    now = timezone.now()
+    rows = selectors.my_signups(actor=request.user)
+    upcoming = [s for s in rows if s.state == SignUp.State.CONFIRMED and s.event.ends_at >= now]
+    waiting = [s for s in rows if s.state == SignUp.State.WAITING and s.event.ends_at >= now]
+    for s in waiting:
+        s.position = selectors.waiting_position(s)  # type: ignore[attr-defined]
+    past = [
+        s for s in reversed(rows) if s.event.ends_at < now and s.state != SignUp.State.CANCELLED
+    ][:20]
+    return render(
+        request,
+        "activities/mine.html",
+        {"upcoming": upcoming, "waiting": waiting, "past": past, "now": now},
+    )
+
+
+@login_required
+def catalogue_list(request):
+    items = selectors.catalogue_visible_to(request.user)
+    if not perms.street_ids(request.user):
+        items = items.none()
+    return render(
+        request,
+        "activities/catalogue.html",
+        {"items": items, "runs": perms.runs_any(request.user)},
+    )
+
+
+@login_required
+def catalogue_item(request, uuid):
+    item = get_object_for_actor(selectors.catalogue_visible_to(request.user), uuid=uuid)
+    coming = (
+        selectors.events_visible_to(request.user)
+        .filter(item=item, state=Event.State.PUBLISHED)
+        .order_by("starts_at")[:10]
+    )
+    return render(
+        request,
+        "activities/catalogue_item.html",
+        {"item": item, "coming": coming, "runs": perms.runs_any(request.user)},
+    )

@@ -1,0 +1,49 @@
+"""The demo street's activities: the article's catalogue, past attendance with a long
+tail, upcoming events with sign-ups and waiting lists, 刘大爷's chess league and 坝坝宴."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from silin.activities.models import CatalogueItem, Category, Event, SignUp
+from silin.demo.seeding import seed_demo
+from silin.spaces.models import Booking
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_activities():
+    with time_machine.travel(timezone.now(), tick=False):
+        seed_demo(residents=400, seed=7)
+        street_items = CatalogueItem.objects.filter(community=None)
+        assert set(street_items.values_list("category", flat=True)) == set(Category.values) - {
+            Category.OTHER
+        }
+        adopted = CatalogueItem.objects.exclude(source=None)
+        assert adopted.count() == 3
+        past = Event.objects.filter(state=Event.State.DONE)
+        assert past.count() >= 24
+        attended = Counter(
+            SignUp.objects.filter(state=SignUp.State.ATTENDED).values_list("person", flat=True)
+        )
+        assert max(attended.values()) >= 8  # some come often
+        upcoming = Event.objects.filter(state=Event.State.PUBLISHED)
+        assert upcoming.count() == 7
+        assert SignUp.objects.filter(state=SignUp.State.WAITING).exists()
+        for event in upcoming:
+            taken = SignUp.objects.filter(event=event, state=SignUp.State.CONFIRMED)
+            assert sum(1 + s.companions for s in taken) <= event.capacity
+        liu = SignUp.objects.filter(person__name="刘大爷", event__state="published")
+        titles = sorted(s.event.title for s in liu)
+        assert titles == ["象棋联赛", "院落坝坝宴"]
+        banquet = Event.objects.get(title="院落坝坝宴", state="published")
+        assert banquet.space is not None and banquet.space.name == "邻里荟"
+        assert Booking.objects.get(pk=banquet.booking_id).status == Booking.Status.APPROVED
+        # Seeding twice changes nothing.
+        before = Event.objects.count()
+        seed_demo(residents=400, seed=7)
+        assert Event.objects.count() == before
