@@ -209,7 +209,7 @@ def _race_space():
 
 def _racers(n: int) -> list[tuple[object, str]]:
     """`n` residents of the street with a login and a fresh API token each."""
-    from silin.accounts.models import RoleAssignment, User
+    from silin.accounts.models import RoleAssignment, User, refresh_role_grants
     from silin.accounts.services import token_create
     from silin.core.roles import Role
     from silin.places.models import Compound
@@ -230,6 +230,7 @@ def _racers(n: int) -> list[tuple[object, str]]:
         for u in users
         if u.pk not in have_role
     )
+    refresh_role_grants(u.pk for u in users if u.pk not in have_role)  # bulk: no signal
     return [(u, token_create(actor=u, name="bench race")[1]) for u in users]
 
 

@@ -11,7 +11,8 @@ class AccountsConfig(AppConfig):
         # Imported here, not at the top: they import models, which cannot load before the
         # app registry is ready. Its sections of a person's "My data" and the retention
         # rule of one-time login codes.
-        from silin.accounts import personal_data, retention
+        from silin.accounts import personal_data, retention, signals
 
         personal_data.register()
         retention.register()
+        signals.connect()

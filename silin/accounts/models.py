@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,11 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(mobile, password, **extra)
 
 
+# One role a user holds, as the scopes need it: (role, street_id, community_id, compound_id,
+# the node's street_id, the node's community_id).
+RoleGrant = tuple[str, int | None, int | None, int | None, int | None, int | None]
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     mobile = models.CharField(_("mobile number"), max_length=11, unique=True)
@@ -52,6 +58,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     # The lock the owner was told about by SMS (once per lock, when a code was asked for).
     lock_notified_until = models.DateTimeField(null=True, blank=True, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The user's role assignments as `RoleGrant` lists, rewritten in the same transaction
+    # by every write of them (`silin.accounts.signals`, `refresh_role_grants` for bulk
+    # paths): read with the user by the token or session lookup, so the scopes of a request
+    # cost no query. None: not computed yet (read from the assignments instead).
+    role_grants_cache = models.JSONField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -87,9 +98,22 @@ class User(AbstractBaseUser, PermissionsMixin):
             self.__dict__["_silin_assignments"] = cached
         return cached
 
+    def role_grants(self) -> tuple[RoleGrant, ...]:
+        """The user's roles as the scopes need them; memoised per request."""
+        memo = self.__dict__.get("_silin_grants")
+        if memo is not None:
+            return memo
+        stored = self.role_grants_cache
+        if stored is not None:
+            grants = tuple(tuple(g) for g in stored)
+        else:
+            grants = tuple(_grant(a) for a in self.active_role_assignments())
+        self.__dict__["_silin_grants"] = grants
+        return grants
+
     @property
     def roles(self) -> set[str]:
-        return {a.role for a in self.active_role_assignments()}
+        return {g[0] for g in self.role_grants()}
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
@@ -187,3 +211,36 @@ class AccessToken(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+def _grant(a: RoleAssignment) -> RoleGrant:
+    home: tuple[int | None, int | None]
+    if a.compound is not None:
+        home = (a.compound.community.street_id, a.compound.community_id)
+    elif a.community is not None:
+        home = (a.community.street_id, a.community.pk)
+    else:
+        home = (a.street_id, None)
+    return (a.role, a.street_id, a.community_id, a.compound_id, *home)
+
+
+def refresh_role_grants(user_ids: Iterable[int]) -> dict[int, list[RoleGrant]]:
+    """Rewrite the stored `role_grants_cache` of `user_ids` from their assignments.
+
+    Each user's row is locked first, so two concurrent writers of one user's roles each
+    read the other's committed assignments (the second waits for the first).
+    """
+    written: dict[int, list[RoleGrant]] = {}
+    with transaction.atomic():
+        for user_id in sorted(set(user_ids)):
+            if not User.objects.select_for_update().filter(pk=user_id).exists():
+                continue
+            grants = [
+                _grant(a)
+                for a in RoleAssignment.objects.filter(user_id=user_id)
+                .select_related("street", "community", "compound__community")
+                .order_by("pk")
+            ]
+            User.objects.filter(pk=user_id).update(role_grants_cache=grants)
+            written[user_id] = grants
+    return written

@@ -101,15 +101,15 @@ def scope_for_roles(user: User | AnonymousUser | None, roles: Iterable[str]) -> 
     streets: set[int] = set()
     communities: set[int] = set()
     compounds: set[int] = set()
-    for a in user.active_role_assignments():  # type: ignore[union-attr]
-        if a.role not in wanted:
+    for role, street_id, community_id, compound_id, _s, _c in user.role_grants():  # type: ignore[union-attr]
+        if role not in wanted:
             continue
-        if a.street_id:
-            streets.add(a.street_id)
-        elif a.community_id:
-            communities.add(a.community_id)
-        elif a.compound_id:
-            compounds.add(a.compound_id)
+        if street_id:
+            streets.add(street_id)
+        elif community_id:
+            communities.add(community_id)
+        elif compound_id:
+            compounds.add(compound_id)
     scope = Scope(
         street_ids=frozenset(streets),
         community_ids=frozenset(communities),
@@ -129,6 +129,7 @@ def reset_scope_cache(user: Any) -> None:
     for key in (
         "_silin_scopes",
         "_silin_assignments",
+        "_silin_grants",
         "_silin_space_homes",
         "_silin_household",
         "_silin_may_approve",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.hashers import make_password
 from django.utils import translation
 
-from silin.accounts.models import RoleAssignment, User
+from silin.accounts.models import RoleAssignment, User, refresh_role_grants
 from silin.core.roles import Role
 from silin.core.seeding import DemoLogin
 from silin.demo.build import Build
@@ -99,6 +99,7 @@ def make_logins(build: Build) -> None:
     ]
     build.bulk(User, users)
     build.bulk(RoleAssignment, assignments)
+    refresh_role_grants(u.pk for u in users)  # a bulk write sends no signal
     grid_member = next(
         u for u, d in zip(users, DEMO_LOGINS, strict=False) if d.role == Role.GRID_MEMBER
     )

@@ -178,6 +178,7 @@ class ActingUser(User):
         user.language = proxy.language
         user.elderly_mode = proxy.elderly_mode
         user.__dict__["_silin_assignments"] = []
+        user.__dict__["_silin_grants"] = ()
         user.acting = ActingContext(
             proxy_id=proxy.pk,
             proxy_label=str(proxy),
@@ -194,6 +195,9 @@ class ActingUser(User):
 
     def active_role_assignments(self) -> list[Any]:
         return []
+
+    def role_grants(self) -> tuple[Any, ...]:
+        return ()  # never the principal's cached roles
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:
         # Only what a resident holds by being themselves: the rules predicates (which see

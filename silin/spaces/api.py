@@ -14,6 +14,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -404,7 +405,12 @@ def space_availability(request, space_uuid: UUID, window: Query[RangeIn]):
 )
 def booking_add(request, space_uuid: UUID, payload: BookingIn):
     actor = request.auth
-    space = space_get(actor=actor, uuid=space_uuid, related=("community",))
+    space = space_get(
+        actor=actor,
+        uuid=space_uuid,
+        related=("community",),
+        held_over=_interval(payload.starts_at, payload.ends_at),
+    )
     try:
         booking = bookings.booking_create(
             actor=actor,
@@ -423,6 +429,15 @@ def booking_add(request, space_uuid: UUID, payload: BookingIn):
         message = exc.messages[0]
         return Status(409, error_body("own_overlap", message, {"starts_at": [message]}))
     return Status(201, _as_stored(booking))
+
+
+def _interval(
+    starts_at: dt.datetime, ends_at: dt.datetime
+) -> tuple[dt.datetime, dt.datetime] | None:
+    """The interval to pre-check with the space lookup; a naive time is left to the service."""
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        return None
+    return starts_at, ends_at
 
 
 def _as_stored(booking: Booking) -> Booking:

@@ -79,13 +79,11 @@ def homes(user: Actor) -> tuple[Home, ...]:
         found.add(
             Home(household.community.street_id, household.community_id, household.compound_id)
         )
-    for a in user.active_role_assignments():
-        if a.role != Role.RESIDENT:
+    for role, _street, community_id, compound_id, home_street, home_community in user.role_grants():
+        if role != Role.RESIDENT or home_street is None or home_community is None:
             continue
-        if a.compound is not None:  # read with its community (`active_role_assignments`)
-            found.add(Home(a.compound.community.street_id, a.compound.community_id, a.compound.pk))
-        elif a.community is not None:
-            found.add(Home(a.community.street_id, a.community.pk, None))
+        if compound_id is not None or community_id is not None:
+            found.add(Home(home_street, home_community, compound_id))
     result = tuple(sorted(found, key=lambda h: (h.street_id, h.community_id, h.compound_id or 0)))
     user_memo(user)["_silin_space_homes"] = result
     return result

@@ -93,11 +93,11 @@ def test_audit_log_is_paginated_with_a_fixed_number_of_queries(
         audit.record(actor=cast.worker, action="update", obj=world.tuoyuan)
     client = login(cast.street_admin)
     client.get(reverse(AUDIT))
-    # session, user, roles, communities, object types, count, page, session renewal (3)
-    with django_assert_num_queries(7):
+    # session, user (with its role grants), communities, object types, count, page
+    with django_assert_num_queries(6):
         response = client.get(reverse(AUDIT))
     page = response.context["page"]
     assert page.paginator.num_pages == 2
     assert len(page.object_list) == 50
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse(AUDIT), {"page": 2})

@@ -87,6 +87,6 @@ def test_organization_list_query_count_is_fixed(cast, world, orgs, django_assert
     client = client_for(cast.worker)
     client.get(f"{API}/me")
     for size in (2, 10):
-        # session, user, role assignments, count, page; the session save in a savepoint
-        with django_assert_num_queries(6):
+        # session, user (with its role grants), count, page; the session save in a savepoint
+        with django_assert_num_queries(5):
             client.get(f"{API}/organizations?page_size={size}")

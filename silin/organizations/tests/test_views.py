@@ -86,6 +86,6 @@ def test_the_organisation_list_runs_a_fixed_number_of_queries(
     client = login(cast.worker)
     url = reverse("organizations:organization-list")
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["page"].object_list) == min(extra, 25)

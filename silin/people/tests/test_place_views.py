@@ -89,7 +89,7 @@ def test_the_household_page_runs_a_fixed_number_of_queries(
     client = login(cast.worker)
     url = reverse("places:household-detail", args=[world.liu_household.uuid])
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["members"]) == extra + 1
 
@@ -105,7 +105,7 @@ def test_the_building_page_runs_a_fixed_number_of_queries(
     client = login(cast.worker)
     url = reverse("places:building-detail", args=[building.uuid])
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["units"]) == extra + 1
 
@@ -119,7 +119,7 @@ def test_the_compound_page_runs_a_fixed_number_of_queries(
     client = login(cast.worker)
     url = reverse("places:compound-detail", args=[world.tuoyuan.uuid])
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url)
 
 

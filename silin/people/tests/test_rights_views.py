@@ -271,14 +271,14 @@ def test_the_correction_list_costs_the_same_queries_however_many_requests(
     client = login(cast.worker)
     url = reverse("people:correction-list")
     client.get(url)
-    # session, user, role assignments, communities for the filter, count, page of rows,
+    # session, user (with its role grants), communities for the filter, count, page of rows,
     # and the session renewal (savepoint, update, release)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url)
     for i in range(6):
         resident = ResidentFactory(name=f"居民{i}", household=world.liu_household)
         CorrectionRequest.objects.create(resident=resident, community=world.sanjiang, field="name")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url)
 
 
@@ -315,12 +315,12 @@ def test_the_due_list_costs_the_same_queries_however_many_are_due(
     client = login(cast.worker)
     url = reverse("people:anonymisation-list")
     client.get(url)
-    # session, user, role assignments, count, page of rows, session renewal (3)
-    with django_assert_num_queries(5):
+    # session, user (with its role grants), count, page of rows, session renewal (3)
+    with django_assert_num_queries(4):
         client.get(url)
     for i in range(5):
         _moved_out(ResidentFactory(household=world.liu_household), 400 + i)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(url)
 
 

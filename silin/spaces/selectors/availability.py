@@ -76,6 +76,9 @@ class SpaceCalendar:
     blocked: list[BlockedPeriod] = field(default_factory=list)
     bookings: list[Booking] = field(default_factory=list)
     own_elsewhere: list[Booking] = field(default_factory=list)
+    # Open waiting-list offers over the range (`waitlist_offers_holding`), read with the
+    # rules when `offers_at` (now) is given.
+    offers: list[WaitlistEntry] = field(default_factory=list)
 
     @classmethod
     def load(
@@ -86,9 +89,10 @@ class SpaceCalendar:
         *,
         with_overriders: bool = False,
         booker: User | None = None,
+        offers_at: dt.datetime | None = None,
     ) -> SpaceCalendar:
         cal = cls(space=space, starts_at=starts_at, ends_at=ends_at)
-        cal._load_rules(include_blocked=True)
+        cal._load_rules(include_blocked=True, offers_at=offers_at)
         if with_overriders and cal.blocked:
             # Who may book through a block: asked only when the range has one.
             prefetch_related_objects(cal.blocked, "overriders")
@@ -113,8 +117,9 @@ class SpaceCalendar:
         cal.own_elsewhere = [b for b in rows if b.space_id != space.pk]
         return cal
 
-    def _load_rules(self, *, include_blocked: bool) -> None:
-        """Weekly hours, the range's exceptions and (optionally) blocks in one UNION query."""
+    def _load_rules(self, *, include_blocked: bool, offers_at: dt.datetime | None = None) -> None:
+        """Weekly hours, the range's exceptions and (optionally) blocks and the waiting
+        list's open offers at `offers_at` in one UNION query."""
         space, start, end = self.space, self.starts_at, self.ends_at
         first, last = timezone.localdate(start), timezone.localdate(end)
         parts = [
@@ -131,6 +136,7 @@ class SpaceCalendar:
                 _none(models.DateTimeField()),
                 _none(models.DateTimeField()),
                 _text(""),
+                _none(models.DateTimeField()),
             ),
             OpeningException.objects.filter(space=space, date__range=(first, last))
             .order_by()
@@ -145,6 +151,7 @@ class SpaceCalendar:
                 _none(models.DateTimeField()),
                 _none(models.DateTimeField()),
                 "note",
+                _none(models.DateTimeField()),
             ),
         ]
         if include_blocked:
@@ -162,13 +169,39 @@ class SpaceCalendar:
                     "starts_at",
                     "ends_at",
                     "reason",
+                    _none(models.DateTimeField()),
                 )
             )
+        if offers_at is not None:
+            parts.append(
+                WaitlistEntry.objects.filter(
+                    space=space,
+                    state=WaitlistEntry.State.OFFERED,
+                    offer_expires_at__gt=offers_at,
+                    starts_at__lt=end,
+                    ends_at__gt=start,
+                )
+                .order_by()
+                .values_list(
+                    _text("offer"),
+                    "id",
+                    "user_id",
+                    _none(models.DateField()),
+                    _none(models.TimeField()),
+                    _none(models.TimeField()),
+                    _flag(False),
+                    "starts_at",
+                    "ends_at",
+                    _text(""),
+                    "offer_expires_at",
+                )
+            )
+        offers: list[WaitlistEntry] = []
         hours: dict[int, list[tuple[dt.time, dt.time]]] = defaultdict(list)
         exceptions: dict[dt.date, list[OpeningException]] = defaultdict(list)
         blocked: list[BlockedPeriod] = []
         rows = parts[0].union(*parts[1:], all=True)
-        for kind, pk, weekday, date, opens, closes, closed, b_start, b_end, text in rows:
+        for kind, pk, weekday, date, opens, closes, closed, b_start, b_end, text, expires in rows:
             if kind == "hours":
                 hours[weekday].append((opens, closes))
             elif kind == "exception":
@@ -183,10 +216,23 @@ class SpaceCalendar:
                         note=text,
                     )
                 )
+            elif kind == "offer":
+                offers.append(
+                    WaitlistEntry(
+                        pk=pk,
+                        space=space,
+                        user_id=weekday,
+                        starts_at=b_start,
+                        ends_at=b_end,
+                        state=WaitlistEntry.State.OFFERED,
+                        offer_expires_at=expires,
+                    )
+                )
             else:
                 blocked.append(
                     BlockedPeriod(pk=pk, space=space, starts_at=b_start, ends_at=b_end, reason=text)
                 )
+        self.offers = sorted(offers, key=lambda o: (o.starts_at, o.pk))
         self.hours = {d: sorted(spans) for d, spans in hours.items()}
         self.exceptions = dict(exceptions)
         self.blocked = sorted(blocked, key=lambda b: b.starts_at)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -162,7 +162,11 @@ SPACE_PAGE_RELATED = ("community__street", "compound", "parent", "managed_by", "
 
 
 def space_get(
-    *, actor: Actor, uuid: object, related: tuple[str, ...] = SPACE_PAGE_RELATED
+    *,
+    actor: Actor,
+    uuid: object,
+    related: tuple[str, ...] = SPACE_PAGE_RELATED,
+    held_over: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> Space:
     """One space by its UUID, or 404 if the actor may not see it.
 
@@ -174,7 +178,17 @@ def space_get(
     value = parse_uuid(uuid)
     if value is None or not perms.authenticated(actor):
         raise Http404
-    space = Space.objects.select_related("community", *related).filter(uuid=value).first()
+    spaces = Space.objects.select_related("community", *related).filter(uuid=value)
+    if held_over is not None:
+        # A booking's pre-check read with the space (`services.bookings.book_slot`).
+        starts_at, ends_at = held_over
+        confirmed = Booking.objects.filter(
+            space=OuterRef("pk"), status__in=Booking.CONFIRMED_STATES
+        ).overlapping(starts_at, ends_at)
+        spaces = spaces.annotate(confirmed_held=Exists(confirmed))
+    space = spaces.first()
+    if space is not None and held_over is not None:
+        space.held_over = (*held_over, space.confirmed_held)  # type: ignore[attr-defined]
     if space is None or not perms.can_view_space(actor, space):
         raise Http404
     return space

@@ -23,7 +23,6 @@ from silin.spaces.models import Booking, BookingSeries, Space
 from silin.spaces.selectors.availability import (
     SpaceCalendar,
     confirmed_overlap_exists,
-    waitlist_offers_holding,
 )
 from silin.spaces.selectors.spaces import space_has_other_approver
 from silin.spaces.services.common import (
@@ -275,10 +274,19 @@ def book_slot(
     if when := check_when(ask.space, starts_at, now):
         errors.setdefault("starts_at", []).append(when)
     raise_errors(errors)
-    if confirmed_overlap_exists(space=ask.space, starts_at=starts_at, ends_at=ends_at):
+    if _confirmed_held(ask.space, starts_at, ends_at):
         raise SlotTaken({"starts_at": [already_booked_message()]})
     with transaction.atomic():
         return _book_locked(ask, starts_at, ends_at, now, minutes, skip_offer, overlap_ok)
+
+
+def _confirmed_held(space: Space, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+    """The pre-check: read with the space when the caller asked for it (`space_get`'s
+    `held_over`, the same interval), else one indexed query."""
+    hint = getattr(space, "held_over", None)
+    if hint is not None and hint[0] == starts_at and hint[1] == ends_at:
+        return bool(hint[2])
+    return confirmed_overlap_exists(space=space, starts_at=starts_at, ends_at=ends_at)
 
 
 def _book_locked(
@@ -292,9 +300,10 @@ def _book_locked(
 ) -> Booking:
     """The checks that need the space's lock, and the write."""
     ask.space = lock_space(ask.space)
-    cal = SpaceCalendar.load(ask.space, starts_at, ends_at, with_overriders=True, booker=ask.booker)
-    offers = waitlist_offers_holding(space=ask.space, starts_at=starts_at, ends_at=ends_at, now=now)
-    problem = slot_problem(ask, cal, starts_at, ends_at, offers, skip_offer=skip_offer)
+    cal = SpaceCalendar.load(
+        ask.space, starts_at, ends_at, with_overriders=True, booker=ask.booker, offers_at=now
+    )
+    problem = slot_problem(ask, cal, starts_at, ends_at, cal.offers, skip_offer=skip_offer)
     if problem is None:
         problem = quota_problem(ask, starts_at, minutes)
     if problem is not None:

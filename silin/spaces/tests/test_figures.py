@@ -280,13 +280,13 @@ def test_the_overview_costs_the_same_queries_for_one_space_or_many(
     client = login(cast.street_admin)
     params = {"period": "week", "on": "2026-11-04"}
     client.get(reverse("spaces:figures"), params)  # session, scope caches warmed
-    # session, user, role assignments, communities filter, spaces, opening hours,
+    # session, user (with its role grants), communities filter, spaces, opening hours,
     # exceptions, per-space sums, trend sums, heat-map groups; the session's save (3).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(reverse("spaces:figures"), params)
     for n in range(5):
         make_space(world.jinlong, world.jindu, f"议事厅{n}")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(reverse("spaces:figures"), params)
 
 
@@ -319,13 +319,13 @@ def test_the_space_panel_costs_the_same_queries_with_more_bookings(
     url = reverse("spaces:space-figures", args=[spaces.chess.uuid])
     params = {"period": "week", "on": "2026-11-04"}
     client.get(url, params, headers={"HX-Request": "true"})
-    # session, user, role assignments, the space, opening hours, exceptions, sums, trend,
+    # session, user (with its role grants), the space, opening hours, exceptions, sums, trend,
     # heat map; the session's save (3).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url, params, headers={"HX-Request": "true"})
     for day in range(3):
         book(spaces.chess, cast.liu, at(MONDAY + dt.timedelta(days=day), 15), 60)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url, params, headers={"HX-Request": "true"})
 
 

@@ -240,12 +240,12 @@ def test_the_list_costs_the_same_queries_for_any_number_of_rows(
 ):
     client = login(cast.street_admin)
     client.get(reverse("spaces:renewal-list"))
-    # session, user, role assignments, totals, count, page rows; the session's save (3).
-    with django_assert_num_queries(6):
+    # session, user (with its role grants), totals, count, page rows; the session's save (3).
+    with django_assert_num_queries(5):
         client.get(reverse("spaces:renewal-list"))
     for n in range(5):
         renewal_services.renewal_create(actor=cast.street_admin, data=data(world, title=f"院落{n}"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(reverse("spaces:renewal-list"))
 
 

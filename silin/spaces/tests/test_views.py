@@ -139,7 +139,7 @@ def test_the_directory_runs_a_fixed_number_of_queries(
     client = login(cast.worker)
     url = reverse("spaces:space-list")
     client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["cards"]) == extra
 
@@ -208,7 +208,7 @@ def test_the_calendar_partial_runs_a_fixed_number_of_queries(
     url = reverse("spaces:space-calendar", args=[room.uuid])
     params = {"week": local(1, 0).date().isoformat()}
     client.get(url, params)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url, params)
 
 
@@ -712,7 +712,7 @@ def test_my_bookings_runs_a_fixed_number_of_queries(
     client = login(cast.liu)
     url = reverse("spaces:booking-mine")
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["upcoming"]) == extra
 
@@ -731,6 +731,6 @@ def test_the_approval_queue_runs_a_fixed_number_of_queries(
     client = login(cast.worker)
     url = reverse("spaces:approval-queue")
     client.get(url)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(url)
     assert len(response.context["bookings"]) == extra

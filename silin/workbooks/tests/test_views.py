@@ -44,7 +44,7 @@ def test_home_page_query_count_is_pinned(login, cast, django_assert_num_queries)
     for n in range(3):
         post_file(client, workbook([person(n)]))
     client.get(HOME)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(HOME)
 
 
