@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
 from silin.accounts.models import RoleAssignment, refresh_role_grants
+from silin.places.models import Community, Compound
 
 MEMOS = ("_silin_grants", "_silin_assignments", "_silin_scopes", "_silin_space_homes")
 
@@ -28,6 +30,25 @@ def _changed(sender: Any, instance: RoleAssignment, **kwargs: Any) -> None:
             user.__dict__.pop(key, None)
 
 
+def _tree_moved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A compound or community saved (perhaps moved to another parent): the stored grants
+    of everyone holding a role at or under it are rewritten, so no scope keeps the old
+    parent."""
+    if isinstance(instance, Compound):
+        holders = RoleAssignment.objects.filter(compound=instance)
+    else:
+        holders = RoleAssignment.objects.filter(
+            Q(community=instance) | Q(compound__community=instance)
+        )
+    user_ids = list(holders.values_list("user_id", flat=True).distinct())
+    if user_ids:
+        refresh_role_grants(user_ids)
+
+
 def connect() -> None:
     post_save.connect(_changed, sender=RoleAssignment, dispatch_uid="silin_role_grants_save")
     post_delete.connect(_changed, sender=RoleAssignment, dispatch_uid="silin_role_grants_delete")
+    for node in (Compound, Community):
+        post_save.connect(
+            _tree_moved, sender=node, dispatch_uid=f"silin_role_grants_{node.__name__}"
+        )

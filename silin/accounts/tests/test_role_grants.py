@@ -10,6 +10,7 @@ from silin.accounts.services import token_authenticate, token_create
 from silin.accounts.tests.factories import UserFactory, assign
 from silin.core.roles import Capability, Role
 from silin.core.scoping import scope_for
+from silin.places.tests.factories import CommunityFactory, StreetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,17 @@ def test_a_user_never_given_stored_grants_reads_their_assignments(world):
     assign(user, Role.COMMUNITY_WORKER, world.sanjiang)
     User.objects.filter(pk=user.pk).update(role_grants_cache=None)
     assert User.objects.get(pk=user.pk).roles == {Role.COMMUNITY_WORKER}
+
+
+def test_a_compound_moved_to_another_community_moves_its_holders_scopes(world):
+    user = UserFactory()
+    secret = token_create(actor=user, name="t")[1]
+    assign(user, Role.COMMITTEE_MEMBER, world.tuoyuan)
+    assert _fresh(secret).role_grants()[0][-1] == world.sanjiang.pk
+    other = CommunityFactory(street=world.street, name="龙王社区", code="510121100009")
+    world.tuoyuan.community = other  # as a superuser corrects it in the admin
+    world.tuoyuan.save()
+    assert _fresh(secret).role_grants()[0][-1] == other.pk
+    other.street = StreetFactory(name="别的街道", code="510121200000")
+    other.save()
+    assert _fresh(secret).role_grants()[0][-2] == other.street.pk
