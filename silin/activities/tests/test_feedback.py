@@ -48,3 +48,10 @@ def test_elderly_page_offers_three_large_faces(cast, attended, client):
     client.force_login(cast.worker)
     console = client.get(reverse("activities:console", args=[attended.event.uuid]))
     assert "5.0" in console.content.decode()
+
+
+@pytest.fixture(autouse=True)
+def _midday(clock):
+    """Every test here runs at noon of the suite's day (SILIN_TEST_NOW moves the day), so
+    none depends on the hour the suite happens to run at."""
+    clock.move_to(12)

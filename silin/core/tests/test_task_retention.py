@@ -44,3 +44,10 @@ def test_finished_tasks_past_their_period_are_deleted_and_waiting_ones_kept(sett
     kept = set(DBTaskResult.objects.values_list("pk", flat=True))
     assert kept == {recent.pk, waiting.pk}
     assert old_done.pk not in kept and old_failed.pk not in kept
+
+
+@pytest.fixture(autouse=True)
+def _midday(clock):
+    """Every test here runs at noon of the suite's day (SILIN_TEST_NOW moves the day), so
+    none depends on the hour the suite happens to run at."""
+    clock.move_to(12)

@@ -734,3 +734,10 @@ def test_the_approval_queue_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(3):
         response = client.get(url)
     assert len(response.context["bookings"]) == extra
+
+
+@pytest.fixture(autouse=True)
+def _midday(clock):
+    """Every test here runs at noon of the suite's day (SILIN_TEST_NOW moves the day), so
+    none depends on the hour the suite happens to run at."""
+    clock.move_to(12)
