@@ -137,3 +137,9 @@ def test_the_new_pages_pass_axe(visitor, cast, world, daughter):
     visitor.assert_accessible("resident page")
     visitor.visit("people:proxy-consent", world.liu.uuid, label="worker-consent")
     visitor.assert_accessible("worker consent")
+
+
+@pytest.fixture(autouse=True)
+def _midday(clock):
+    """The server's clock at noon of the suite's day, so no test depends on the hour."""
+    clock.move_to(12)
