@@ -67,14 +67,15 @@ def space_cards(
 # --- the space page --------------------------------------------------------------------------
 
 
-def hours_table(hours: Sequence[OpeningHours]) -> list[dict[str, Any]]:
-    """One row per weekday with its windows; empty when no hours are set at all."""
-    if not hours:
+def hours_table(hours: Mapping[int, Sequence[tuple[dt.time, dt.time]]]) -> list[dict[str, Any]]:
+    """One row per weekday with its windows (`SpaceCalendar.hours`: weekday → sorted
+    (opens, closes)); empty when no hours are set at all."""
+    if not any(hours.values()):
         return []
     return [
         {
             "day": label,
-            "windows": [f"{h.opens:%H:%M}–{h.closes:%H:%M}" for h in hours if h.weekday == day],
+            "windows": [f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in hours.get(day, [])],
         }
         for day, label in OpeningHours.Weekday.choices
     ]

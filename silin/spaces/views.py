@@ -22,10 +22,10 @@ from django.views.decorators.http import require_POST
 from silin.core.access import require_perm
 from silin.lib.http import safe_next
 from silin.lib.qr import qr_png, qr_svg
-from silin.spaces import calendar, presenters
+from silin.spaces import calendar, calendar_html, presenters
 from silin.spaces.forms import DURATIONS, OptionalReasonForm
 from silin.spaces.models import Booking, Space, WaitlistEntry
-from silin.spaces.selectors.availability import availability
+from silin.spaces.selectors.availability import SpaceCalendar
 from silin.spaces.selectors.bookings import (
     behalf_resident,
     booking_at_door,
@@ -39,8 +39,6 @@ from silin.spaces.selectors.bookings import (
 from silin.spaces.selectors.spaces import (
     directory_compounds,
     may_approve_somewhere,
-    opening_exceptions_upcoming,
-    opening_hours_of,
     space_by_door_token,
     space_get,
     space_list_for,
@@ -115,6 +113,10 @@ def space_list(request):
 # -- the space page and its week calendar ----------------------------------------------------
 
 
+# The space page lists the closures and special hours of the coming two months.
+UPCOMING_DAYS = 60
+
+
 def _day_param(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
@@ -122,13 +124,18 @@ def _day_param(value: str | None) -> dt.date | None:
         return None
 
 
-def calendar_context(request, space: Space, *, day: dt.date | None = None) -> dict:
+def calendar_context(
+    request, space: Space, *, day: dt.date | None = None, rules: SpaceCalendar | None = None
+) -> dict:
     """The week calendar of `day` (the day just booked) or of `?day=` / `?week=`; on a
-    phone and in 长辈版, that day is the one shown first."""
+    phone and in 长辈版, that day is the one shown first. `rules` is a calendar the caller
+    loaded for the same week (the space page: with the coming exceptions)."""
     day = day or _day_param(request.GET.get("day"))
     monday = calendar.week_start(day.isoformat() if day else request.GET.get("week"))
     starts_at, ends_at = calendar.week_bounds(monday)
-    intervals = availability(space=space, starts_at=starts_at, ends_at=ends_at)
+    if rules is None:
+        rules = SpaceCalendar.load(space, starts_at, ends_at)
+    intervals = rules.intervals()
     mine = calendar.my_ranges(intervals, actor=request.user)
     days = calendar.week_days(
         intervals,
@@ -137,15 +144,22 @@ def calendar_context(request, space: Space, *, day: dt.date | None = None) -> di
         mine=mine,
         min_minutes=space.min_booking_minutes,
     )
+    can_book = request.user.has_perm("spaces.book_space", space)
     return {
         "space": space,
         "days": days,
+        "grid": calendar_html.week_grid(
+            days,
+            can_book=can_book,
+            book_url=reverse("spaces:booking-create", args=[space.uuid]),
+            wait_url=reverse("spaces:waitlist-join", args=[space.uuid]),
+        ),
         "picked_day": calendar.picked_day(days, prefer=day),
         "monday": monday,
         "sunday": monday + dt.timedelta(days=6),
         "previous_week": monday - dt.timedelta(days=7),
         "next_week": monday + dt.timedelta(days=7),
-        "can_book": request.user.has_perm("spaces.book_space", space),
+        "can_book": can_book,
     }
 
 
@@ -153,10 +167,19 @@ def calendar_context(request, space: Space, *, day: dt.date | None = None) -> di
 def space_detail(request, uuid):
     space = space_get(actor=request.user, uuid=uuid)
     user = request.user
+    day = _day_param(request.GET.get("day"))
+    starts_at, ends_at = calendar.week_bounds(
+        calendar.week_start(day.isoformat() if day else request.GET.get("week"))
+    )
+    today = timezone.localdate()
+    # One query for the week's rules and the coming exceptions the page lists beside it.
+    rules = SpaceCalendar.load(
+        space, starts_at, ends_at, exceptions_through=today + dt.timedelta(days=UPCOMING_DAYS)
+    )
     context = {
-        **calendar_context(request, space),
-        "hours": presenters.hours_table(opening_hours_of(space=space)),
-        "exceptions": opening_exceptions_upcoming(space=space),
+        **calendar_context(request, space, day=day, rules=rules),
+        "hours": presenters.hours_table(rules.hours),
+        "exceptions": rules.exceptions_between(today, today + dt.timedelta(days=UPCOMING_DAYS)),
         "policy": presenters.policy_lines(space),
         "amenities": presenters.amenity_labels(space),
         "accessibility": presenters.accessibility_labels(space),
@@ -165,7 +188,7 @@ def space_detail(request, uuid):
         "figures_url": reverse("spaces:space-figures", args=[space.uuid])
         if user.has_perm("spaces.view_figures", space)
         else None,
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "spaces/space_detail.html", context)
 

@@ -90,9 +90,14 @@ class SpaceCalendar:
         with_overriders: bool = False,
         booker: User | None = None,
         offers_at: dt.datetime | None = None,
+        exceptions_through: dt.date | None = None,
     ) -> SpaceCalendar:
+        """`exceptions_through` also reads the exceptions from today through that date (the
+        space page lists the coming ones beside the week): in the same query."""
         cal = cls(space=space, starts_at=starts_at, ends_at=ends_at)
-        cal._load_rules(include_blocked=True, offers_at=offers_at)
+        cal._load_rules(
+            include_blocked=True, offers_at=offers_at, exceptions_through=exceptions_through
+        )
         if with_overriders and cal.blocked:
             # Who may book through a block: asked only when the range has one.
             prefetch_related_objects(cal.blocked, "overriders")
@@ -117,11 +122,20 @@ class SpaceCalendar:
         cal.own_elsewhere = [b for b in rows if b.space_id != space.pk]
         return cal
 
-    def _load_rules(self, *, include_blocked: bool, offers_at: dt.datetime | None = None) -> None:
+    def _load_rules(
+        self,
+        *,
+        include_blocked: bool,
+        offers_at: dt.datetime | None = None,
+        exceptions_through: dt.date | None = None,
+    ) -> None:
         """Weekly hours, the range's exceptions and (optionally) blocks and the waiting
         list's open offers at `offers_at` in one UNION query."""
         space, start, end = self.space, self.starts_at, self.ends_at
         first, last = timezone.localdate(start), timezone.localdate(end)
+        if exceptions_through is not None:
+            first = min(first, timezone.localdate())
+            last = max(last, exceptions_through)
         parts = [
             OpeningHours.objects.filter(space=space)
             .order_by()
@@ -135,6 +149,7 @@ class SpaceCalendar:
                 _flag(False),
                 _none(models.DateTimeField()),
                 _none(models.DateTimeField()),
+                _text(""),
                 _text(""),
                 _none(models.DateTimeField()),
             ),
@@ -151,6 +166,7 @@ class SpaceCalendar:
                 _none(models.DateTimeField()),
                 _none(models.DateTimeField()),
                 "note",
+                "reason",
                 _none(models.DateTimeField()),
             ),
         ]
@@ -169,6 +185,7 @@ class SpaceCalendar:
                     "starts_at",
                     "ends_at",
                     "reason",
+                    _text(""),
                     _none(models.DateTimeField()),
                 )
             )
@@ -193,6 +210,7 @@ class SpaceCalendar:
                     "starts_at",
                     "ends_at",
                     _text(""),
+                    _text(""),
                     "offer_expires_at",
                 )
             )
@@ -201,7 +219,8 @@ class SpaceCalendar:
         exceptions: dict[dt.date, list[OpeningException]] = defaultdict(list)
         blocked: list[BlockedPeriod] = []
         rows = parts[0].union(*parts[1:], all=True)
-        for kind, pk, weekday, date, opens, closes, closed, b_start, b_end, text, expires in rows:
+        for row in rows:
+            kind, pk, weekday, date, opens, closes, closed, b_start, b_end, text, why, expires = row
             if kind == "hours":
                 hours[weekday].append((opens, closes))
             elif kind == "exception":
@@ -214,6 +233,7 @@ class SpaceCalendar:
                         opens=opens,
                         closes=closes,
                         note=text,
+                        reason=why,
                     )
                 )
             elif kind == "offer":
@@ -236,6 +256,15 @@ class SpaceCalendar:
         self.hours = {d: sorted(spans) for d, spans in hours.items()}
         self.exceptions = dict(exceptions)
         self.blocked = sorted(blocked, key=lambda b: b.starts_at)
+
+    def exceptions_between(self, first: dt.date, last: dt.date) -> list[OpeningException]:
+        """The loaded exceptions dated `first`..`last`, by date."""
+        return [
+            e
+            for date in sorted(self.exceptions)
+            if first <= date <= last
+            for e in sorted(self.exceptions[date], key=lambda e: e.pk)
+        ]
 
     def windows(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
         """The opening windows of a local date, aware, exceptions applied."""

@@ -15,9 +15,8 @@ from django.utils import timezone
 from silin.core.roles import Capability, Role
 from silin.core.scoping import scope_for, scope_for_roles
 from silin.places.models import Community
-from silin.spaces import permissions as perms
 from silin.spaces.models import Booking, Space
-from silin.spaces.selectors.spaces import scope_q
+from silin.spaces.selectors.spaces import may_approve_somewhere, scope_q
 
 if TYPE_CHECKING:
     from silin.accounts.models import User
@@ -49,11 +48,9 @@ def _run_by_q(actor: User) -> Q:
 
 
 def runs_spaces(actor: User) -> bool:
-    if not perms.authenticated(actor):
-        return False
-    if not scope_for(actor, Capability.MANAGE_SPACES).empty:
-        return True
-    return Space.objects.filter(Q(manager=actor) | Q(approvers=actor)).exists()
+    """Whether the actor runs, manages or approves any space (memoised per request: the
+    menu, a panel and a to-do all ask)."""
+    return may_approve_somewhere(actor)
 
 
 def administers_a_street(actor: User) -> bool:

@@ -277,19 +277,6 @@ def user_by_feed_token(*, token: str) -> User:
 # --- opening hours, as the pages show them -------------------------------------------------
 
 
-def opening_hours_of(*, space: Space) -> list[OpeningHours]:
-    """The weekly windows of a space, by weekday and opening time."""
-    return list(space.opening_hours.all())
-
-
-def opening_exceptions_upcoming(
-    *, space: Space, days: int = 60, today: dt.date | None = None
-) -> QuerySet[OpeningException]:
-    """The dates of the next `days` days whose hours differ from the week's."""
-    today = today or timezone.localdate()
-    return space.exceptions.filter(date__gte=today, date__lte=today + dt.timedelta(days=days))
-
-
 def windows_on(*, spaces: Sequence[Space], day: dt.date) -> dict[int, Windows]:
     """Each space's opening windows of `day`, exceptions applied: two queries for a page.
 

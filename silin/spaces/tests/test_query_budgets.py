@@ -33,7 +33,7 @@ BUDGETS = {
     "api_won": 11,
     "page_refused": 6,
     "page_won": 14,
-    "space_page": 8,
+    "space_page": 6,
 }
 
 
