@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import icalendar
 
+# One entry of a feed; the same type the calendar feed sources of other apps return.
+from silin.core.calendar_feeds import FeedEntry as FeedEvent
+
 PRODID = "-//Silin Four Neighbours//Neighbour Spaces//EN"
-
-
-@dataclass(frozen=True)
-class FeedEvent:
-    uid: str
-    summary: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    location: str
-    cancelled: bool
-    tentative: bool
-    stamp: dt.datetime
-    url: str = ""
-    description: str = ""
 
 
 def _event(item: FeedEvent) -> icalendar.Event:
