@@ -103,7 +103,13 @@ def test_only_the_organisers_staff_send_messages(who, cast, full_event):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("worker", 302), ("street_admin", 302), ("other_worker", 404), ("liu", 404), ("outsider", 404)],
+    [
+        ("worker", 302),
+        ("street_admin", 302),
+        ("other_worker", 404),
+        ("liu", 404),
+        ("outsider", 404),
+    ],
 )
 def test_the_console_form_sends_by_plain_post(who, status, cast, full_event, client):
     event, _people = full_event

@@ -88,10 +88,13 @@ def test_the_reminder_reaches_the_person_with_a_notice_and_an_sms(
 ):
     event = make_event(world, cast.worker)
     signup = signups.signup_create(actor=cast.liu, event=event)
-    with _at(event.starts_at - dt.timedelta(hours=2)), django_capture_on_commit_callbacks(
-        execute=True
+    with (
+        _at(event.starts_at - dt.timedelta(hours=2)),
+        django_capture_on_commit_callbacks(execute=True),
     ):
-        assert signup_remind(signup_id=signup.pk, kind="soon", starts_at=event.starts_at.isoformat())
+        assert signup_remind(
+            signup_id=signup.pk, kind="soon", starts_at=event.starts_at.isoformat()
+        )
     notice = Notification.objects.get(recipient=cast.liu, kind="activity_reminder")
     assert notice.params["soon"] is True
     assert notice.params["where"] == "沱源小区中庭"
@@ -129,7 +132,9 @@ def test_a_cancelled_event_gets_nothing(cast, world):
     signup = signups.signup_create(actor=cast.liu, event=event)
     events.event_cancel(actor=cast.worker, event=event, reason="下雨")
     with _at(event.starts_at - dt.timedelta(days=1)):
-        assert not signup_remind(signup_id=signup.pk, kind="day", starts_at=event.starts_at.isoformat())
+        assert not signup_remind(
+            signup_id=signup.pk, kind="day", starts_at=event.starts_at.isoformat()
+        )
     assert not Notification.objects.filter(kind="activity_reminder").exists()
 
 
@@ -155,7 +160,9 @@ def test_a_reminder_run_far_too_late_is_dropped(cast, world):
     event = make_event(world, cast.worker)
     signup = signups.signup_create(actor=cast.liu, event=event)
     with _at(event.starts_at - dt.timedelta(hours=20)):
-        assert not signup_remind(signup_id=signup.pk, kind="day", starts_at=event.starts_at.isoformat())
+        assert not signup_remind(
+            signup_id=signup.pk, kind="day", starts_at=event.starts_at.isoformat()
+        )
     with _at(event.starts_at + dt.timedelta(minutes=5)):
         assert not signup_remind(
             signup_id=signup.pk, kind="soon", starts_at=event.starts_at.isoformat()
