@@ -15,7 +15,7 @@ import re
 from dataclasses import astuple, dataclass
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from PIL import Image, ImageDraw, ImageFont
 
 from silin.lib.fonts import cjk_font_file
@@ -104,10 +104,10 @@ def render_poster(text: PosterText) -> bytes:
     draw.rectangle((MARGIN, y, MARGIN + 120, y + 8), fill=ACCENT)
     y += 50
     inner = WIDTH - 2 * MARGIN
-    y = _field(draw, y, _("When"), text.when, inner)
-    y = _field(draw, y, _("Where"), text.where, inner)
-    y = _field(draw, y, _("Places left"), text.places, inner)
-    _field(draw, y, _("Organised by"), text.organiser, inner)
+    y = _field(draw, y, pgettext("poster", "When"), text.when, inner)
+    y = _field(draw, y, pgettext("poster", "Where"), text.where, inner)
+    y = _field(draw, y, pgettext("poster", "Places left"), text.places, inner)
+    _field(draw, y, pgettext("poster", "Organised by"), text.organiser, inner)
     qr = Image.open(io.BytesIO(qr_png(text.url, scale=10))).convert("RGB")
     side = 340
     qr = qr.resize((side, side), Image.Resampling.NEAREST)
