@@ -137,3 +137,26 @@ def test_the_form_needs_the_confirmation_and_says_so_next_to_the_field(cast, ful
     assert again.status_code == 200
     assert "This message was sent a moment ago already." in again.content.decode()
     assert EventMessage.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [("worker", True), ("other_worker", False), ("liu", False), ("outsider", False)],
+)
+def test_the_api_sends_and_lists_messages_for_organisers_only(
+    who, allowed, cast, full_event, client
+):
+    event, _people = full_event
+    client.force_login(getattr(cast, who))
+    url = f"/api/v1/activities/events/{event.uuid}/messages"
+    sent = client.post(url, {"text": "带\u200b水杯"}, content_type="application/json")
+    assert sent.status_code == (201 if allowed else 404)
+    listed = client.get(url)
+    assert listed.status_code == (200 if allowed else 404)
+    if allowed:
+        assert sent.json()["text"] == "带水杯"  # normalised at the boundary
+        assert sent.json()["recipients"] == 2
+        assert [m["uuid"] for m in listed.json()] == [sent.json()["uuid"]]
+        again = client.post(url, {"text": "带水杯"}, content_type="application/json")
+        assert again.status_code == 422
+    assert EventMessage.objects.count() == (1 if allowed else 0)
