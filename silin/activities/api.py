@@ -14,12 +14,12 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from silin.activities import selectors
-from silin.activities.models import Category, SignUp, Stage
-from silin.activities.services import signups
+from silin.activities.models import Category, EventMessage, SignUp, Stage
+from silin.activities.services import messages, signups
 from silin.core.access import get_object_for_actor
 from silin.core.api.errors import error_responses
 from silin.core.api.pagination import PageNumberPagination
-from silin.core.api.schemas import Input, NodeRef
+from silin.core.api.schemas import MULTILINE, Input, NodeRef
 
 router = Router(tags=["activities"])
 
@@ -193,3 +193,61 @@ def signup_withdraw(request, signup_uuid: UUID):
 def signup_accept(request, signup_uuid: UUID):
     signup = get_object_for_actor(selectors.signups_visible_to(request.auth), uuid=signup_uuid)
     return signups.signup_accept_offer(actor=request.auth, signup=signup)
+
+
+class MessageIn(Input):
+    text: str = Field(..., min_length=1, max_length=500, json_schema_extra=MULTILINE)
+    include_waiting: bool = Field(False, description="Also to the people on the waiting list.")
+    sms: bool = Field(False, description="Also by SMS, to those with a mobile number.")
+
+
+class MessageOut(Schema):
+    uuid: UUID
+    text: str
+    include_waiting: bool
+    sms: bool
+    recipients: int
+    created_at: dt.datetime
+    sender: str
+
+    @staticmethod
+    def resolve_sender(obj) -> str:
+        return obj.sender.name if obj.sender_id else ""
+
+
+def _run_or_404(request, event_uuid: UUID):
+    return get_object_for_actor(
+        selectors.events_visible_to(request.auth),
+        uuid=event_uuid,
+        perm="activities.run_event",
+        actor=request.auth,
+    )
+
+
+@router.get(
+    "/activities/events/{uuid:event_uuid}/messages",
+    response={200: list[MessageOut], **error_responses(404)},
+    summary="The organiser's messages to the people signed up (organisers only)",
+)
+def message_list(request, event_uuid: UUID):
+    event = _run_or_404(request, event_uuid)
+    return list(EventMessage.objects.filter(event=event).select_related("sender")[:100])
+
+
+@router.post(
+    "/activities/events/{uuid:event_uuid}/messages",
+    response={201: MessageOut, **error_responses(403, 404, 422)},
+    summary="Send a message to everyone with a place (organisers only)",
+    description="Refused (422) when the same text went to this activity in the last ten "
+    "minutes, or after five messages in 24 hours.",
+)
+def message_send(request, event_uuid: UUID, payload: MessageIn):
+    event = _run_or_404(request, event_uuid)
+    sent = messages.event_message_send(
+        actor=request.auth,
+        event=event,
+        text=payload.text,
+        include_waiting=payload.include_waiting,
+        sms=payload.sms,
+    )
+    return 201, sent

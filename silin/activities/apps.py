@@ -11,19 +11,21 @@ class ActivitiesConfig(AppConfig):
         # Its rules, home panel, kinds of notice, "My data" section, retention rule and
         # menu entry. Imported here, not at the top: these modules import models.
         from silin.activities import (
+            feeds,
             home,
             permissions,  # noqa: F401
             personal_data,
             retention,
         )
         from silin.activities.services import notices
-        from silin.core import acting
+        from silin.core import acting, calendar_feeds
         from silin.core.navigation import NavItem, register
 
         home.register()
         notices.register_kinds()
         personal_data.register()
         retention.register()
+        calendar_feeds.register_source("activities.signups", feeds.signup_entries, order=20)
         register(NavItem("activities:event-list", _("Activities"), "people", order=55))
         # A family proxy holding "sign up for activities" may use these pages and endpoints
         # for the person they help (core.acting).

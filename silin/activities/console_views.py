@@ -12,15 +12,17 @@ from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from silin.activities import permissions as perms
 from silin.activities import selectors
-from silin.activities.forms import CancelEventForm, CapacityForm, EventForm
-from silin.activities.models import Event, Feedback, SignUp
-from silin.activities.services import catalogue, checkin, events, signups
+from silin.activities.forms import CancelEventForm, CapacityForm, EventForm, MessageForm
+from silin.activities.models import Event, EventMessage, Feedback, SignUp
+from silin.activities.services import catalogue, checkin, events, feeds, signups
+from silin.activities.services import messages as outbox
 from silin.core.access import get_object_for_actor
 from silin.core.forms import add_service_errors
 from silin.places.models import Community, Compound
@@ -43,7 +45,10 @@ def _refused(request, exc: ValidationError):
 
 @login_required
 def console(request, uuid):
-    event = _run_or_404(request, uuid)
+    return _console_page(request, _run_or_404(request, uuid))
+
+
+def _console_page(request, event: Event, message_form: MessageForm | None = None):
     rows = list(
         SignUp.objects.filter(event=event)
         .exclude(state=SignUp.State.CANCELLED)
@@ -64,8 +69,56 @@ def console(request, uuid):
         "attended": sum(1 for s in rows if s.state == SignUp.State.ATTENDED),
         "cancel_form": CancelEventForm(),
         "capacity_form": CapacityForm(initial={"capacity": event.capacity}),
+        **_share_context(request, event, message_form),
     }
     return render(request, "activities/console.html", context)
+
+
+def _share_context(request, event: Event, message_form: MessageForm | None = None):
+    token = feeds.organiser_feed_token(actor=request.user, event=event)
+    return {
+        "message_form": message_form or MessageForm(),
+        "sent_messages": EventMessage.objects.filter(event=event).select_related("sender")[:20],
+        "organiser": selectors.organiser_label(event),
+        "organiser_feed_url": request.build_absolute_uri(
+            reverse("activities:organiser-feed", args=[token])
+        ),
+    }
+
+
+@login_required
+@require_POST
+def message_send(request, uuid):
+    """The organiser's message to everyone signed up; a bad form shows again on the console."""
+    event = _run_or_404(request, uuid)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            sent = outbox.event_message_send(
+                actor=request.user,
+                event=event,
+                text=d["text"],
+                include_waiting=d["include_waiting"],
+                sms=d["sms"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The message is sent to %(n)d people.") % {"n": sent.recipients}
+            )
+            return redirect("activities:console", uuid=event.uuid)
+    return _console_page(request, event, message_form=form)
+
+
+@login_required
+@require_POST
+def organiser_feed_rotate(request, uuid):
+    event = _run_or_404(request, uuid)
+    feeds.organiser_feed_rotate(actor=request.user, event=event)
+    messages.success(request, _("The calendar link is renewed: the old one no longer works."))
+    return redirect("activities:console", uuid=event.uuid)
 
 
 @login_required

@@ -98,3 +98,18 @@ class EventForm(SilinForm):
     def default_start() -> dt.datetime:
         day = timezone.localdate() + dt.timedelta(days=7)
         return timezone.make_aware(dt.datetime.combine(day, dt.time(15, 0)))
+
+
+class MessageForm(SilinForm):
+    text = forms.CharField(
+        label=_("Message"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("At most 500 characters. Everyone with a place gets it as a notice."),
+    )
+    include_waiting = forms.BooleanField(label=_("Also to the waiting list"), required=False)
+    sms = forms.BooleanField(label=_("Also by SMS"), required=False)
+    confirm = forms.BooleanField(
+        label=_("I have read the message again: send it now"),
+        error_messages={"required": _("Tick the box to confirm the message is ready to send.")},
+    )

@@ -9,6 +9,7 @@ which lock the event's row first (`services.common.lock_event`).
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -322,3 +323,62 @@ class Feedback(models.Model):
 
     def tree_node(self):
         return self.signup.tree_node()
+
+
+def new_feed_token() -> str:
+    """A token for a feed's URL, the feed's only credential: 32 url-safe characters."""
+    return secrets.token_urlsafe(24)
+
+
+class OrganiserFeed(models.Model):
+    """The rotatable token of an organiser's calendar feed (its listed events).
+
+    An organiser is a community, a compound's committee or a social organisation: `key` says
+    which (`community:<pk>`, `committee:<pk>`, `organization:<pk>`, see `organiser_key`)."""
+
+    key = models.CharField(max_length=40, unique=True)
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organiser's calendar feed")
+        verbose_name_plural = _("organisers' calendar feeds")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def organiser_key(event: Event) -> str:
+    """Who organises `event`, as an OrganiserFeed key."""
+    if event.organiser_kind == Event.Organiser.ORGANIZATION and event.organization_id:
+        return f"organization:{event.organization_id}"
+    if event.organiser_kind == Event.Organiser.COMMITTEE and event.compound_id:
+        return f"committee:{event.compound_id}"
+    return f"community:{event.community_id}"
+
+
+class EventMessage(models.Model):
+    """A message from the organiser to everyone signed up: its text is the organiser's own
+    words; each recipient gets a notice pointing to it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("message"), max_length=500)
+    include_waiting = models.BooleanField(_("also to the waiting list"), default=False)
+    sms = models.BooleanField(_("also by SMS"), default=False)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message to the participants")
+        verbose_name_plural = _("messages to the participants")
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def tree_node(self):
+        return self.event.tree_node()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from silin.activities import permissions as perms
 from silin.activities.models import CatalogueItem, Event, SignUp
@@ -134,4 +135,38 @@ def signups_visible_to(actor: User) -> QuerySet[SignUp]:
     )
     return SignUp.objects.filter(Q(person=actor) | runs).select_related(
         "event__community", "person"
+    )
+
+
+def organiser_label(event: Event) -> str:
+    """Who organises `event`, as residents know them (its relations loaded or fetched)."""
+    if event.organiser_kind == Event.Organiser.ORGANIZATION and event.organization_id:
+        return event.organization.name  # type: ignore[union-attr]
+    if event.organiser_kind == Event.Organiser.COMMITTEE and event.compound_id:
+        return _("%(compound)s compound committee") % {"compound": event.compound.name}  # type: ignore[union-attr]
+    return event.community.name
+
+
+ORGANISER_FIELDS = {
+    "community": "community_id",
+    "committee": "compound_id",
+    "organization": "organization_id",
+}
+
+
+def events_of_organiser(*, key: str, since: dt.datetime) -> list[Event]:
+    """The listed (and cancelled) events of the organiser an OrganiserFeed key names."""
+    kind, _sep, pk = key.partition(":")
+    field = ORGANISER_FIELDS.get(kind)
+    if field is None or not pk.isdigit():
+        return []
+    return list(
+        Event.objects.filter(
+            organiser_kind=kind,
+            state__in=Event.LISTED_STATES + (Event.State.CANCELLED,),
+            ends_at__gte=since,
+            **{field: int(pk)},
+        )
+        .select_related("community", "compound", "organization", "space")
+        .order_by("starts_at", "pk")[:500]
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from silin.activities import console_views, views
+from silin.activities import console_views, feeds, views
 
 app_name = "activities"
 urlpatterns = [
@@ -20,5 +20,13 @@ urlpatterns = [
     path("events/<uuid:uuid>/publish/", console_views.publish, name="publish"),
     path("events/<uuid:uuid>/cancel/", console_views.cancel, name="event-cancel"),
     path("events/<uuid:uuid>/capacity/", console_views.capacity, name="capacity"),
+    path("events/<uuid:uuid>/poster.png", views.poster, name="poster"),
+    path("events/<uuid:uuid>/message/", console_views.message_send, name="message-send"),
+    path(
+        "events/<uuid:uuid>/organiser-feed/rotate/",
+        console_views.organiser_feed_rotate,
+        name="organiser-feed-rotate",
+    ),
+    path("feeds/organiser/<str:token>.ics", feeds.organiser_feed, name="organiser-feed"),
     path("sign-ups/<uuid:uuid>/mark/", console_views.mark, name="signup-mark"),
 ]

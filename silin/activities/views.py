@@ -5,21 +5,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from silin.activities import permissions as perms
 from silin.activities import selectors
 from silin.activities.forms import FeedbackForm, FilterForm, SignUpForm
 from silin.activities.models import Event, SignUp
+from silin.activities.poster import PosterText, poster_key, render_poster
 from silin.activities.services import feedback, signups
 from silin.activities.services.checkin import checkin_code
 from silin.activities.services.signups import eligibility_problem, window_problem
 from silin.core.access import get_object_for_actor
 from silin.lib.qr import qr_svg
+from silin.spaces.services.feeds import personal_feed_token
+
+POSTER_CACHE_SECONDS = 24 * 3600
 
 
 def _visible_or_404(request, uuid):
@@ -188,7 +196,15 @@ def mine(request):
     return render(
         request,
         "activities/mine.html",
-        {"upcoming": upcoming, "waiting": waiting, "past": past, "now": now},
+        {
+            "upcoming": upcoming,
+            "waiting": waiting,
+            "past": past,
+            "now": now,
+            "feed_url": request.build_absolute_uri(
+                reverse("spaces:my-feed", args=[personal_feed_token(user=request.user)])
+            ),
+        },
     )
 
 
@@ -217,3 +233,51 @@ def catalogue_item(request, uuid):
         "activities/catalogue_item.html",
         {"item": item, "coming": coming, "runs": perms.runs_any(request.user)},
     )
+
+
+def _poster_places(event: Event, left: int) -> str:
+    if event.state == Event.State.PUBLISHED:
+        if left:
+            return ngettext(
+                "%(left)d of %(cap)d place left", "%(left)d of %(cap)d places left", left
+            ) % {"left": left, "cap": event.capacity}
+        if event.waiting_list:
+            return _("Full: sign up for the waiting list")
+        return _("Full")
+    return event.get_state_display()
+
+
+def _poster_text(request, event: Event) -> PosterText:
+    start, end = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
+    when = "{} {} {}–{}".format(
+        formats.date_format(start, "DATE_FORMAT"),
+        formats.date_format(start, "l"),
+        start.strftime("%H:%M"),
+        end.strftime("%H:%M"),
+    )
+    return PosterText(
+        heading=_("Neighbour Activities · %(community)s") % {"community": event.community.name},
+        title=event.title,
+        when=when,
+        where=event.where,
+        places=_poster_places(event, selectors.places_left(event)),
+        organiser=selectors.organiser_label(event),
+        url=request.build_absolute_uri(reverse("activities:event-detail", args=[event.uuid])),
+        scan=_("Scan the code to see the activity and sign up"),
+    )
+
+
+@login_required
+def poster(request, uuid):
+    """The activity's poster (PNG), drawn once per state of what it shows."""
+    event = _visible_or_404(request, uuid)
+    text = _poster_text(request, event)
+    key = f"activities:poster:{poster_key(text)}"
+    body = cache.get(key)
+    if body is None:
+        body = render_poster(text)
+        cache.set(key, body, POSTER_CACHE_SECONDS)
+    response = HttpResponse(body, content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="activity-{event.uuid}.png"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -9,11 +9,12 @@ fallback, and `cjk_font_available()` lets a health check or a test say so.
 
 from __future__ import annotations
 
-import subprocess
-
 from weasyprint import CSS, HTML
 
-CJK_FAMILY = "Noto Sans CJK SC"
+# The font lookup is shared with the images drawn with Pillow (lib.fonts).
+from silin.lib.fonts import CJK_FAMILY, cjk_font_available
+
+__all__ = ["BASE_CSS", "CJK_FAMILY", "cjk_font_available", "html_to_pdf"]
 BASE_CSS = f"""
 @page {{ size: A4; margin: 18mm 16mm; }}
 html {{ font-family: "{CJK_FAMILY}", "Noto Sans CJK", sans-serif; font-size: 11pt;
@@ -33,18 +34,3 @@ def html_to_pdf(html: str, *, css: str = "", base_url: str | None = None) -> byt
         stylesheets.append(CSS(string=css))
     document = HTML(string=html, base_url=base_url)
     return document.write_pdf(stylesheets=stylesheets)
-
-
-def cjk_font_available() -> bool:
-    """Whether fontconfig knows the CJK font the documents are set in."""
-    try:
-        found = subprocess.run(  # noqa: S603 - fixed arguments
-            ["fc-list", f":family={CJK_FAMILY}", "family"],  # noqa: S607
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return CJK_FAMILY in found.stdout

@@ -12,9 +12,10 @@ class SpacesConfig(AppConfig):
         # person's "My data", its home panels and to-do, its kinds of notice (rendered when
         # read) and its menu entry. Imported
         # here, not at the top: these modules import models, which need the app registry.
-        from silin.core import acting
+        from silin.core import acting, calendar_feeds
         from silin.core.navigation import NavItem, register
         from silin.spaces import (
+            feeds,
             home,
             permissions,  # noqa: F401
             personal_data,
@@ -24,6 +25,7 @@ class SpacesConfig(AppConfig):
         home.register()
         notices.register_kinds()
         personal_data.register()
+        calendar_feeds.register_source("spaces.bookings", feeds.booking_entries, order=10)
         register(NavItem("spaces:space-list", _("Spaces"), "door-open", order=50))
         # A family proxy holding "book spaces" may use these pages and endpoints for the
         # person they help (core.acting; the request runs as that person, without roles).

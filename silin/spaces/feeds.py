@@ -2,7 +2,9 @@
 
 A calendar app cannot log in, so the token in the URL is the credential: the space feed
 shows only when the space is taken (no names, no purposes); the personal feed shows the
-person's own bookings. Rotating a token (a new printed code, a leaked link) ends the old URL.
+person's own bookings and whatever other apps register as calendar feed sources
+(`core.calendar_feeds`: the activities they signed up for). Rotating a token (a new printed
+code, a leaked link) ends the old URL.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from silin.core import calendar_feeds
 from silin.spaces.ical import FeedEvent, build_calendar
 from silin.spaces.models import Booking
 from silin.spaces.selectors.bookings import bookings_for_space_feed, bookings_for_user_feed
@@ -81,13 +84,17 @@ def space_feed(request, token: str):
     return _ics(body, "space.ics")
 
 
+def booking_entries(user, base_url: str) -> list[FeedEvent]:
+    """The personal feed's source of the person's own bookings (registered in ready())."""
+    return [_personal_event(b, base_url) for b in bookings_for_user_feed(user=user)]
+
+
 @require_GET
 def personal_feed(request, token: str):
     user = user_by_feed_token(token=token)
-    bookings = bookings_for_user_feed(user=user)
     base_url = request.build_absolute_uri("/").rstrip("/")
     # A calendar app sends no language cookie: use the one the person chose.
     with translation.override(user.language or translation.get_language()):
-        events = [_personal_event(b, base_url) for b in bookings]
-        body = build_calendar(name=_("My space bookings"), events=events)
+        events = calendar_feeds.entries_for(user, base_url)
+        body = build_calendar(name=_("My bookings and activities"), events=events)
     return _ics(body, "my-bookings.ics")

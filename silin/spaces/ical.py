@@ -4,33 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import icalendar
+from django.utils import timezone
+
+# One entry of a feed; the same type the calendar feed sources of other apps return.
+from silin.core.calendar_feeds import FeedEntry as FeedEvent
 
 PRODID = "-//Silin Four Neighbours//Neighbour Spaces//EN"
-
-
-@dataclass(frozen=True)
-class FeedEvent:
-    uid: str
-    summary: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    location: str
-    cancelled: bool
-    tentative: bool
-    stamp: dt.datetime
-    url: str = ""
-    description: str = ""
 
 
 def _event(item: FeedEvent) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", item.uid)
     event.add("summary", item.summary)
-    event.add("dtstart", item.starts_at)
-    event.add("dtend", item.ends_at)
+    # In local time with its VTIMEZONE (a calendar shows 15:00, not 07:00Z, when offline).
+    event.add("dtstart", timezone.localtime(item.starts_at))
+    event.add("dtend", timezone.localtime(item.ends_at))
     event.add("dtstamp", item.stamp.astimezone(dt.UTC))
     if item.location:
         event.add("location", item.location)

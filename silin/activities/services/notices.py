@@ -74,12 +74,31 @@ def _confirmed(p: Mapping[str, Any]) -> kinds.Rendered:
     return kinds.Rendered(_("You have a place"), _describe(p), _url(p))
 
 
+def _reminder(p: Mapping[str, Any]) -> kinds.Rendered:
+    if p.get("soon"):
+        title = _("Your activity starts at %(time)s") % {"time": kinds.hm(p["starts_at"])}
+    else:
+        title = _("Your activity is tomorrow")
+    body = _describe(p)
+    if p.get("where"):
+        body = _("%(event)s, at %(where)s") % {"event": body, "where": p["where"]}
+    return kinds.Rendered(title, body, _url(p))
+
+
+def _message(p: Mapping[str, Any]) -> kinds.Rendered:
+    # The text is the organiser's own words, shown as written.
+    title = _("Message from the organiser of %(title)s") % {"title": p["title"]}
+    return kinds.Rendered(title, p["text"], _url(p))
+
+
 RENDERERS: dict[str, Callable[[Mapping[str, Any]], kinds.Rendered]] = {
     "activity_cancelled": _cancelled,
     "activity_offer": _offer,
     "activity_offer_lapsed": _offer_lapsed,
     "activity_signed_up_for_you": _for_you,
     "activity_confirmed": _confirmed,
+    "activity_reminder": _reminder,
+    "activity_message": _message,
 }
 
 

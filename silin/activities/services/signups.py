@@ -23,6 +23,7 @@ from silin.activities.models import Event, SignUp
 from silin.activities.services import common
 from silin.activities.services.common import ActivityError, places_taken
 from silin.activities.services.notices import event_params, notify
+from silin.activities.services.reminders import schedule_signup_reminders
 from silin.core import audit
 from silin.lib.dates import age_on
 from silin.spaces.permissions import homes
@@ -140,6 +141,9 @@ def signup_create(
         changes=audit.diff({}, _snapshot(signup)),
         detail=f"on behalf of {person}" if on_behalf else "",
     )
+    if state == SignUp.State.CONFIRMED:
+        signup_id = signup.pk
+        transaction.on_commit(lambda: schedule_signup_reminders([signup_id]))
     if on_behalf:
         notify(
             person,
@@ -232,6 +236,8 @@ def signup_accept_offer(*, actor: User, signup: SignUp) -> SignUp:
     audit.record(
         actor=actor, action="update", obj=signup, changes={"state": ["waiting", "confirmed"]}
     )
+    signup_id = signup.pk
+    transaction.on_commit(lambda: schedule_signup_reminders([signup_id]))
     offer_free_places(event, now=now)
     return signup
 
