@@ -65,7 +65,7 @@ def event_list(request):
 
 @login_required
 def event_detail(request, uuid):
-    event = _visible_or_404(request, uuid)
+    event = selectors.event_for(request.user, uuid, "compound", "item", "space")
     now = timezone.now()
     mine = selectors.signup_of(actor=request.user, event=event)
     problem = ""
