@@ -54,7 +54,11 @@ def start_gunicorn(app: str, workers: int, env: dict[str, str], chdir: Path) -> 
         process = subprocess.Popen(  # noqa: S603
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
-    spaces._wait_until_up(process, port)  # noqa: SLF001 - the same wait as the race
+    try:
+        spaces._wait_until_up(process, port)  # noqa: SLF001 - the same wait as the race
+    except RuntimeError:
+        stop(process)
+        raise
     return process, port
 
 

@@ -396,8 +396,10 @@ def main() -> bool:
         + f"; {os.cpu_count()} cores, {load_text()}"
     )
     headers, _liu = resident_session()
-    servers = [start_gunicorn("config.wsgi", per_server, silin_env(), ROOT) for _i in range(2)]
+    servers: list[tuple] = []
     try:
+        for _i in range(2):  # one by one: a server that fails to start stops the others
+            servers.append(start_gunicorn("config.wsgi", per_server, silin_env(), ROOT))
         meter = CpuMeter([p.pid for p, _port in servers], postmaster_pid())
         for _p, port in servers:
             warm(port, ["/activities/", "/activities/mine/"], headers)
