@@ -58,14 +58,16 @@ def postmaster_pid() -> int | None:
 
 
 class CpuMeter:
-    """Worker CPU (the gunicorn master's children) and PostgreSQL CPU (the postmaster, its
-    children, and what it reaped), before and after a measure."""
+    """Worker CPU (the children of the gunicorn master, or of each of several masters) and
+    PostgreSQL CPU (the postmaster, its children, and what it reaped), before and after a
+    measure."""
 
-    def __init__(self, master: int, postmaster: int | None):
-        self.master, self.postmaster = master, postmaster
+    def __init__(self, master: int | list[int], postmaster: int | None):
+        self.masters = master if isinstance(master, list) else [master]
+        self.postmaster = postmaster
 
     def sample(self) -> tuple[float, float]:
-        workers = _cpu_of(_children(self.master))
+        workers = sum(_cpu_of(_children(m)) for m in self.masters)
         if self.postmaster is None:
             return workers, 0.0
         pg = _cpu_of([self.postmaster, *_children(self.postmaster)], with_reaped=self.postmaster)

@@ -165,7 +165,7 @@ def event_get(request, event_uuid: UUID):
     summary="Sign up (confirmed while places remain, else on the waiting list)",
 )
 def signup_add(request, event_uuid: UUID, payload: SignUpIn):
-    event = get_object_for_actor(selectors.events_visible_to(request.auth), uuid=event_uuid)
+    event = selectors.event_for(request.auth, event_uuid)
     signup = signups.signup_create(actor=request.auth, event=event, companions=payload.companions)
     return 201, signup
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from silin.activities import permissions as perms
 from silin.activities import selectors
-from silin.activities.models import SignUp
 from silin.core import home
 
 if TYPE_CHECKING:
@@ -19,12 +18,7 @@ def my_activities_panel(actor: User) -> dict[str, Any] | None:
     if not perms.street_ids(actor):
         return None
     now = timezone.now()
-    rows = [
-        s
-        for s in selectors.my_signups(actor=actor)
-        if s.event.ends_at >= now and s.state in (SignUp.State.CONFIRMED, SignUp.State.WAITING)
-    ]
-    return {"signups": rows[:3]}
+    return {"signups": selectors.my_coming(actor=actor, now=now, limit=3)}
 
 
 def register() -> None:

@@ -218,7 +218,16 @@ class Event(models.Model):
         ordering = ["starts_at", "pk"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        indexes = [models.Index(fields=["community", "state", "starts_at"], name="event_listing")]
+        indexes = [
+            models.Index(fields=["community", "state", "starts_at"], name="event_listing"),
+            # What's on near me: the coming events in time order, without walking past the
+            # years of finished ones on the starts_at index.
+            models.Index(
+                fields=["starts_at", "id"],
+                condition=Q(state__in=["published", "running"]),
+                name="event_coming",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import rules
 from django.db.models import Q
 
+from silin.activities.models import Event
 from silin.core.roles import ALL_ROLES, Role
 from silin.core.scoping import Scope, scope_for_roles
 from silin.places.models import Community
@@ -21,7 +22,7 @@ from silin.spaces.permissions import authenticated, homes
 
 if TYPE_CHECKING:
     from silin.accounts.models import User
-    from silin.activities.models import CatalogueItem, Event
+    from silin.activities.models import CatalogueItem
 
 ORGANISER_ROLES = frozenset(
     {Role.STREET_ADMIN, Role.COMMUNITY_WORKER, Role.SOCIAL_WORKER, Role.COMMITTEE_MEMBER}
@@ -66,6 +67,15 @@ def organises(user: Any, event: Event) -> bool:
         community_id=event.community_id,
         compound_id=event.compound_id,
     )
+
+
+def sees_event(user: Any, event: Event) -> bool:
+    """The rule of `selectors.events_visible_to`, on one event in hand (its community read
+    with it): listed or cancelled in one of the user's streets, or one they run."""
+    if not authenticated(user):
+        return False
+    listed = event.state in (*Event.LISTED_STATES, Event.State.CANCELLED)
+    return (listed and event.community.street_id in street_ids(user)) or organises(user, event)
 
 
 def may_organise_at(user: Any, community: Community, compound_id: int | None = None) -> bool:

@@ -6,13 +6,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silin.activities import permissions as perms
 from silin.activities.models import CatalogueItem, Event, SignUp
 from silin.activities.services.common import places_taken
+from silin.lib.http import parse_uuid
 from silin.spaces.permissions import homes
 
 if TYPE_CHECKING:
@@ -36,6 +39,24 @@ def events_visible_to(actor: User) -> QuerySet[Event]:
     )
 
 
+def event_for(actor: User, uuid: object, *related: str) -> Event:
+    """One event the actor may see, by uuid, read with `related`, or Http404.
+
+    The same rule as `events_visible_to`, checked in Python on the row (`perms.sees_event`)
+    instead of an OR of scopes joined in SQL: the hot paths (the event page, a sign-up)
+    planned that join for longer than they ran it.
+    """
+    parsed = parse_uuid(uuid)
+    event = (
+        Event.objects.select_related("community", *related).filter(uuid=parsed).first()
+        if parsed is not None
+        else None
+    )
+    if event is None or not perms.sees_event(actor, event):
+        raise Http404
+    return event
+
+
 def catalogue_visible_to(actor: User) -> QuerySet[CatalogueItem]:
     return CatalogueItem.objects.filter(street_id__in=perms.street_ids(actor)).select_related(
         "community", "source"
@@ -48,14 +69,6 @@ class EventFilters:
     category: str = ""
     day: dt.date | None = None
     free_only: bool = False
-
-
-def with_taken(qs: QuerySet[Event]) -> QuerySet[Event]:
-    taking = Q(signups__state__in=SignUp.TAKING_STATES)
-    return qs.annotate(
-        taken_people=Count("signups", filter=taking),
-        taken_companions=Sum("signups__companions", filter=taking),
-    )
 
 
 def events_near(
@@ -73,12 +86,23 @@ def events_near(
     if filters.day:
         start = timezone.make_aware(dt.datetime.combine(filters.day, dt.time.min))
         qs = qs.filter(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1))
-    events = list(with_taken(qs).order_by("starts_at", "pk")[:200])
+    # The 200 events first, then their places taken in one grouped query: counting the
+    # sign-ups of every coming event of the street before the LIMIT costs a scan of them all.
+    events = list(qs.order_by("starts_at", "pk")[:200])
+    taken = {
+        row["event_id"]: int(row["people"]) + int(row["companions"] or 0)
+        for row in SignUp.objects.filter(
+            event_id__in=[e.pk for e in events], state__in=SignUp.TAKING_STATES
+        )
+        .order_by()
+        .values("event_id")
+        .annotate(people=Count("pk"), companions=Sum("companions"))
+    }
     mine = homes(actor)
     compounds = {h.compound_id for h in mine if h.compound_id}
     communities = {h.community_id for h in mine}
     for e in events:
-        e.places_left = max(0, e.capacity - e.taken_people - (e.taken_companions or 0))  # type: ignore[attr-defined]
+        e.places_left = max(0, e.capacity - taken.get(e.pk, 0))  # type: ignore[attr-defined]
         e.nearness = (  # type: ignore[attr-defined]
             0 if e.compound_id in compounds else 1 if e.community_id in communities else 2
         )
@@ -92,31 +116,100 @@ def places_left(event: Event) -> int:
     return max(0, event.capacity - places_taken(event))
 
 
+def _ahead_of(signup: SignUp) -> Q:
+    return Q(state=SignUp.State.WAITING) & (
+        Q(created_at__lt=signup.created_at) | Q(created_at=signup.created_at, pk__lt=signup.pk)
+    )
+
+
+def standing(event: Event, mine: SignUp | None) -> tuple[int, int | None]:
+    """The places left and, when `mine` waits, its place on the waiting list: one query."""
+    now = timezone.now()
+    held = Q(state__in=SignUp.TAKING_STATES) | Q(
+        state=SignUp.State.WAITING, offer_expires_at__gt=now
+    )
+    waits = mine is not None and mine.state == SignUp.State.WAITING
+    counts = {"people": Count("id", filter=held), "companions": Sum("companions", filter=held)}
+    if waits:
+        counts["ahead"] = Count("id", filter=_ahead_of(mine))  # type: ignore[arg-type]
+    row = SignUp.objects.filter(event=event).aggregate(**counts)
+    taken = int(row["people"] or 0) + int(row["companions"] or 0)
+    return max(0, event.capacity - taken), int(row["ahead"]) + 1 if waits else None
+
+
 def waiting_position(signup: SignUp) -> int:
-    """1 for the first person waiting."""
-    return (
-        SignUp.objects.filter(event_id=signup.event_id, state=SignUp.State.WAITING)
+    """1 for the first person waiting (known without a query to the sign-up just made)."""
+    known: int | None = signup.__dict__.get("known_position")
+    if known is not None:
+        return known
+    return SignUp.objects.filter(_ahead_of(signup), event_id=signup.event_id).count() + 1
+
+
+def _with_positions(qs: QuerySet[SignUp]) -> QuerySet[SignUp]:
+    """Each waiting sign-up's place on its list (`known_position`), in the same query."""
+    ahead = (
+        SignUp.objects.filter(event_id=OuterRef("event_id"), state=SignUp.State.WAITING)
         .filter(
-            Q(created_at__lt=signup.created_at) | Q(created_at=signup.created_at, pk__lt=signup.pk)
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
         )
-        .count()
-        + 1
+        .order_by()
+        .values("event_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(
+        known_position=Case(
+            When(
+                state=SignUp.State.WAITING,
+                then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+            ),
+            default=None,
+            output_field=IntegerField(),
+        )
     )
 
 
 def my_signups(*, actor: User) -> list[SignUp]:
     return list(
-        SignUp.objects.filter(person=actor)
-        .exclude(state=SignUp.State.CANCELLED, event__state=Event.State.DONE)
+        _with_positions(
+            SignUp.objects.filter(person=actor)
+            .exclude(state=SignUp.State.CANCELLED, event__state=Event.State.DONE)
+            .select_related("event__community", "event__space")
+            .order_by("event__starts_at", "pk")
+        )
+    )
+
+
+def my_coming(*, actor: User, now: dt.datetime, limit: int | None = None) -> list[SignUp]:
+    """The actor's confirmed and waiting sign-ups of events not over yet, soonest first,
+    the waiting ones with their place on the list."""
+    qs = _with_positions(
+        SignUp.objects.filter(
+            person=actor,
+            state__in=(SignUp.State.CONFIRMED, SignUp.State.WAITING),
+            event__ends_at__gte=now,
+        )
         .select_related("event__community", "event__space")
         .order_by("event__starts_at", "pk")
+    )
+    return list(qs[:limit] if limit else qs)
+
+
+def my_past(*, actor: User, now: dt.datetime, limit: int = 20) -> list[SignUp]:
+    """The actor's last `limit` activities that are over (not the cancelled), latest first."""
+    return list(
+        SignUp.objects.filter(person=actor, event__ends_at__lt=now)
+        .exclude(state=SignUp.State.CANCELLED)
+        .select_related("event__community", "event__space")
+        .order_by("-event__starts_at", "-pk")[:limit]
     )
 
 
 def signup_of(*, actor: User, event: Event) -> SignUp | None:
     return (
         SignUp.objects.filter(event=event, person=actor, state__in=SignUp.LIVE_STATES)
-        .select_related("event")
+        .select_related("event", "feedback")
         .first()
     )
 

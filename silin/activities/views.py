@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +29,9 @@ from silin.lib.qr import qr_svg
 from silin.spaces.services.feeds import personal_feed_token
 
 POSTER_CACHE_SECONDS = 24 * 3600
+
+# What's on near me, a page at a time (of the next 200 coming events, nearest first).
+PAGE_SIZE = 20
 
 
 def _visible_or_404(request, uuid):
@@ -51,16 +55,25 @@ def event_list(request):
     events = selectors.events_near(actor=request.user, filters=filters)
     if not perms.street_ids(request.user) and not perms.runs_any(request.user):
         events = []
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "activities/event_list.html",
-        {"form": form, "events": events, "runs": perms.runs_any(request.user)},
+        {
+            "form": form,
+            "events": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
+            "runs": perms.runs_any(request.user),
+        },
     )
 
 
 @login_required
 def event_detail(request, uuid):
-    event = _visible_or_404(request, uuid)
+    event = selectors.event_for(request.user, uuid, "compound", "item", "space")
     now = timezone.now()
     mine = selectors.signup_of(actor=request.user, event=event)
     problem = ""
@@ -68,13 +81,12 @@ def event_detail(request, uuid):
         problem = window_problem(event, now) or eligibility_problem(
             event, request.user, timezone.localdate()
         )
+    places_left, position = selectors.standing(event, mine)
     context = {
         "event": event,
         "mine": mine,
-        "position": selectors.waiting_position(mine)
-        if mine and mine.state == SignUp.State.WAITING
-        else None,
-        "places_left": selectors.places_left(event),
+        "position": position,
+        "places_left": places_left,
         "problem": problem,
         "form": SignUpForm(),
         "organises": perms.organises(request.user, event),
@@ -185,14 +197,12 @@ def offer_accept(request, uuid):
 @login_required
 def mine(request):
     now = timezone.now()
-    rows = selectors.my_signups(actor=request.user)
-    upcoming = [s for s in rows if s.state == SignUp.State.CONFIRMED and s.event.ends_at >= now]
-    waiting = [s for s in rows if s.state == SignUp.State.WAITING and s.event.ends_at >= now]
+    coming = selectors.my_coming(actor=request.user, now=now)
+    upcoming = [s for s in coming if s.state == SignUp.State.CONFIRMED]
+    waiting = [s for s in coming if s.state == SignUp.State.WAITING]
     for s in waiting:
         s.position = selectors.waiting_position(s)  # type: ignore[attr-defined]
-    past = [
-        s for s in reversed(rows) if s.event.ends_at < now and s.state != SignUp.State.CANCELLED
-    ][:20]
+    past = selectors.my_past(actor=request.user, now=now)
     return render(
         request,
         "activities/mine.html",

@@ -10,6 +10,7 @@ last place.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -44,14 +45,41 @@ def lock_event(event: Event) -> Event:
     )
 
 
+def _held(now: dt.datetime) -> Q:
+    """The sign-ups holding places: confirmed and attended, and the waiting offered some."""
+    return Q(state__in=SignUp.TAKING_STATES) | Q(
+        state=SignUp.State.WAITING, offer_expires_at__gt=now
+    )
+
+
 def places_taken(event: Event, now: dt.datetime | None = None) -> int:
     """Places held: confirmed and attended sign-ups, and the places offered to the waiting."""
-    now = now or timezone.now()
-    held = SignUp.objects.filter(event=event).filter(
-        Q(state__in=SignUp.TAKING_STATES) | Q(state=SignUp.State.WAITING, offer_expires_at__gt=now)
-    )
+    held = SignUp.objects.filter(event=event).filter(_held(now or timezone.now()))
     total = held.aggregate(people=Count("id"), companions=Sum("companions"))
     return int(total["people"] or 0) + int(total["companions"] or 0)
+
+
+@dataclass(frozen=True)
+class Tally:
+    taken: int  # places held (as places_taken)
+    waiting: int  # sign-ups on the waiting list
+    has_live: bool  # `person` already has a live sign-up
+
+
+def tally(event: Event, person_id: int, now: dt.datetime) -> Tally:
+    """Under the event's lock, in one query: the places held, the waiting list's length and
+    whether `person_id` is already signed up (what a new sign-up needs to know)."""
+    row = SignUp.objects.filter(event=event).aggregate(
+        people=Count("id", filter=_held(now)),
+        companions=Sum("companions", filter=_held(now)),
+        waiting=Count("id", filter=Q(state=SignUp.State.WAITING)),
+        mine=Count("id", filter=Q(person_id=person_id, state__in=SignUp.LIVE_STATES)),
+    )
+    return Tally(
+        taken=int(row["people"] or 0) + int(row["companions"] or 0),
+        waiting=int(row["waiting"] or 0),
+        has_live=bool(row["mine"]),
+    )
 
 
 def iso(value: dt.datetime | None) -> str | None:

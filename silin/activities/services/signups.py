@@ -21,7 +21,7 @@ from django_tasks import task
 from silin.activities import permissions as perms
 from silin.activities.models import Event, SignUp
 from silin.activities.services import common
-from silin.activities.services.common import ActivityError, places_taken
+from silin.activities.services.common import ActivityError, places_taken, tally
 from silin.activities.services.notices import event_params, notify
 from silin.activities.services.reminders import schedule_signup_reminders
 from silin.core import audit
@@ -81,9 +81,9 @@ def companions_problem(event: Event, companions: int) -> str:
     return ""
 
 
-def _state_for(event: Event, places: int, now: dt.datetime) -> str:
+def _state_for(event: Event, places: int, counted: common.Tally) -> str:
     """Under the event's lock: confirmed if the places fit, else waiting (if it may)."""
-    if places_taken(event, now) + places <= event.capacity:
+    if counted.taken + places <= event.capacity:
         return SignUp.State.CONFIRMED
     if event.waiting_list:
         return SignUp.State.WAITING
@@ -119,9 +119,11 @@ def signup_create(
     event = common.lock_event(event)
     if problem := window_problem(event, now):  # cancelled a moment ago
         raise ActivityError(problem)
-    if SignUp.objects.filter(event=event, person=person, state__in=SignUp.LIVE_STATES).exists():
+    # One query under the lock: the places held, the waiting list, an earlier sign-up.
+    counted = tally(event, person.pk, now)
+    if counted.has_live:
         raise ActivityError(_("You are already signed up for this activity."))
-    state = _state_for(event, 1 + companions, now)
+    state = _state_for(event, 1 + companions, counted)
     signup = SignUp(
         event=event,
         person=person,
@@ -129,10 +131,15 @@ def signup_create(
         companions=companions,
         state=state,
     )
+    if state == SignUp.State.WAITING:
+        # Every sign-up waiting now came before this one (they were written under this
+        # lock, in this order): its place on the list, without counting again.
+        signup.known_position = counted.waiting + 1  # type: ignore[attr-defined]
     try:
-        with transaction.atomic():
-            signup.save()
-    except IntegrityError as exc:  # the unique constraint: a second request of the same person
+        # No savepoint: a refusal by the unique constraint (the same person's second
+        # request) rolls the whole transaction back, as the ActivityError leaves it.
+        signup.save()
+    except IntegrityError as exc:
         raise ActivityError(_("You are already signed up for this activity.")) from exc
     audit.record(
         actor=actor,

@@ -107,18 +107,18 @@ def test_simultaneous_sign_ups_never_exceed_the_capacity(world, cast, live_serve
 @pytest.mark.usefixtures("_postgres_only")
 def test_control_without_the_lock_the_same_code_oversells(world, cast, live_server, monkeypatch):
     event, url, secrets = _setup(world, cast, live_server)
-    counted = common.places_taken
+    counted = common.tally
 
     def unlocked(e):
         return Event.objects.select_related("community__street", "item", "space").get(pk=e.pk)
 
-    def slow_count(e, now=None):
-        taken = counted(e, now)
+    def slow_count(e, person_id, now):
+        taken = counted(e, person_id, now)
         time.sleep(0.2)  # the window between the count and the insert, as on a busy server
         return taken
 
     monkeypatch.setattr(common, "lock_event", unlocked)
-    monkeypatch.setattr(signups, "places_taken", slow_count)
+    monkeypatch.setattr(signups, "tally", slow_count)
 
     _race(url, secrets)
 
