@@ -58,6 +58,7 @@ def console(request, uuid):
         # Attendance is recorded from two hours before the start (signups.signup_mark).
         "may_mark": event.state != Event.State.CANCELLED
         and event.starts_at <= timezone.now() + dt.timedelta(hours=2),
+        "may_close": event.state != Event.State.CANCELLED and event.starts_at <= timezone.now(),
         "figures": Feedback.objects.filter(signup__event=event).aggregate(
             rating=Avg("rating"), ratings=Count("id")
         ),

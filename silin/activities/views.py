@@ -15,7 +15,7 @@ from silin.activities import permissions as perms
 from silin.activities import selectors
 from silin.activities.forms import FeedbackForm, FilterForm, SignUpForm
 from silin.activities.models import Event, SignUp
-from silin.activities.services import feedback, signups
+from silin.activities.services import checkin, feedback, signups
 from silin.activities.services.checkin import checkin_code
 from silin.activities.services.signups import eligibility_problem, window_problem
 from silin.core.access import get_object_for_actor
@@ -75,6 +75,7 @@ def event_detail(request, uuid):
         and now < (event.signup_closes_at or event.starts_at),
         "now": now,
         "qr": _qr(mine),
+        "short_code": checkin.short_code(checkin_code(mine)) if mine is not None else "",
         "may_rate": mine is not None
         and mine.state == SignUp.State.ATTENDED
         and not hasattr(mine, "feedback"),
