@@ -12,7 +12,9 @@ from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +25,7 @@ from silin.activities.models import Event, Feedback, SignUp
 from silin.activities.services import catalogue, checkin, events, signups
 from silin.core.access import get_object_for_actor
 from silin.core.forms import add_service_errors
+from silin.lib.qr import qr_svg
 from silin.places.models import Community, Compound
 from silin.spaces.models import Space
 
@@ -58,6 +61,7 @@ def console(request, uuid):
         # Attendance is recorded from two hours before the start (signups.signup_mark).
         "may_mark": event.state != Event.State.CANCELLED
         and event.starts_at <= timezone.now() + dt.timedelta(hours=2),
+        "event_qr": _event_qr(request, event),
         "may_close": event.state != Event.State.CANCELLED and event.starts_at <= timezone.now(),
         "figures": Feedback.objects.filter(signup__event=event).aggregate(
             rating=Avg("rating"), ratings=Count("id")
@@ -67,6 +71,16 @@ def console(request, uuid):
         "capacity_form": CapacityForm(initial={"capacity": event.capacity}),
     }
     return render(request, "activities/console.html", context)
+
+
+def _event_qr(request, event: Event) -> str:
+    """The event's own code: a resident scans it with their phone to check themself in."""
+    token = checkin.event_token(event)
+    if not token or event.state == Event.State.CANCELLED:
+        return ""
+    path = reverse("activities:self-check-in", args=[event.uuid])
+    url = request.build_absolute_uri(f"{path}?{urlencode({'t': token})}")
+    return qr_svg(url, title=_("The activity's check-in code"), scale=4)
 
 
 @login_required

@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("events/<uuid:uuid>/", views.event_detail, name="event-detail"),
     path("events/<uuid:uuid>/sign-up/", views.signup_create, name="signup-create"),
+    path("events/<uuid:uuid>/here/", views.self_check_in, name="self-check-in"),
     path("sign-ups/<uuid:uuid>/cancel/", views.signup_cancel, name="signup-cancel"),
     path("sign-ups/<uuid:uuid>/accept/", views.offer_accept, name="offer-accept"),
     path("sign-ups/<uuid:uuid>/feedback/", views.feedback_give, name="feedback-give"),

@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -218,3 +220,28 @@ def catalogue_item(request, uuid):
         "activities/catalogue_item.html",
         {"item": item, "coming": coming, "runs": perms.runs_any(request.user)},
     )
+
+
+@login_required
+def self_check_in(request, uuid):
+    """The event's own QR code opens this page: the resident taps once to check in."""
+    event = _visible_or_404(request, uuid)
+    token = request.GET.get("t") or request.POST.get("t") or ""
+    if request.method == "POST":
+        try:
+            _signup, first = checkin.checkin_self(actor=request.user, event=event, token=token)
+        except ValidationError as exc:
+            _refused(request, exc)
+            url = reverse("activities:self-check-in", args=[event.uuid])
+            return redirect(f"{url}?{urlencode({'t': token})}")
+        messages.success(
+            request,
+            _("You are checked in. Welcome!") if first else _("You were checked in already."),
+        )
+        return redirect("activities:event-detail", uuid=event.uuid)
+    context = {
+        "event": event,
+        "token": token,
+        "problem": checkin.self_window_problem(event, timezone.now()),
+    }
+    return render(request, "activities/self_check_in.html", context)

@@ -152,7 +152,7 @@ def test_the_camera_reads_a_code_through_fake_video_capture(
         browser.close()
 
 
-PAGES = ["scanner", "sheet"]
+PAGES = ["scanner", "sheet", "self-check-in"]
 
 
 @pytest.mark.parametrize("elderly", [False, True], ids=["standard", "elderly"])
@@ -160,9 +160,10 @@ PAGES = ["scanner", "sheet"]
 def test_check_in_pages_have_no_serious_accessibility_violation(
     visitor, cast, league, name, elderly
 ):
+    user = cast.liu if name == "self-check-in" else cast.worker
     if elderly:
-        cast.worker.elderly_mode = True
-        cast.worker.save(update_fields=["elderly_mode"])
+        user.elderly_mode = True
+        user.save(update_fields=["elderly_mode"])
     # One sign-up checked in already, so the sheet shows a ticked and locked line.
     liu = _signup(league, cast.liu)
     checkin.checkin_upload(
@@ -171,8 +172,11 @@ def test_check_in_pages_have_no_serious_accessibility_violation(
         scans=[checkin.Scan(code=checkin.checkin_code(liu), scanned_at=timezone.now())],
     )
     visitor.page.set_viewport_size(PHONE)
-    visitor.login_as(cast.worker)
-    visitor.visit(f"activities:{name}", league.uuid, label=f"{name}-{elderly}")
+    visitor.login_as(user)
+    path = visitor.url(f"activities:{name}", league.uuid)
+    if name == "self-check-in":
+        path += f"?t={checkin.event_token(league)}"
+    visitor.visit(path, label=f"{name}-{elderly}")
     if name == "scanner":
         visitor.page.wait_for_function(
             "document.getElementById('scanner-counts').textContent.includes('1/2')"

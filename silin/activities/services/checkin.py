@@ -295,3 +295,61 @@ def checkin_close(*, actor: User, event: Event) -> int:
             detail="check-in closed",
         )
     return len(missing)
+
+
+# --- the event's own code: a resident checks themself in ---------------------------------
+
+EVENT_PREFIX = "SLE1"
+# The event's own code works from this long before the start until the end.
+SELF_OPENS_BEFORE = dt.timedelta(hours=1)
+
+
+def event_token(event: Event) -> str:
+    """The signed token of the event's own QR code (on the console and the poster)."""
+    if not event.checkin_private_key:
+        return ""
+    return signing.sign(f"{EVENT_PREFIX}.{event.uuid}", event.checkin_private_key)
+
+
+def self_window_problem(event: Event, now: dt.datetime) -> str:
+    if event.state == Event.State.CANCELLED:
+        return _("The activity is cancelled: there is nothing to check in.")
+    if now < event.starts_at - SELF_OPENS_BEFORE:
+        return _("This code works from an hour before the start.")
+    if now > event.ends_at:
+        return _("The activity is over: this code no longer checks in.")
+    return ""
+
+
+@transaction.atomic
+def checkin_self(*, actor: User, event: Event, token: str) -> tuple[SignUp, bool]:
+    """A resident scanned the event's own code: check in their sign-up (the sign-up, and
+    whether this was the first check-in). Valid only around the event's time."""
+    payload = signing.verify(token, event.checkin_public_key) if event.checkin_public_key else None
+    if payload != f"{EVENT_PREFIX}.{event.uuid}":
+        raise ActivityError(_("This code is not the activity's check-in code."))
+    event = lock_event(event)
+    now = timezone.now()
+    if problem := self_window_problem(event, now):
+        raise ActivityError(problem)
+    signup = SignUp.objects.filter(
+        event=event,
+        person=actor,
+        state__in=(SignUp.State.CONFIRMED, SignUp.State.ATTENDED, SignUp.State.NO_SHOW),
+    ).first()
+    if signup is None:
+        raise ActivityError(_("You have no place at this activity: ask the organiser."))
+    if signup.state == SignUp.State.ATTENDED:
+        return signup, False
+    before = signup.state
+    signup.state = SignUp.State.ATTENDED
+    signup.checked_in_at = now
+    signup.save(update_fields=["state", "checked_in_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=signup,
+        changes={"state": [before, signup.state]},
+        detail="checked in by the event's code",
+    )
+    return signup, True

@@ -309,3 +309,56 @@ def test_the_close_button_records_no_shows(cast, world, noon, client, clock):
     client.post(reverse("activities:checkin-close", args=[event.uuid]))
     s.refresh_from_db()
     assert s.state == SignUp.State.NO_SHOW
+
+
+# --- the event's own code ---------------------------------------------------------------
+
+
+def test_a_resident_checks_in_by_the_events_own_code_around_its_time(
+    cast, world, noon, client, clock
+):
+    event = _event(world, cast, noon)  # 12:30 to 14:30
+    s = signups.signup_create(actor=cast.liu, event=event)
+    token = checkin.event_token(event)
+    client.force_login(cast.worker)
+    console = client.get(reverse("activities:console", args=[event.uuid])).content.decode()
+    assert 'id="event-qr"' in console
+    client.force_login(cast.liu)
+    url = reverse("activities:self-check-in", args=[event.uuid])
+    assert f'value="{token}"' in client.get(url, {"t": token}).content.decode()
+    response = client.post(url, {"t": token})
+    assert response.status_code == 302
+    s.refresh_from_db()
+    assert s.state == SignUp.State.ATTENDED and s.checked_in_at is not None
+    again, first = checkin.checkin_self(actor=cast.liu, event=event, token=token)
+    assert not first and again.checked_in_at == s.checked_in_at
+    clock.move_to(15)  # after the end
+    with translation.override("en"), pytest.raises(ActivityError, match="is over"):
+        checkin.checkin_self(actor=cast.liu, event=event, token=token)
+
+
+def test_the_events_code_refuses_a_forged_token_an_early_scan_and_no_place(
+    cast, world, noon, clock
+):
+    later = make_event(
+        world,
+        cast.worker,
+        starts_at=noon + dt.timedelta(hours=3),
+        ends_at=noon + dt.timedelta(hours=4),
+    )
+    event = _event(world, cast, noon)
+    signups.signup_create(actor=cast.liu, event=later)
+    with pytest.raises(ActivityError, match="from an hour before"):
+        checkin.checkin_self(actor=cast.liu, event=later, token=checkin.event_token(later))
+    with pytest.raises(ActivityError, match="not the activity's"):
+        checkin.checkin_self(actor=cast.liu, event=event, token=checkin.event_token(later))
+    with pytest.raises(ActivityError, match="no place"):
+        checkin.checkin_self(actor=cast.volunteer, event=event, token=checkin.event_token(event))
+    assert not SignUp.objects.filter(state=SignUp.State.ATTENDED).exists()
+
+
+def test_an_outsider_cannot_open_the_events_check_in_page(cast, world, noon, client):
+    event = _event(world, cast, noon)
+    client.force_login(cast.outsider)
+    url = reverse("activities:self-check-in", args=[event.uuid])
+    assert client.get(url, {"t": checkin.event_token(event)}).status_code == 404
