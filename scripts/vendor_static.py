@@ -24,6 +24,11 @@ FILES = {
         "bootstrap-icons/fonts/bootstrap-icons.woff2"
     ),
     "bootstrap-icons/font/fonts/bootstrap-icons.woff": "bootstrap-icons/fonts/bootstrap-icons.woff",
+    # The offline check-in page: the camera's QR reader (it loads its worker from beside it)
+    # and Ed25519 signature checks in the browser.
+    "qr-scanner/qr-scanner.min.js": "qr-scanner/qr-scanner.min.js",
+    "qr-scanner/qr-scanner-worker.min.js": "qr-scanner/qr-scanner-worker.min.js",
+    "@noble/ed25519/index.js": "noble-ed25519/index.js",
 }
 
 

@@ -1,4 +1,5 @@
-"""Neighbour Activities over the API: the catalogue, events, sign-up and cancel, my sign-ups.
+"""Neighbour Activities over the API: the catalogue, events, sign-up and cancel, my sign-ups,
+and for the organiser's staff the check-in list and the upload of scans made offline.
 
 Scope as on the pages: an event or item the caller may not see answers 404. Refused input
 (full without a waiting list, outside the sign-up window, ineligible, twice, too many
@@ -10,16 +11,18 @@ import datetime as dt
 from decimal import Decimal
 from uuid import UUID
 
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from silin.activities import selectors
 from silin.activities.models import Category, EventMessage, SignUp, Stage
-from silin.activities.services import messages, signups
+from silin.activities.services import checkin, messages, signups
 from silin.core.access import get_object_for_actor
 from silin.core.api.errors import error_responses
 from silin.core.api.pagination import PageNumberPagination
 from silin.core.api.schemas import MULTILINE, Input, NodeRef
+from silin.lib.masking import mask_name
 
 router = Router(tags=["activities"])
 
@@ -213,6 +216,7 @@ class MessageOut(Schema):
     @staticmethod
     def resolve_sender(obj) -> str:
         return obj.sender.name if obj.sender_id else ""
+# --- check-in (the organiser's staff) -----------------------------------------------------
 
 
 def _run_or_404(request, event_uuid: UUID):
@@ -251,3 +255,122 @@ def message_send(request, event_uuid: UUID, payload: MessageIn):
         sms=payload.sms,
     )
     return 201, sent
+class CheckinRow(Schema):
+    uuid: UUID
+    short: str = Field(description="The short form of the sign-up's code, typed by hand.")
+    name: str = Field(description="Masked as on the register's lists (刘**).")
+    companions: int
+    state: str
+    checked_in_at: dt.datetime | None
+
+
+class CheckinListOut(Schema):
+    event: UUID
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    public_key: str = Field(description="The event's Ed25519 public key, raw, base64url.")
+    prefix: str = Field(description="A code's payload is `<prefix>.<event>.<sign-up>`.")
+    signups: list[CheckinRow]
+
+
+class ScanIn(Input):
+    code: str = Field(max_length=300, description="The signed code, or its short form.")
+    scanned_at: dt.datetime = Field(description="When the phone scanned it (with its offset).")
+    device: str = Field("", max_length=80, description="A name the phone gives itself.")
+
+
+class UploadIn(Input):
+    scans: list[ScanIn] = Field(max_length=500)
+
+
+class ItemError(Schema):
+    code: str = Field(description="unknown_code, invalid_code, other_event, no_place or bad_time.")
+    message: str
+
+
+class ScanOut(Schema):
+    index: int = Field(description="The scan's place in the batch, from 0.")
+    status: str = Field(description="checked_in, earlier, already or refused.")
+    signup: UUID | None
+    name: str = Field(description="The masked name, if the code names a sign-up.")
+    checked_in_at: dt.datetime | None = Field(description="The earliest scan kept.")
+    error: ItemError | None
+
+
+class UploadOut(Schema):
+    results: list[ScanOut]
+    checked_in: int = Field(description="How many of this event's sign-ups have come so far.")
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+@router.get(
+    "/activities/events/{uuid:event_uuid}/checkin-list",
+    response={200: CheckinListOut, **error_responses(404)},
+    summary="The check-in list of an event, for a scanner that works offline",
+    description="For the organiser's staff only (others: 404). Names are masked.",
+)
+def checkin_list(request, event_uuid: UUID):
+    event = _run_or_404(request, event_uuid)
+    rows = [
+        {
+            "uuid": s.uuid,
+            "short": short,
+            "name": mask_name(s.person.name),
+            "companions": s.companions,
+            "state": s.state,
+            "checked_in_at": s.checked_in_at,
+        }
+        for short, s in sorted(checkin.event_codes(event).items(), key=lambda kv: kv[1].pk)
+    ]
+    return {
+        "event": event.uuid,
+        "title": event.title,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "public_key": event.checkin_public_key,
+        "prefix": checkin.PREFIX,
+        "signups": rows,
+    }
+
+
+@router.post(
+    "/activities/events/{uuid:event_uuid}/checkins",
+    response={200: UploadOut, **error_responses(403, 404, 422)},
+    summary="Upload a batch of check-ins scanned (maybe offline) on a phone",
+    description=(
+        "One transaction. The same code scanned twice or on two phones counts once and the "
+        "earliest scan wins: an upload only moves a check-in time earlier. A scan that is "
+        "refused (unknown, forged or another event's code, a time outside the check-in "
+        "hours, a sign-up without a place) is answered in its own result with a code and a "
+        "message in the caller's language, and changes nothing; the rest are saved."
+    ),
+)
+def checkin_upload(request, event_uuid: UUID, payload: UploadIn):
+    event = _run_or_404(request, event_uuid)
+    # A time without an offset is read in the deployment's zone (Asia/Shanghai).
+    scans = [
+        checkin.Scan(code=s.code, scanned_at=_aware(s.scanned_at), device=s.device)
+        for s in payload.scans
+    ]
+    results = checkin.checkin_upload(actor=request.auth, event=event, scans=scans)
+    out = []
+    for index, result in enumerate(results):
+        signup = result.signup
+        out.append(
+            {
+                "index": index,
+                "status": result.status,
+                "signup": signup.uuid if signup else None,
+                "name": mask_name(signup.person.name) if signup else "",
+                "checked_in_at": signup.checked_in_at if signup else None,
+                "error": {"code": result.error, "message": result.message}
+                if result.error
+                else None,
+            }
+        )
+    came = event.signups.filter(state=SignUp.State.ATTENDED).count()
+    return {"results": out, "checked_in": came}

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,7 @@ from silin.activities.services import catalogue, checkin, events, feeds, signups
 from silin.activities.services import messages as outbox
 from silin.core.access import get_object_for_actor
 from silin.core.forms import add_service_errors
+from silin.lib.qr import qr_svg
 from silin.places.models import Community, Compound
 from silin.spaces.models import Space
 
@@ -63,6 +65,8 @@ def _console_page(request, event: Event, message_form: MessageForm | None = None
         # Attendance is recorded from two hours before the start (signups.signup_mark).
         "may_mark": event.state != Event.State.CANCELLED
         and event.starts_at <= timezone.now() + dt.timedelta(hours=2),
+        "event_qr": _event_qr(request, event),
+        "may_close": event.state != Event.State.CANCELLED and event.starts_at <= timezone.now(),
         "figures": Feedback.objects.filter(signup__event=event).aggregate(
             rating=Avg("rating"), ratings=Count("id")
         ),
@@ -119,6 +123,14 @@ def organiser_feed_rotate(request, uuid):
     feeds.organiser_feed_rotate(actor=request.user, event=event)
     messages.success(request, _("The calendar link is renewed: the old one no longer works."))
     return redirect("activities:console", uuid=event.uuid)
+def _event_qr(request, event: Event) -> str:
+    """The event's own code: a resident scans it with their phone to check themself in."""
+    token = checkin.event_token(event)
+    if not token or event.state == Event.State.CANCELLED:
+        return ""
+    path = reverse("activities:self-check-in", args=[event.uuid])
+    url = request.build_absolute_uri(f"{path}?{urlencode({'t': token})}")
+    return qr_svg(url, title=_("The activity's check-in code"), scale=4)
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from silin.activities import console_views, feeds, views
+from silin.activities import checkin_views, console_views, feeds, views
 
 app_name = "activities"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("events/<uuid:uuid>/", views.event_detail, name="event-detail"),
     path("events/<uuid:uuid>/sign-up/", views.signup_create, name="signup-create"),
+    path("events/<uuid:uuid>/here/", views.self_check_in, name="self-check-in"),
     path("sign-ups/<uuid:uuid>/cancel/", views.signup_cancel, name="signup-cancel"),
     path("sign-ups/<uuid:uuid>/accept/", views.offer_accept, name="offer-accept"),
     path("sign-ups/<uuid:uuid>/feedback/", views.feedback_give, name="feedback-give"),
@@ -17,6 +18,11 @@ urlpatterns = [
     path("catalogue/<uuid:uuid>/new-event/", console_views.event_create, name="event-create"),
     path("events/<uuid:uuid>/console/", console_views.console, name="console"),
     path("events/<uuid:uuid>/check-in/", console_views.check_in, name="check-in"),
+    path("events/<uuid:uuid>/console/scan/", checkin_views.scanner, name="scanner"),
+    path("events/<uuid:uuid>/console/scan/sw.js", checkin_views.scanner_sw, name="scanner-sw"),
+    path("events/<uuid:uuid>/console/sheet/", checkin_views.sheet, name="sheet"),
+    path("events/<uuid:uuid>/console/sheet.pdf", checkin_views.sheet_pdf, name="sheet-pdf"),
+    path("events/<uuid:uuid>/console/close/", checkin_views.close, name="checkin-close"),
     path("events/<uuid:uuid>/publish/", console_views.publish, name="publish"),
     path("events/<uuid:uuid>/cancel/", console_views.cancel, name="event-cancel"),
     path("events/<uuid:uuid>/capacity/", console_views.capacity, name="capacity"),

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -21,7 +22,7 @@ from silin.activities import selectors
 from silin.activities.forms import FeedbackForm, FilterForm, SignUpForm
 from silin.activities.models import Event, SignUp
 from silin.activities.poster import PosterText, poster_key, render_poster
-from silin.activities.services import feedback, signups
+from silin.activities.services import checkin, feedback, signups
 from silin.activities.services.checkin import checkin_code
 from silin.activities.services.signups import eligibility_problem, window_problem
 from silin.core.access import get_object_for_actor
@@ -95,6 +96,7 @@ def event_detail(request, uuid):
         and now < (event.signup_closes_at or event.starts_at),
         "now": now,
         "qr": _qr(mine),
+        "short_code": checkin.short_code(checkin_code(mine)) if mine is not None else "",
         "may_rate": mine is not None
         and mine.state == SignUp.State.ATTENDED
         and not hasattr(mine, "feedback"),
@@ -291,3 +293,26 @@ def poster(request, uuid):
     response["Content-Disposition"] = f'inline; filename="activity-{event.uuid}.png"'
     response["Cache-Control"] = "private, max-age=300"
     return response
+@login_required
+def self_check_in(request, uuid):
+    """The event's own QR code opens this page: the resident taps once to check in."""
+    event = _visible_or_404(request, uuid)
+    token = request.GET.get("t") or request.POST.get("t") or ""
+    if request.method == "POST":
+        try:
+            _signup, first = checkin.checkin_self(actor=request.user, event=event, token=token)
+        except ValidationError as exc:
+            _refused(request, exc)
+            url = reverse("activities:self-check-in", args=[event.uuid])
+            return redirect(f"{url}?{urlencode({'t': token})}")
+        messages.success(
+            request,
+            _("You are checked in. Welcome!") if first else _("You were checked in already."),
+        )
+        return redirect("activities:event-detail", uuid=event.uuid)
+    context = {
+        "event": event,
+        "token": token,
+        "problem": checkin.self_window_problem(event, timezone.now()),
+    }
+    return render(request, "activities/self_check_in.html", context)
