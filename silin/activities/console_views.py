@@ -9,18 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silin.activities import figures, selectors
 from silin.activities import permissions as perms
-from silin.activities import selectors
+from silin.activities.actions import act, refused
 from silin.activities.forms import CancelEventForm, CapacityForm, EventForm
-from silin.activities.models import Event, Feedback, SignUp
-from silin.activities.services import catalogue, checkin, events, signups
+from silin.activities.models import Event, SignUp
+from silin.activities.services import catalogue, checkin, events, series, signups
 from silin.core.access import get_object_for_actor
 from silin.core.forms import add_service_errors
 from silin.places.models import Community, Compound
@@ -34,11 +35,6 @@ def _run_or_404(request, uuid):
         perm="activities.run_event",
         actor=request.user,
     )
-
-
-def _refused(request, exc: ValidationError):
-    for text in exc.messages:
-        messages.error(request, text)
 
 
 @login_required
@@ -58,10 +54,7 @@ def console(request, uuid):
         # Attendance is recorded from two hours before the start (signups.signup_mark).
         "may_mark": event.state != Event.State.CANCELLED
         and event.starts_at <= timezone.now() + dt.timedelta(hours=2),
-        "figures": Feedback.objects.filter(signup__event=event).aggregate(
-            rating=Avg("rating"), ratings=Count("id")
-        ),
-        "attended": sum(1 for s in rows if s.state == SignUp.State.ATTENDED),
+        "figures": figures.event_figures(event),
         "cancel_form": CancelEventForm(),
         "capacity_form": CapacityForm(initial={"capacity": event.capacity}),
     }
@@ -74,68 +67,63 @@ def check_in(request, uuid):
     """The organiser enters (or a scanner posts) a sign-up's signed code."""
     event = _run_or_404(request, uuid)
     code = (request.POST.get("code") or "").strip()
-    try:
-        signup, first = checkin.signup_check_in(actor=request.user, event=event, code=code)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        name = signup.person.name
+
+    def said(result) -> str:
+        signup, first = result
         if first:
-            messages.success(request, _("%(name)s is checked in.") % {"name": name})
-        else:
-            messages.info(request, _("%(name)s was checked in already.") % {"name": name})
-    return redirect("activities:console", uuid=event.uuid)
+            return _("%(name)s is checked in.") % {"name": signup.person.name}
+        return _("%(name)s was checked in already.") % {"name": signup.person.name}
+
+    return act(
+        request,
+        lambda _d: checkin.signup_check_in(actor=request.user, event=event, code=code),
+        back="activities:console",
+        uuid=event.uuid,
+        success=said,
+    )
 
 
 @login_required
 @require_POST
 def publish(request, uuid):
     event = _run_or_404(request, uuid)
-    try:
-        events.event_publish(actor=request.user, event=event)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Published: residents can now sign up."))
-    return redirect("activities:console", uuid=event.uuid)
+    return act(
+        request,
+        lambda _d: events.event_publish(actor=request.user, event=event),
+        back="activities:console",
+        uuid=event.uuid,
+        success=_("Published: residents can now sign up."),
+    )
 
 
 @login_required
 @require_POST
 def cancel(request, uuid):
     event = _run_or_404(request, uuid)
-    form = CancelEventForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the activity is cancelled."))
-        return redirect("activities:console", uuid=event.uuid)
-    try:
-        events.event_cancel(actor=request.user, event=event, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Cancelled: everyone signed up or waiting has been told."))
-    return redirect("activities:console", uuid=event.uuid)
+    return act(
+        request,
+        lambda d: events.event_cancel(actor=request.user, event=event, reason=d["reason"]),
+        form=CancelEventForm(request.POST),
+        back="activities:console",
+        uuid=event.uuid,
+        success=_("Cancelled: everyone signed up or waiting has been told."),
+    )
 
 
 @login_required
 @require_POST
 def capacity(request, uuid):
     event = _run_or_404(request, uuid)
-    form = CapacityForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
-        return redirect("activities:console", uuid=event.uuid)
-    try:
-        events.event_set_capacity(
-            actor=request.user, event=event, capacity=form.cleaned_data["capacity"]
-        )
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The number of places is changed."))
-    return redirect("activities:console", uuid=event.uuid)
+    return act(
+        request,
+        lambda d: events.event_set_capacity(
+            actor=request.user, event=event, capacity=d["capacity"]
+        ),
+        form=CapacityForm(request.POST),
+        back="activities:console",
+        uuid=event.uuid,
+        success=_("The number of places is changed."),
+    )
 
 
 @login_required
@@ -144,13 +132,13 @@ def mark(request, uuid):
     signup = get_object_for_actor(selectors.signups_visible_to(request.user), uuid=uuid)
     if not perms.organises(request.user, signup.event):
         raise Http404
-    try:
-        signups.signup_mark(
-            actor=request.user, signup=signup, attended=request.POST.get("attended") == "1"
-        )
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect("activities:console", uuid=signup.event.uuid)
+    attended = request.POST.get("attended") == "1"
+    return act(
+        request,
+        lambda _d: signups.signup_mark(actor=request.user, signup=signup, attended=attended),
+        back="activities:console",
+        uuid=signup.event.uuid,
+    )
 
 
 @login_required
@@ -163,7 +151,7 @@ def item_adopt(request, uuid):
     try:
         copy = catalogue.item_adopt(actor=request.user, item=item, community=community)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return redirect("activities:catalogue-item", uuid=item.uuid)
     messages.success(request, _("Adopted: the item is now on the community's own list."))
     return redirect("activities:catalogue-item", uuid=copy.uuid)
@@ -181,12 +169,47 @@ def _choices(request):
     return {"communities": communities, "compounds": compounds, "spaces": spaces}
 
 
+def _event_data(form: EventForm) -> events.EventData:
+    d = form.cleaned_data
+    return events.EventData(
+        community=d["community"],
+        compound=d["compound"],
+        organiser_kind=d["organiser_kind"],
+        space=d["space"],
+        place_text=d["place_text"],
+        starts_at=d["starts_at"],
+        ends_at=form.ends_at(),
+        capacity=d["capacity"],
+        max_companions=d["max_companions"],
+        signup_closes_at=d["signup_closes_at"],
+        waiting_list=d["waiting_list"],
+        title=d["title"],
+        description=d["description"],
+        required_tags=list(d["required_tags"]),
+    )
+
+
+def _create(request, item, form: EventForm) -> Event:
+    """One event, or every date of the repeat rule; published too if asked; all or nothing."""
+    data, rule = _event_data(form), form.rule_text()
+    publish = bool(request.POST.get("publish"))
+    with transaction.atomic():
+        if rule:
+            made = series.series_create(
+                actor=request.user, item=item, data=data, rrule=rule, publish=publish
+            )
+            return made[0]
+        event = events.event_create(actor=request.user, item=item, data=data)
+        if publish:
+            event = events.event_publish(actor=request.user, event=event)
+        return event
+
+
 @login_required
 def event_create(request, uuid):
     item = get_object_for_actor(selectors.catalogue_visible_to(request.user), uuid=uuid)
     if not perms.runs_any(request.user):
         raise Http404
-    choices = _choices(request)
     initial = {
         "title": item.title,
         "capacity": item.group_size,
@@ -194,32 +217,22 @@ def event_create(request, uuid):
         "starts_at": EventForm.default_start(),
         "waiting_list": True,
     }
-    form = EventForm(request.POST or None, initial=initial, **choices)
+    form = EventForm(request.POST or None, initial=initial, **_choices(request))
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        data = events.EventData(
-            community=d["community"],
-            compound=d["compound"],
-            organiser_kind=d["organiser_kind"],
-            space=d["space"],
-            place_text=d["place_text"],
-            starts_at=d["starts_at"],
-            ends_at=form.ends_at(),
-            capacity=d["capacity"],
-            max_companions=d["max_companions"],
-            signup_closes_at=d["signup_closes_at"],
-            waiting_list=d["waiting_list"],
-            title=d["title"],
-            description=d["description"],
-        )
         try:
-            with transaction.atomic():  # created and published, or nothing saved
-                event = events.event_create(actor=request.user, item=item, data=data)
-                if request.POST.get("publish"):
-                    events.event_publish(actor=request.user, event=event)
+            event = _create(request, item, form)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The activity is created."))
             return redirect("activities:console", uuid=event.uuid)
     return render(request, "activities/event_form.html", {"form": form, "item": item})
+
+
+@login_required
+def organiser_figures(request):
+    """Per organiser of the events the actor runs: attendance, reach, repeat, ratings."""
+    if not perms.runs_any(request.user):
+        raise Http404
+    rows = figures.organiser_figures(selectors.events_run_by(request.user))
+    return render(request, "activities/organiser_figures.html", {"rows": rows})

@@ -6,12 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from silin.activities import permissions as perms
-from silin.activities.models import CatalogueItem, Event, SignUp
+from silin.activities.models import CatalogueItem, Event, Proposal, SignUp
 from silin.activities.services.common import places_taken
+from silin.core.scoping import scope_for_roles
 from silin.spaces.permissions import homes
 
 if TYPE_CHECKING:
@@ -31,7 +34,7 @@ def events_visible_to(actor: User) -> QuerySet[Event]:
         else Q(pk__in=[])
     )
     return Event.objects.filter(listed | runs).select_related(
-        "community", "compound", "space", "item"
+        "community", "compound", "space", "item", "series"
     )
 
 
@@ -57,10 +60,11 @@ def with_taken(qs: QuerySet[Event]) -> QuerySet[Event]:
     )
 
 
-def events_near(
+def events_near_qs(
     *, actor: User, filters: EventFilters, now: dt.datetime | None = None
-) -> list[Event]:
-    """Coming events (published or under way): my compound first, my community, the street."""
+) -> QuerySet[Event]:
+    """Coming events (published or under way), my compound first, then my community, then
+    the street, each by start; annotated with `places_left` and `nearness` (0, 1, 2)."""
     now = now or timezone.now()
     qs = events_visible_to(actor).filter(
         state__in=[Event.State.PUBLISHED, Event.State.RUNNING], ends_at__gt=now
@@ -72,19 +76,30 @@ def events_near(
     if filters.day:
         start = timezone.make_aware(dt.datetime.combine(filters.day, dt.time.min))
         qs = qs.filter(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1))
-    events = list(with_taken(qs).order_by("starts_at", "pk")[:200])
     mine = homes(actor)
-    compounds = {h.compound_id for h in mine if h.compound_id}
-    communities = {h.community_id for h in mine}
-    for e in events:
-        e.places_left = max(0, e.capacity - e.taken_people - (e.taken_companions or 0))  # type: ignore[attr-defined]
-        e.nearness = (  # type: ignore[attr-defined]
-            0 if e.compound_id in compounds else 1 if e.community_id in communities else 2
-        )
+    compounds = [h.compound_id for h in mine if h.compound_id]
+    communities = [h.community_id for h in mine]
+    qs = with_taken(qs).annotate(
+        places_left=Greatest(
+            F("capacity") - F("taken_people") - Coalesce(F("taken_companions"), 0), 0
+        ),
+        nearness=Case(
+            When(compound_id__in=compounds, then=Value(0)),
+            When(community_id__in=communities, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    )
     if filters.free_only:
-        events = [e for e in events if e.places_left > 0]  # type: ignore[attr-defined]
-    events.sort(key=lambda e: (e.nearness, e.starts_at))  # type: ignore[attr-defined]
-    return events
+        qs = qs.filter(places_left__gt=0)
+    return qs.prefetch_related("required_tags").order_by("nearness", "starts_at", "pk")
+
+
+def events_near(
+    *, actor: User, filters: EventFilters, now: dt.datetime | None = None
+) -> list[Event]:
+    """The first 200 of `events_near_qs` (the page lists them, the API pages through all)."""
+    return list(events_near_qs(actor=actor, filters=filters, now=now)[:200])
 
 
 def places_left(event: Event) -> int:
@@ -135,3 +150,59 @@ def signups_visible_to(actor: User) -> QuerySet[SignUp]:
     return SignUp.objects.filter(Q(person=actor) | runs).select_related(
         "event__community", "person"
     )
+
+
+def proposals_visible_to(actor: User) -> QuerySet[Proposal]:
+    """The actor's own proposals, and those of the communities whose catalogue they keep."""
+    scope = scope_for_roles(actor, perms.CATALOGUE_ROLES)
+    decides = (
+        scope.q(street="community__street_id", community="community_id")
+        if not scope.empty
+        else Q(pk__in=[])
+    )
+    return Proposal.objects.filter(Q(proposer=actor) | decides).select_related(
+        "community", "proposer", "item"
+    )
+
+
+def proposals_to_decide(actor: User) -> QuerySet[Proposal]:
+    scope = scope_for_roles(actor, perms.CATALOGUE_ROLES)
+    if scope.empty:
+        return Proposal.objects.none()
+    return (
+        Proposal.objects.filter(
+            scope.q(street="community__street_id", community="community_id"),
+            state=Proposal.State.PENDING,
+        )
+        .select_related("community", "proposer")
+        .order_by("created_at", "pk")
+    )
+
+
+def events_run_by(actor: User) -> QuerySet[Event]:
+    """Every event (any state) in the nodes where the actor organises."""
+    scope = perms.organiser_scope(actor)
+    if scope.empty:
+        return Event.objects.none()
+    return Event.objects.filter(
+        scope.q(street="community__street_id", community="community_id", compound="compound_id")
+    )
+
+
+def who_may_sign_up(event: Event) -> list[str]:
+    """The event's sign-up rules in the reader's language (empty: every resident of the
+    street). Reads the prefetched compounds and tags when there are any."""
+    lines: list[str] = []
+    if event.min_age is not None and event.max_age is not None:
+        lines.append(_("Aged %(min)d to %(max)d.") % {"min": event.min_age, "max": event.max_age})
+    elif event.min_age is not None:
+        lines.append(_("Aged %(age)d and over.") % {"age": event.min_age})
+    elif event.max_age is not None:
+        lines.append(_("Aged up to %(age)d.") % {"age": event.max_age})
+    compounds = [c.name for c in event.compounds.all()]
+    if compounds:
+        lines.append(_("Residents of: %(names)s.") % {"names": _(", ").join(compounds)})
+    tags = [t.label for t in event.required_tags.all()]
+    if tags:
+        lines.append(_("Residents registered as: %(tags)s.") % {"tags": _(", ").join(tags)})
+    return lines

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from silin.activities import figures, selectors
 from silin.activities import permissions as perms
-from silin.activities import selectors
+from silin.activities.actions import act, form_refused, refused
 from silin.activities.forms import FeedbackForm, FilterForm, SignUpForm
 from silin.activities.models import Event, SignUp
 from silin.activities.services import feedback, signups
@@ -24,11 +25,6 @@ from silin.lib.qr import qr_svg
 
 def _visible_or_404(request, uuid):
     return get_object_for_actor(selectors.events_visible_to(request.user), uuid=uuid)
-
-
-def _refused(request, exc: ValidationError):
-    for text in exc.messages:
-        messages.error(request, text)
 
 
 @login_required
@@ -75,6 +71,7 @@ def event_detail(request, uuid):
         and now < (event.signup_closes_at or event.starts_at),
         "now": now,
         "qr": _qr(mine),
+        "who_may": selectors.who_may_sign_up(event),
         "may_rate": mine is not None
         and mine.state == SignUp.State.ATTENDED
         and not hasattr(mine, "feedback"),
@@ -88,24 +85,16 @@ def feedback_give(request, uuid):
     signup = get_object_for_actor(
         selectors.signups_visible_to(request.user).filter(person=request.user), uuid=uuid
     )
-    form = FeedbackForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
-        return redirect("activities:event-detail", uuid=signup.event.uuid)
-    try:
-        feedback.feedback_give(
-            actor=request.user,
-            signup=signup,
-            rating=form.cleaned_data["rating"],
-            comment=form.cleaned_data["comment"],
-        )
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Thank you for your feedback!"))
-    return redirect("activities:event-detail", uuid=signup.event.uuid)
+    return act(
+        request,
+        lambda d: feedback.feedback_give(
+            actor=request.user, signup=signup, rating=d["rating"], comment=d["comment"]
+        ),
+        form=FeedbackForm(request.POST),
+        back="activities:event-detail",
+        uuid=signup.event.uuid,
+        success=_("Thank you for your feedback!"),
+    )
 
 
 def _qr(signup: SignUp | None) -> str:
@@ -120,16 +109,14 @@ def signup_create(request, uuid):
     event = _visible_or_404(request, uuid)
     form = SignUpForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
+        form_refused(request, form)
         return redirect("activities:event-detail", uuid=event.uuid)
     try:
         signup = signups.signup_create(
             actor=request.user, event=event, companions=form.cleaned_data["companions"]
         )
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         if signup.state == SignUp.State.CONFIRMED:
             messages.success(request, _("You are signed up. See you there!"))
@@ -150,28 +137,26 @@ def _own_signup(request, uuid) -> SignUp:
 @require_POST
 def signup_cancel(request, uuid):
     signup = _own_signup(request, uuid)
-    try:
-        signups.signup_cancel(actor=request.user, signup=signup)
-    except PermissionDenied:
-        raise
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Your sign-up is cancelled."))
-    return redirect("activities:event-detail", uuid=signup.event.uuid)
+    return act(
+        request,
+        lambda _d: signups.signup_cancel(actor=request.user, signup=signup),
+        back="activities:event-detail",
+        uuid=signup.event.uuid,
+        success=_("Your sign-up is cancelled."),
+    )
 
 
 @login_required
 @require_POST
 def offer_accept(request, uuid):
     signup = _own_signup(request, uuid)
-    try:
-        signups.signup_accept_offer(actor=request.user, signup=signup)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The place is yours. See you there!"))
-    return redirect("activities:event-detail", uuid=signup.event.uuid)
+    return act(
+        request,
+        lambda _d: signups.signup_accept_offer(actor=request.user, signup=signup),
+        back="activities:event-detail",
+        uuid=signup.event.uuid,
+        success=_("The place is yours. See you there!"),
+    )
 
 
 @login_required
@@ -212,8 +197,14 @@ def catalogue_item(request, uuid):
         .filter(item=item, state=Event.State.PUBLISHED)
         .order_by("starts_at")[:10]
     )
+    runs = perms.runs_any(request.user)
     return render(
         request,
         "activities/catalogue_item.html",
-        {"item": item, "coming": coming, "runs": perms.runs_any(request.user)},
+        {
+            "item": item,
+            "coming": coming,
+            "runs": runs,
+            "figures": figures.item_figures(item) if runs else None,
+        },
     )

@@ -74,12 +74,28 @@ def _confirmed(p: Mapping[str, Any]) -> kinds.Rendered:
     return kinds.Rendered(_("You have a place"), _describe(p), _url(p))
 
 
+def _proposal_url(p: Mapping[str, Any]) -> str:
+    return reverse("activities:proposal-detail", args=[p["proposal"]])
+
+
+def _proposal_accepted(p: Mapping[str, Any]) -> kinds.Rendered:
+    body = _("“%(title)s” is now on the community's catalogue.") % {"title": p["title"]}
+    return kinds.Rendered(_("Your activity idea is accepted"), body, _proposal_url(p))
+
+
+def _proposal_declined(p: Mapping[str, Any]) -> kinds.Rendered:
+    body = _("“%(title)s”. Reason: %(reason)s") % {"title": p["title"], "reason": p["reason"]}
+    return kinds.Rendered(_("Your activity idea is declined"), body, _proposal_url(p))
+
+
 RENDERERS: dict[str, Callable[[Mapping[str, Any]], kinds.Rendered]] = {
     "activity_cancelled": _cancelled,
     "activity_offer": _offer,
     "activity_offer_lapsed": _offer_lapsed,
     "activity_signed_up_for_you": _for_you,
     "activity_confirmed": _confirmed,
+    "activity_proposal_accepted": _proposal_accepted,
+    "activity_proposal_declined": _proposal_declined,
 }
 
 
