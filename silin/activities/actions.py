@@ -23,7 +23,7 @@ def refused(request: HttpRequest, exc: ValidationError) -> None:
 def form_refused(request: HttpRequest, form: forms.Form) -> None:
     for errors in form.errors.values():
         for text in errors:
-            messages.error(request, text)
+            messages.error(request, str(text))
 
 
 def act(

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
@@ -56,7 +57,7 @@ def _held(now: dt.datetime, prefix: str = "") -> Q:
     )
 
 
-def _totals(signups: QuerySet[SignUp], now: dt.datetime) -> dict[str, object]:
+def _totals(signups: QuerySet[SignUp], now: dt.datetime) -> Mapping[str, Any]:
     return signups.aggregate(
         held=Count("id", filter=_held(now)),
         attended=Count("id", filter=Q(state=SignUp.State.ATTENDED)),
@@ -65,16 +66,16 @@ def _totals(signups: QuerySet[SignUp], now: dt.datetime) -> dict[str, object]:
     )
 
 
-def _figures(totals: dict[str, object], events: int, per_person: list[int]) -> Figures:
+def _figures(totals: Mapping[str, Any], events: int, per_person: list[int]) -> Figures:
     rating = totals.get("rating")
     return Figures(
         events=events,
-        held=int(totals.get("held") or 0),  # type: ignore[call-overload]
-        attended=int(totals.get("attended") or 0),  # type: ignore[call-overload]
+        held=int(totals.get("held") or 0),
+        attended=int(totals.get("attended") or 0),
         reached=len(per_person),
         repeat=sum(1 for n in per_person if n >= 2),
-        rating=round(float(rating), 1) if rating is not None else None,  # type: ignore[arg-type]
-        ratings=int(totals.get("ratings") or 0),  # type: ignore[call-overload]
+        rating=round(float(rating), 1) if rating is not None else None,
+        ratings=int(totals.get("ratings") or 0),
     )
 
 

@@ -141,7 +141,7 @@ class EventForm(SilinForm):
             field.queryset = queryset
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("repeat") and not data.get("times") and not data.get("rrule"):
             self.add_error("times", _("Say how many times it takes place."))
         return data

@@ -72,7 +72,7 @@ def test_the_event_page_says_who_may_sign_up(cast, world, alone, client):
     assert 'id="who-may"' in page
 
 
-def _resident_user(world, n: int):
+def _resident_user(world, n):
     resident = ResidentFactory(name=f"邻居{n}", household=world.liu_household)
     user = UserFactory(name=f"邻居{n}", mobile=f"1370000{n:04d}", resident=resident)
     assign(user, Role.RESIDENT, world.tuoyuan)

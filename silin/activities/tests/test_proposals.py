@@ -3,6 +3,8 @@ the community's catalogue or declined with a reason; the proposer told either wa
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _data(**kw) -> proposals.ProposalData:
-    values = {
+    values: dict[str, Any] = {
         "title": "院坝电影夜",
         "category": Category.SOCIAL,
         "stage": Stage.ACQUAINTANCE_FRIEND,
