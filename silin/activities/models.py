@@ -370,7 +370,7 @@ class Proposal(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for a decision")
         ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", _("Not taken up")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     community = models.ForeignKey(
