@@ -87,7 +87,7 @@ def test_accepting_makes_a_community_item_linked_to_the_proposal_and_tells_the_p
     with translation.override("en"):
         assert "accepted" in str(kinds.render(notice.kind, notice.params).title)
     assert proposal_todos(cast.worker) == []
-    with pytest.raises(ActivityError, match="decided"):
+    with translation.override("en"), pytest.raises(ActivityError, match="decided"):
         proposals.proposal_decline(actor=cast.worker, proposal=proposal, reason="重复")
 
 
