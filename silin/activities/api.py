@@ -278,11 +278,19 @@ def _own_signup(request, signup_uuid: UUID) -> SignUp:
     )
 
 
-def _run_event(request, event_uuid: UUID):
-    event = get_object_for_actor(selectors.events_visible_to(request.auth), uuid=event_uuid)
-    if not perms.organises(request.auth, event):
+def _visible_and(queryset, uuid: UUID, actor, allowed):
+    """The object of `queryset` with `uuid` if `allowed(actor, obj)`; else 404, like a
+    missing one."""
+    obj = get_object_for_actor(queryset, uuid=uuid)
+    if not allowed(actor, obj):
         raise Http404
-    return event
+    return obj
+
+
+def _run_event(request, event_uuid: UUID):
+    return _visible_and(
+        selectors.events_visible_to(request.auth), event_uuid, request.auth, perms.organises
+    )
 
 
 @router.get(
@@ -372,12 +380,12 @@ def proposal_add(request, payload: ProposalIn):
 
 
 def _decided(request, proposal_uuid: UUID) -> Proposal:
-    proposal = get_object_for_actor(
-        selectors.proposals_visible_to(request.auth), uuid=proposal_uuid
+    return _visible_and(
+        selectors.proposals_visible_to(request.auth),
+        proposal_uuid,
+        request.auth,
+        perms.decides_proposal,
     )
-    if not perms.decides_proposal(request.auth, proposal):
-        raise Http404
-    return proposal
 
 
 @router.get(

@@ -14,11 +14,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from silin.activities import figures, selectors
 from silin.activities import permissions as perms
-from silin.activities.actions import act, refused
+from silin.activities.actions import action_view, refused
 from silin.activities.forms import CancelEventForm, CapacityForm, EventForm
 from silin.activities.models import Event, SignUp
 from silin.activities.services import catalogue, checkin, events, series, signups
@@ -61,84 +62,61 @@ def console(request, uuid):
     return render(request, "activities/console.html", context)
 
 
-@login_required
-@require_POST
-def check_in(request, uuid):
-    """The organiser enters (or a scanner posts) a sign-up's signed code."""
-    event = _run_or_404(request, uuid)
-    code = (request.POST.get("code") or "").strip()
-
-    def said(result) -> str:
-        signup, first = result
-        if first:
-            return _("%(name)s is checked in.") % {"name": signup.person.name}
-        return _("%(name)s was checked in already.") % {"name": signup.person.name}
-
-    return act(
-        request,
-        lambda _d: checkin.signup_check_in(actor=request.user, event=event, code=code),
-        back="activities:console",
-        uuid=event.uuid,
-        success=said,
-    )
+def _checked_in(result) -> str:
+    signup, first = result
+    if first:
+        return _("%(name)s is checked in.") % {"name": signup.person.name}
+    return _("%(name)s was checked in already.") % {"name": signup.person.name}
 
 
-@login_required
-@require_POST
-def publish(request, uuid):
-    event = _run_or_404(request, uuid)
-    return act(
-        request,
-        lambda _d: events.event_publish(actor=request.user, event=event),
-        back="activities:console",
-        uuid=event.uuid,
-        success=_("Published: residents can now sign up."),
-    )
-
-
-@login_required
-@require_POST
-def cancel(request, uuid):
-    event = _run_or_404(request, uuid)
-    return act(
-        request,
-        lambda d: events.event_cancel(actor=request.user, event=event, reason=d["reason"]),
-        form=CancelEventForm(request.POST),
-        back="activities:console",
-        uuid=event.uuid,
-        success=_("Cancelled: everyone signed up or waiting has been told."),
-    )
-
-
-@login_required
-@require_POST
-def capacity(request, uuid):
-    event = _run_or_404(request, uuid)
-    return act(
-        request,
-        lambda d: events.event_set_capacity(
-            actor=request.user, event=event, capacity=d["capacity"]
-        ),
-        form=CapacityForm(request.POST),
-        back="activities:console",
-        uuid=event.uuid,
-        success=_("The number of places is changed."),
-    )
-
-
-@login_required
-@require_POST
-def mark(request, uuid):
+def _marked_or_404(request, uuid):
     signup = get_object_for_actor(selectors.signups_visible_to(request.user), uuid=uuid)
     if not perms.organises(request.user, signup.event):
         raise Http404
-    attended = request.POST.get("attended") == "1"
-    return act(
-        request,
-        lambda _d: signups.signup_mark(actor=request.user, signup=signup, attended=attended),
-        back="activities:console",
-        uuid=signup.event.uuid,
+    return signup
+
+
+CONSOLE = "activities:console"
+
+# The organiser enters (or a scanner posts) a sign-up's signed code.
+check_in = action_view(
+    _run_or_404,
+    lambda r, e, _d: checkin.signup_check_in(
+        actor=r.user, event=e, code=(r.POST.get("code") or "").strip()
+    ),
+    CONSOLE,
+    _checked_in,
+)
+publish, cancel, capacity = (
+    action_view(_run_or_404, write, CONSOLE, said, form=form)
+    for write, said, form in (
+        (
+            lambda r, e, _d: events.event_publish(actor=r.user, event=e),
+            gettext_lazy("Published: residents can now sign up."),
+            None,
+        ),
+        (
+            lambda r, e, d: events.event_cancel(actor=r.user, event=e, reason=d["reason"]),
+            gettext_lazy("Cancelled: everyone signed up or waiting has been told."),
+            CancelEventForm,
+        ),
+        (
+            lambda r, e, d: events.event_set_capacity(
+                actor=r.user, event=e, capacity=d["capacity"]
+            ),
+            gettext_lazy("The number of places is changed."),
+            CapacityForm,
+        ),
     )
+)
+mark = action_view(
+    _marked_or_404,
+    lambda r, s, _d: signups.signup_mark(
+        actor=r.user, signup=s, attended=r.POST.get("attended") == "1"
+    ),
+    CONSOLE,
+    back_uuid=lambda s: s.event.uuid,
+)
 
 
 @login_required
@@ -169,22 +147,28 @@ def _choices(request):
     return {"communities": communities, "compounds": compounds, "spaces": spaces}
 
 
+# The form's fields that go to EventData as they are.
+_EVENT_FIELDS = [
+    "community",
+    "compound",
+    "organiser_kind",
+    "space",
+    "place_text",
+    "starts_at",
+    "capacity",
+    "max_companions",
+    "signup_closes_at",
+    "waiting_list",
+    "title",
+    "description",
+]
+
+
 def _event_data(form: EventForm) -> events.EventData:
     d = form.cleaned_data
     return events.EventData(
-        community=d["community"],
-        compound=d["compound"],
-        organiser_kind=d["organiser_kind"],
-        space=d["space"],
-        place_text=d["place_text"],
-        starts_at=d["starts_at"],
+        **{name: d[name] for name in _EVENT_FIELDS},
         ends_at=form.ends_at(),
-        capacity=d["capacity"],
-        max_companions=d["max_companions"],
-        signup_closes_at=d["signup_closes_at"],
-        waiting_list=d["waiting_list"],
-        title=d["title"],
-        description=d["description"],
         required_tags=list(d["required_tags"]),
     )
 

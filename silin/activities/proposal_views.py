@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from silin.activities import permissions as perms
 from silin.activities import selectors
-from silin.activities.actions import act
+from silin.activities.actions import action_view
 from silin.activities.forms import DeclineForm, ProposalForm
 from silin.activities.services import proposals
 from silin.core.access import get_object_for_actor
@@ -85,30 +85,16 @@ def proposal_queue(request):
     return render(request, "activities/proposal_queue.html", {"proposals": waiting})
 
 
-@login_required
-@require_POST
-def proposal_accept(request, uuid):
-    proposal = _decided_or_404(request, uuid)
-    return act(
-        request,
-        lambda _d: proposals.proposal_accept(actor=request.user, proposal=proposal),
-        back="activities:proposal-detail",
-        uuid=proposal.uuid,
-        success=_("Accepted: the activity is on the community's catalogue."),
-    )
-
-
-@login_required
-@require_POST
-def proposal_decline(request, uuid):
-    proposal = _decided_or_404(request, uuid)
-    return act(
-        request,
-        lambda d: proposals.proposal_decline(
-            actor=request.user, proposal=proposal, reason=d["reason"]
-        ),
-        form=DeclineForm(request.POST),
-        back="activities:proposal-detail",
-        uuid=proposal.uuid,
-        success=_("Declined: the resident is told why."),
-    )
+proposal_accept = action_view(
+    _decided_or_404,
+    lambda r, p, _d: proposals.proposal_accept(actor=r.user, proposal=p),
+    "activities:proposal-detail",
+    gettext_lazy("Accepted: the activity is on the community's catalogue."),
+)
+proposal_decline = action_view(
+    _decided_or_404,
+    lambda r, p, d: proposals.proposal_decline(actor=r.user, proposal=p, reason=d["reason"]),
+    "activities:proposal-detail",
+    gettext_lazy("Declined: the resident is told why."),
+    form=DeclineForm,
+)

@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from silin.activities import figures, selectors
 from silin.activities import permissions as perms
-from silin.activities.actions import act, form_refused, refused
+from silin.activities.actions import action_view, form_refused, refused
 from silin.activities.forms import FeedbackForm, FilterForm, SignUpForm
 from silin.activities.models import Event, SignUp
 from silin.activities.services import feedback, signups
@@ -79,22 +80,26 @@ def event_detail(request, uuid):
     return render(request, "activities/event_detail.html", context)
 
 
-@login_required
-@require_POST
-def feedback_give(request, uuid):
-    signup = get_object_for_actor(
+def _event_uuid(signup: SignUp):
+    return signup.event.uuid
+
+
+def _rated_or_404(request, uuid) -> SignUp:
+    return get_object_for_actor(
         selectors.signups_visible_to(request.user).filter(person=request.user), uuid=uuid
     )
-    return act(
-        request,
-        lambda d: feedback.feedback_give(
-            actor=request.user, signup=signup, rating=d["rating"], comment=d["comment"]
-        ),
-        form=FeedbackForm(request.POST),
-        back="activities:event-detail",
-        uuid=signup.event.uuid,
-        success=_("Thank you for your feedback!"),
-    )
+
+
+feedback_give = action_view(
+    _rated_or_404,
+    lambda r, s, d: feedback.feedback_give(
+        actor=r.user, signup=s, rating=d["rating"], comment=d["comment"]
+    ),
+    "activities:event-detail",
+    gettext_lazy("Thank you for your feedback!"),
+    form=FeedbackForm,
+    back_uuid=_event_uuid,
+)
 
 
 def _qr(signup: SignUp | None) -> str:
@@ -129,34 +134,23 @@ def signup_create(request, uuid):
     return redirect("activities:event-detail", uuid=event.uuid)
 
 
-def _own_signup(request, uuid) -> SignUp:
+def _own_signup_or_404(request, uuid) -> SignUp:
     return get_object_for_actor(selectors.signups_visible_to(request.user), uuid=uuid)
 
 
-@login_required
-@require_POST
-def signup_cancel(request, uuid):
-    signup = _own_signup(request, uuid)
-    return act(
-        request,
-        lambda _d: signups.signup_cancel(actor=request.user, signup=signup),
-        back="activities:event-detail",
-        uuid=signup.event.uuid,
-        success=_("Your sign-up is cancelled."),
+signup_cancel, offer_accept = (
+    action_view(_own_signup_or_404, write, "activities:event-detail", said, back_uuid=_event_uuid)
+    for write, said in (
+        (
+            lambda r, s, _d: signups.signup_cancel(actor=r.user, signup=s),
+            gettext_lazy("Your sign-up is cancelled."),
+        ),
+        (
+            lambda r, s, _d: signups.signup_accept_offer(actor=r.user, signup=s),
+            gettext_lazy("The place is yours. See you there!"),
+        ),
     )
-
-
-@login_required
-@require_POST
-def offer_accept(request, uuid):
-    signup = _own_signup(request, uuid)
-    return act(
-        request,
-        lambda _d: signups.signup_accept_offer(actor=request.user, signup=signup),
-        back="activities:event-detail",
-        uuid=signup.event.uuid,
-        success=_("The place is yours. See you there!"),
-    )
+)
 
 
 @login_required

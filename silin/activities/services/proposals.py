@@ -5,7 +5,7 @@ declines with a reason; either way the proposer is told (kind + params)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -99,6 +99,19 @@ def _lock_pending(actor: User, proposal: Proposal) -> Proposal:
     return fresh
 
 
+def _decide(actor: User, proposal: Proposal, state: str, **outcome: Any) -> None:
+    """Record the decision (state, who, when, and the item made or the reason), audited."""
+    proposal.state = state
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    for name, value in outcome.items():
+        setattr(proposal, name, value)
+    proposal.save(update_fields=["state", "decided_by", "decided_at", *outcome])
+    changes: dict[str, list[Any]] = {"state": [Proposal.State.PENDING, state]}
+    changes.update({k: [None, str(getattr(v, "uuid", v))] for k, v in outcome.items()})
+    audit.record(actor=actor, action="update", obj=proposal, changes=changes, detail=state)
+
+
 def _params(p: Proposal, **extra: object) -> dict[str, object]:
     return {"proposal": str(p.uuid), "title": p.title, **extra}
 
@@ -121,18 +134,7 @@ def proposal_accept(*, actor: User, proposal: Proposal) -> Proposal:
             for_children=proposal.for_children,
         ),
     )
-    proposal.state = Proposal.State.ACCEPTED
-    proposal.item = item
-    proposal.decided_by = actor
-    proposal.decided_at = timezone.now()
-    proposal.save(update_fields=["state", "item", "decided_by", "decided_at"])
-    audit.record(
-        actor=actor,
-        action="update",
-        obj=proposal,
-        changes={"state": [Proposal.State.PENDING, proposal.state], "item": [None, str(item.uuid)]},
-        detail="accepted",
-    )
+    _decide(actor, proposal, Proposal.State.ACCEPTED, item=item)
     notify(proposal.proposer, "activity_proposal_accepted", _params(proposal, item=str(item.uuid)))
     return proposal
 
@@ -148,17 +150,6 @@ def proposal_decline(*, actor: User, proposal: Proposal, reason: str) -> Proposa
             {"reason": [_("A reason has at most %(max)d characters.") % {"max": MAX_REASON}]}
         )
     proposal = _lock_pending(actor, proposal)
-    proposal.state = Proposal.State.DECLINED
-    proposal.decline_reason = reason
-    proposal.decided_by = actor
-    proposal.decided_at = timezone.now()
-    proposal.save(update_fields=["state", "decline_reason", "decided_by", "decided_at"])
-    audit.record(
-        actor=actor,
-        action="update",
-        obj=proposal,
-        changes={"state": [Proposal.State.PENDING, proposal.state], "decline_reason": ["", reason]},
-        detail="declined",
-    )
+    _decide(actor, proposal, Proposal.State.DECLINED, decline_reason=reason)
     notify(proposal.proposer, "activity_proposal_declined", _params(proposal, reason=reason))
     return proposal
