@@ -76,9 +76,7 @@ def test_new_activities_page_has_no_serious_accessibility_violation(
     visitor.assert_accessible(f"{case} ({'长辈版' if elderly else 'standard'})")
 
 
-def test_a_resident_proposes_on_a_phone_and_the_worker_accepts_from_the_todo(
-    visitor, cast, world
-):
+def test_a_resident_proposes_on_a_phone_and_the_worker_accepts_from_the_todo(visitor, cast, world):
     cast.liu.elderly_mode = True
     cast.liu.save(update_fields=["elderly_mode"])
     visitor.page.set_viewport_size({"width": 390, "height": 844})
