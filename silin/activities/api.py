@@ -11,13 +11,15 @@ import datetime as dt
 from decimal import Decimal
 from uuid import UUID
 
+from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from silin.activities import permissions as perms
 from silin.activities import selectors
-from silin.activities.models import Category, EventMessage, SignUp, Stage
-from silin.activities.services import checkin, messages, signups
+from silin.activities.models import Category, EventMessage, Feedback, Proposal, SignUp, Stage
+from silin.activities.services import checkin, feedback, messages, proposals, signups
 from silin.core.access import get_object_for_actor
 from silin.core.api.errors import error_responses
 from silin.core.api.pagination import PageNumberPagination
@@ -70,10 +72,22 @@ class EventOut(Schema):
     signup_closes_at: dt.datetime | None
     min_age: int | None
     max_age: int | None
+    required_tags: list[str] = Field(
+        description="Codes of the register tags of which a resident must carry one (empty: anyone)."
+    )
+    series: UUID | None = Field(None, description="The repeating activity this date is one of.")
 
     @staticmethod
     def resolve_item(obj) -> UUID:
         return obj.item.uuid
+
+    @staticmethod
+    def resolve_required_tags(obj) -> list[str]:
+        return [t.code for t in obj.required_tags.all()]
+
+    @staticmethod
+    def resolve_series(obj) -> UUID | None:
+        return obj.series.uuid if obj.series_id else None
 
 
 class SignUpIn(Input):
@@ -107,6 +121,68 @@ class SignUpOut(Schema):
         return selectors.waiting_position(obj) if obj.state == SignUp.State.WAITING else None
 
 
+class WaitingOut(Schema):
+    """One person on an event's waiting list, as its organiser sees it."""
+
+    uuid: UUID
+    position: int = Field(description="1 for the first person waiting.")
+    name: str
+    places: int
+    offered_until: dt.datetime | None = Field(
+        None, description="Set while a freed place is offered to them."
+    )
+
+
+class FeedbackIn(Input):
+    rating: int = Field(ge=1, le=5)
+    comment: str = Field("", max_length=500)
+
+
+class FeedbackOut(Schema):
+    rating: int
+    comment: str
+    created_at: dt.datetime
+    name: str = Field(description="Who gave it (shown to the organiser only).")
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.signup.person.name
+
+
+class ProposalIn(Input):
+    title: str = Field(max_length=100)
+    description: str = Field("", max_length=2000, json_schema_extra=MULTILINE)
+    category: str = Field(description=f"One of {', '.join(Category.values)}.")
+    stage: str = Field(description=f"One of {', '.join(Stage.values)}.")
+    for_families: bool = False
+    for_elderly: bool = False
+    for_children: bool = False
+
+
+class DeclineIn(Input):
+    reason: str = Field(max_length=300, description="Told to the proposer as written.")
+
+
+class ProposalOut(Schema):
+    uuid: UUID
+    title: str
+    description: str
+    category: str
+    stage: str
+    for_families: bool
+    for_elderly: bool
+    for_children: bool
+    state: str = Field(description="pending, accepted or declined.")
+    community: NodeRef
+    decline_reason: str
+    item: UUID | None = Field(None, description="The catalogue item made from it (accepted).")
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_item(obj) -> UUID | None:
+        return obj.item.uuid if obj.item_id else None
+
+
 class EventFilter(Input):
     stage: str = Field("", description=f"One of {', '.join(Stage.values)}.")
     category: str = Field("", description=f"One of {', '.join(Category.values)}.")
@@ -138,10 +214,11 @@ def catalogue_get(request, item_uuid: UUID):
     "/activities/events",
     response=list[EventOut],
     summary="What's on near me: my compound first, then my community, then the street",
-    description="The next 200 coming events, nearest first.",
+    description="The coming events, nearest first, then by start; page by page.",
 )
+@paginate(PageNumberPagination)
 def event_list(request, filters: Query[EventFilter]):
-    return selectors.events_near(
+    return selectors.events_near_qs(
         actor=request.auth,
         filters=selectors.EventFilters(
             stage=filters.stage,
@@ -170,7 +247,7 @@ def event_get(request, event_uuid: UUID):
 def signup_add(request, event_uuid: UUID, payload: SignUpIn):
     event = selectors.event_for(request.auth, event_uuid)
     signup = signups.signup_create(actor=request.auth, event=event, companions=payload.companions)
-    return 201, signup
+    return Status(201, signup)
 
 
 @router.get("/activities/signups/mine", response=list[SignUpOut], summary="My sign-ups")
@@ -216,15 +293,26 @@ class MessageOut(Schema):
     @staticmethod
     def resolve_sender(obj) -> str:
         return obj.sender.name if obj.sender_id else ""
-# --- check-in (the organiser's staff) -----------------------------------------------------
 
 
-def _run_or_404(request, event_uuid: UUID):
+def _own_signup(request, signup_uuid: UUID) -> SignUp:
     return get_object_for_actor(
-        selectors.events_visible_to(request.auth),
-        uuid=event_uuid,
-        perm="activities.run_event",
-        actor=request.auth,
+        selectors.signups_visible_to(request.auth).filter(person=request.auth), uuid=signup_uuid
+    )
+
+
+def _visible_and(queryset, uuid: UUID, actor, allowed):
+    """The object of `queryset` with `uuid` if `allowed(actor, obj)`; else 404, like a
+    missing one."""
+    obj = get_object_for_actor(queryset, uuid=uuid)
+    if not allowed(actor, obj):
+        raise Http404
+    return obj
+
+
+def _run_event(request, event_uuid: UUID):
+    return _visible_and(
+        selectors.events_visible_to(request.auth), event_uuid, request.auth, perms.organises
     )
 
 
@@ -234,7 +322,7 @@ def _run_or_404(request, event_uuid: UUID):
     summary="The organiser's messages to the people signed up (organisers only)",
 )
 def message_list(request, event_uuid: UUID):
-    event = _run_or_404(request, event_uuid)
+    event = _run_event(request, event_uuid)
     return list(EventMessage.objects.filter(event=event).select_related("sender")[:100])
 
 
@@ -246,7 +334,7 @@ def message_list(request, event_uuid: UUID):
     "minutes, or after five messages in 24 hours.",
 )
 def message_send(request, event_uuid: UUID, payload: MessageIn):
-    event = _run_or_404(request, event_uuid)
+    event = _run_event(request, event_uuid)
     sent = messages.event_message_send(
         actor=request.auth,
         event=event,
@@ -254,7 +342,12 @@ def message_send(request, event_uuid: UUID, payload: MessageIn):
         include_waiting=payload.include_waiting,
         sms=payload.sms,
     )
-    return 201, sent
+    return Status(201, sent)
+
+
+# --- check-in (the organiser's staff) -----------------------------------------------------
+
+
 class CheckinRow(Schema):
     uuid: UUID
     short: str = Field(description="The short form of the sign-up's code, typed by hand.")
@@ -314,7 +407,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
     description="For the organiser's staff only (others: 404). Names are masked.",
 )
 def checkin_list(request, event_uuid: UUID):
-    event = _run_or_404(request, event_uuid)
+    event = _run_event(request, event_uuid)
     rows = [
         {
             "uuid": s.uuid,
@@ -350,7 +443,7 @@ def checkin_list(request, event_uuid: UUID):
     ),
 )
 def checkin_upload(request, event_uuid: UUID, payload: UploadIn):
-    event = _run_or_404(request, event_uuid)
+    event = _run_event(request, event_uuid)
     # A time without an offset is read in the deployment's zone (Asia/Shanghai).
     scans = [
         checkin.Scan(code=s.code, scanned_at=_aware(s.scanned_at), device=s.device)
@@ -374,3 +467,127 @@ def checkin_upload(request, event_uuid: UUID, payload: UploadIn):
         )
     came = event.signups.filter(state=SignUp.State.ATTENDED).count()
     return {"results": out, "checked_in": came}
+
+
+@router.get(
+    "/activities/signups/{uuid:signup_uuid}",
+    response={200: SignUpOut, **error_responses(404)},
+    summary="One of my sign-ups, with my place on the waiting list",
+)
+def signup_get(request, signup_uuid: UUID):
+    return _own_signup(request, signup_uuid)
+
+
+@router.get(
+    "/activities/events/{uuid:event_uuid}/waiting",
+    response={200: list[WaitingOut], **error_responses(404)},
+    summary="The event's waiting list in order (its organisers)",
+)
+def waiting_list(request, event_uuid: UUID):
+    event = _run_event(request, event_uuid)
+    rows = (
+        SignUp.objects.filter(event=event, state=SignUp.State.WAITING)
+        .select_related("person")
+        .order_by("created_at", "pk")
+    )
+    return [
+        WaitingOut(
+            uuid=s.uuid,
+            position=n,
+            name=s.person.name,
+            places=s.places,
+            offered_until=s.offer_expires_at,
+        )
+        for n, s in enumerate(rows, start=1)
+    ]
+
+
+@router.post(
+    "/activities/signups/{uuid:signup_uuid}/feedback",
+    response={201: FeedbackOut, **error_responses(404, 422)},
+    summary="Give my feedback on an activity I attended (once)",
+)
+def feedback_add(request, signup_uuid: UUID, payload: FeedbackIn):
+    signup = _own_signup(request, signup_uuid)
+    given = feedback.feedback_give(
+        actor=request.auth, signup=signup, rating=payload.rating, comment=payload.comment
+    )
+    return Status(201, given)
+
+
+@router.get(
+    "/activities/events/{uuid:event_uuid}/feedback",
+    response={200: list[FeedbackOut], **error_responses(404)},
+    summary="The feedback given on an event (its organisers)",
+)
+@paginate(PageNumberPagination)
+def feedback_list(request, event_uuid: UUID):
+    event = _run_event(request, event_uuid)
+    return (
+        Feedback.objects.filter(signup__event=event)
+        .select_related("signup__person")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@router.get(
+    "/activities/proposals",
+    response=list[ProposalOut],
+    summary="Proposals: my own, and those I decide (the catalogue's workers)",
+)
+@paginate(PageNumberPagination)
+def proposal_list(request, state: str = ""):
+    qs = selectors.proposals_visible_to(request.auth)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-created_at", "-pk")
+
+
+@router.post(
+    "/activities/proposals",
+    response={201: ProposalOut, **error_responses(403, 422)},
+    summary="Propose an activity for my community's catalogue",
+)
+def proposal_add(request, payload: ProposalIn):
+    proposal = proposals.proposal_create(
+        actor=request.auth, data=proposals.ProposalData(**payload.model_dump())
+    )
+    return Status(201, proposal)
+
+
+def _decided(request, proposal_uuid: UUID) -> Proposal:
+    return _visible_and(
+        selectors.proposals_visible_to(request.auth),
+        proposal_uuid,
+        request.auth,
+        perms.decides_proposal,
+    )
+
+
+@router.get(
+    "/activities/proposals/{uuid:proposal_uuid}",
+    response={200: ProposalOut, **error_responses(404)},
+    summary="One proposal",
+)
+def proposal_get(request, proposal_uuid: UUID):
+    return get_object_for_actor(selectors.proposals_visible_to(request.auth), uuid=proposal_uuid)
+
+
+@router.post(
+    "/activities/proposals/{uuid:proposal_uuid}/accept",
+    response={200: ProposalOut, **error_responses(404, 422)},
+    summary="Accept a proposal: it becomes an item of the community's catalogue",
+)
+def proposal_accept(request, proposal_uuid: UUID):
+    return proposals.proposal_accept(actor=request.auth, proposal=_decided(request, proposal_uuid))
+
+
+@router.post(
+    "/activities/proposals/{uuid:proposal_uuid}/decline",
+    response={200: ProposalOut, **error_responses(404, 422)},
+    summary="Decline a proposal, saying why",
+)
+def proposal_decline(request, proposal_uuid: UUID, payload: DeclineIn):
+    return proposals.proposal_decline(
+        actor=request.auth, proposal=_decided(request, proposal_uuid), reason=payload.reason
+    )

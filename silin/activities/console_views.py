@@ -9,20 +9,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from silin.activities import figures, selectors
 from silin.activities import permissions as perms
-from silin.activities import selectors
+from silin.activities.actions import action_view, refused
 from silin.activities.forms import CancelEventForm, CapacityForm, EventForm, MessageForm
-from silin.activities.models import Event, EventMessage, Feedback, SignUp
-from silin.activities.services import catalogue, checkin, events, feeds, signups
+from silin.activities.models import Event, EventMessage, SignUp
+from silin.activities.services import catalogue, checkin, events, feeds, series, signups
 from silin.activities.services import messages as outbox
 from silin.core.access import get_object_for_actor
 from silin.core.forms import add_service_errors
@@ -38,11 +40,6 @@ def _run_or_404(request, uuid):
         perm="activities.run_event",
         actor=request.user,
     )
-
-
-def _refused(request, exc: ValidationError):
-    for text in exc.messages:
-        messages.error(request, text)
 
 
 @login_required
@@ -67,10 +64,7 @@ def _console_page(request, event: Event, message_form: MessageForm | None = None
         and event.starts_at <= timezone.now() + dt.timedelta(hours=2),
         "event_qr": _event_qr(request, event),
         "may_close": event.state != Event.State.CANCELLED and event.starts_at <= timezone.now(),
-        "figures": Feedback.objects.filter(signup__event=event).aggregate(
-            rating=Avg("rating"), ratings=Count("id")
-        ),
-        "attended": sum(1 for s in rows if s.state == SignUp.State.ATTENDED),
+        "figures": figures.event_figures(event),
         "cancel_form": CancelEventForm(),
         "capacity_form": CapacityForm(initial={"capacity": event.capacity}),
         **_share_context(request, event, message_form),
@@ -123,6 +117,8 @@ def organiser_feed_rotate(request, uuid):
     feeds.organiser_feed_rotate(actor=request.user, event=event)
     messages.success(request, _("The calendar link is renewed: the old one no longer works."))
     return redirect("activities:console", uuid=event.uuid)
+
+
 def _event_qr(request, event: Event) -> str:
     """The event's own code: a resident scans it with their phone to check themself in."""
     token = checkin.event_token(event)
@@ -133,89 +129,61 @@ def _event_qr(request, event: Event) -> str:
     return qr_svg(url, title=_("The activity's check-in code"), scale=4)
 
 
-@login_required
-@require_POST
-def check_in(request, uuid):
-    """The organiser enters (or a scanner posts) a sign-up's signed code."""
-    event = _run_or_404(request, uuid)
-    code = (request.POST.get("code") or "").strip()
-    try:
-        signup, first = checkin.signup_check_in(actor=request.user, event=event, code=code)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        name = signup.person.name
-        if first:
-            messages.success(request, _("%(name)s is checked in.") % {"name": name})
-        else:
-            messages.info(request, _("%(name)s was checked in already.") % {"name": name})
-    return redirect("activities:console", uuid=event.uuid)
+def _checked_in(result) -> str:
+    signup, first = result
+    if first:
+        return _("%(name)s is checked in.") % {"name": signup.person.name}
+    return _("%(name)s was checked in already.") % {"name": signup.person.name}
 
 
-@login_required
-@require_POST
-def publish(request, uuid):
-    event = _run_or_404(request, uuid)
-    try:
-        events.event_publish(actor=request.user, event=event)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Published: residents can now sign up."))
-    return redirect("activities:console", uuid=event.uuid)
-
-
-@login_required
-@require_POST
-def cancel(request, uuid):
-    event = _run_or_404(request, uuid)
-    form = CancelEventForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the activity is cancelled."))
-        return redirect("activities:console", uuid=event.uuid)
-    try:
-        events.event_cancel(actor=request.user, event=event, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Cancelled: everyone signed up or waiting has been told."))
-    return redirect("activities:console", uuid=event.uuid)
-
-
-@login_required
-@require_POST
-def capacity(request, uuid):
-    event = _run_or_404(request, uuid)
-    form = CapacityForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
-        return redirect("activities:console", uuid=event.uuid)
-    try:
-        events.event_set_capacity(
-            actor=request.user, event=event, capacity=form.cleaned_data["capacity"]
-        )
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The number of places is changed."))
-    return redirect("activities:console", uuid=event.uuid)
-
-
-@login_required
-@require_POST
-def mark(request, uuid):
+def _marked_or_404(request, uuid):
     signup = get_object_for_actor(selectors.signups_visible_to(request.user), uuid=uuid)
     if not perms.organises(request.user, signup.event):
         raise Http404
-    try:
-        signups.signup_mark(
-            actor=request.user, signup=signup, attended=request.POST.get("attended") == "1"
-        )
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect("activities:console", uuid=signup.event.uuid)
+    return signup
+
+
+CONSOLE = "activities:console"
+
+# The organiser enters (or a scanner posts) a sign-up's signed code.
+check_in = action_view(
+    _run_or_404,
+    lambda r, e, _d: checkin.signup_check_in(
+        actor=r.user, event=e, code=(r.POST.get("code") or "").strip()
+    ),
+    CONSOLE,
+    _checked_in,
+)
+publish, cancel, capacity = (
+    action_view(_run_or_404, write, CONSOLE, said, form=form)
+    for write, said, form in (
+        (
+            lambda r, e, _d: events.event_publish(actor=r.user, event=e),
+            gettext_lazy("Published: residents can now sign up."),
+            None,
+        ),
+        (
+            lambda r, e, d: events.event_cancel(actor=r.user, event=e, reason=d["reason"]),
+            gettext_lazy("Cancelled: everyone signed up or waiting has been told."),
+            CancelEventForm,
+        ),
+        (
+            lambda r, e, d: events.event_set_capacity(
+                actor=r.user, event=e, capacity=d["capacity"]
+            ),
+            gettext_lazy("The number of places is changed."),
+            CapacityForm,
+        ),
+    )
+)
+mark = action_view(
+    _marked_or_404,
+    lambda r, s, _d: signups.signup_mark(
+        actor=r.user, signup=s, attended=r.POST.get("attended") == "1"
+    ),
+    CONSOLE,
+    back_uuid=lambda s: s.event.uuid,
+)
 
 
 @login_required
@@ -228,7 +196,7 @@ def item_adopt(request, uuid):
     try:
         copy = catalogue.item_adopt(actor=request.user, item=item, community=community)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return redirect("activities:catalogue-item", uuid=item.uuid)
     messages.success(request, _("Adopted: the item is now on the community's own list."))
     return redirect("activities:catalogue-item", uuid=copy.uuid)
@@ -246,12 +214,53 @@ def _choices(request):
     return {"communities": communities, "compounds": compounds, "spaces": spaces}
 
 
+# The form's fields that go to EventData as they are.
+_EVENT_FIELDS = [
+    "community",
+    "compound",
+    "organiser_kind",
+    "space",
+    "place_text",
+    "starts_at",
+    "capacity",
+    "max_companions",
+    "signup_closes_at",
+    "waiting_list",
+    "title",
+    "description",
+]
+
+
+def _event_data(form: EventForm) -> events.EventData:
+    d = form.cleaned_data
+    return events.EventData(
+        **{name: d[name] for name in _EVENT_FIELDS},
+        ends_at=form.ends_at(),
+        required_tags=list(d["required_tags"]),
+    )
+
+
+def _create(request, item, form: EventForm) -> Event:
+    """One event, or every date of the repeat rule; published too if asked; all or nothing."""
+    data, rule = _event_data(form), form.rule_text()
+    publish = bool(request.POST.get("publish"))
+    with transaction.atomic():
+        if rule:
+            made = series.series_create(
+                actor=request.user, item=item, data=data, rrule=rule, publish=publish
+            )
+            return made[0]
+        event = events.event_create(actor=request.user, item=item, data=data)
+        if publish:
+            event = events.event_publish(actor=request.user, event=event)
+        return event
+
+
 @login_required
 def event_create(request, uuid):
     item = get_object_for_actor(selectors.catalogue_visible_to(request.user), uuid=uuid)
     if not perms.runs_any(request.user):
         raise Http404
-    choices = _choices(request)
     initial = {
         "title": item.title,
         "capacity": item.group_size,
@@ -259,32 +268,22 @@ def event_create(request, uuid):
         "starts_at": EventForm.default_start(),
         "waiting_list": True,
     }
-    form = EventForm(request.POST or None, initial=initial, **choices)
+    form = EventForm(request.POST or None, initial=initial, **_choices(request))
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        data = events.EventData(
-            community=d["community"],
-            compound=d["compound"],
-            organiser_kind=d["organiser_kind"],
-            space=d["space"],
-            place_text=d["place_text"],
-            starts_at=d["starts_at"],
-            ends_at=form.ends_at(),
-            capacity=d["capacity"],
-            max_companions=d["max_companions"],
-            signup_closes_at=d["signup_closes_at"],
-            waiting_list=d["waiting_list"],
-            title=d["title"],
-            description=d["description"],
-        )
         try:
-            with transaction.atomic():  # created and published, or nothing saved
-                event = events.event_create(actor=request.user, item=item, data=data)
-                if request.POST.get("publish"):
-                    events.event_publish(actor=request.user, event=event)
+            event = _create(request, item, form)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The activity is created."))
             return redirect("activities:console", uuid=event.uuid)
     return render(request, "activities/event_form.html", {"form": form, "item": item})
+
+
+@login_required
+def organiser_figures(request):
+    """Per organiser of the events the actor runs: attendance, reach, repeat, ratings."""
+    if not perms.runs_any(request.user):
+        raise Http404
+    rows = figures.organiser_figures(selectors.events_run_by(request.user))
+    return render(request, "activities/organiser_figures.html", {"rows": rows})

@@ -25,11 +25,11 @@ from django.utils import timezone
 
 from silin.accounts.models import RoleAssignment, User
 from silin.activities.models import CatalogueItem, Category, Event, SignUp, Stage
-from silin.activities.services import catalogue, events, signups
+from silin.activities.services import catalogue, events, proposals, series, signups
 from silin.activities.services.common import ActivityError
 from silin.core.roles import Role
 from silin.core.seeding import DemoContext
-from silin.people.models import Resident
+from silin.people.models import Resident, Tag
 from silin.places.models import Community, Compound, Street
 from silin.spaces.models import Space
 
@@ -166,6 +166,19 @@ UPCOMING = [
     ("心理关怀小组", 4, 15, 10, 0, "三江社区社工站"),
     ("四点半课堂", 1, 16, 20, 0, "三江社区书吧"),
     ("邻里联谊会", 12, 19, 50, 1, "伊顿小镇中庭"),
+]
+
+
+# Events for tagged residents: (catalogue title, tag codes, days ahead, hour)
+TAGGED = [
+    ("心理关怀小组", "living_alone empty_nest", 6, 10),
+    ("太极拳晨练", "elderly_80", 2, 8),
+]
+
+# Residents' proposals, pending: (title, category, description)
+PROPOSALS = [
+    ("院坝电影夜", C.SOCIAL, "夏天晚上在院坝放老电影，大家带凳子来。"),
+    ("老物件分享会", C.CULTURE_SPORTS, "每家拿一件老物件，讲讲它的故事。"),
 ]
 
 
@@ -361,6 +374,64 @@ class ActivitiesSeeder:
                     continue  # not eligible (age) or full without a waiting list
                 self.bump("activities.signup")
 
+    def make_tagged(self) -> None:
+        """Coming events only for residents carrying some register tags (独居, 空巢, 高龄)."""
+        tags = {
+            t.code: t
+            for t in Tag.objects.filter(
+                code__in=[c for _t, cs, _d, _h in TAGGED for c in cs.split()]
+            )
+        }
+        for title, codes, days, hour in TAGGED:
+            item = self.items[title]
+            starts = self._at(days, hour)
+            data = events.EventData(
+                community=self.sanjiang,
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(minutes=item.duration_minutes),
+                capacity=item.group_size,
+                place_text="三江社区社工站",
+                required_tags=[tags[c] for c in codes.split() if c in tags],
+            )
+            event = events.event_create(actor=self.worker, item=item, data=data)
+            self.upcoming[f"{title} ({codes})"] = events.event_publish(
+                actor=self.worker, event=event
+            )
+            self.bump("activities.event")
+
+    def make_series(self) -> None:
+        """The chess league: every Saturday afternoon for eight weeks, one series."""
+        item = self.items["象棋联赛"]
+        first = self._at((5 - self.ctx.today.weekday()) % 7 + 7, 14)
+        data = events.EventData(
+            community=self.sanjiang,
+            starts_at=first,
+            ends_at=first + dt.timedelta(minutes=item.duration_minutes),
+            capacity=16,
+            place_text="三江社区党群服务中心棋牌室",
+            title="象棋联赛（每周六）",
+        )
+        made = series.series_create(
+            actor=self.worker, item=item, data=data, rrule="FREQ=WEEKLY;COUNT=8", publish=True
+        )
+        self.bump("activities.event", len(made))
+        for person in self.rng.sample(self.people, min(10, len(self.people))):
+            signups.signup_create(actor=person, event=made[0])
+            self.bump("activities.signup")
+
+    def make_proposals(self) -> None:
+        """Residents' ideas waiting on the community worker's to-do list."""
+        for person, (title, cat, text) in zip(
+            [self.liu, *self.people[:1]], PROPOSALS, strict=False
+        ):
+            proposals.proposal_create(
+                actor=person,
+                data=proposals.ProposalData(
+                    title=title, category=cat, stage=S.ACQUAINTANCE_FRIEND, description=text
+                ),
+            )
+            self.bump("activities.proposal")
+
     def run(self) -> dict[str, int]:
         with transaction.atomic():
             self.load_cast()
@@ -368,7 +439,10 @@ class ActivitiesSeeder:
             self.make_catalogue()
             self.make_past()
             self.make_upcoming()
+            self.make_tagged()
             self.make_signups()
+            self.make_series()
+            self.make_proposals()
         return self.counts
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silin.activities.models import Category, Event, Stage
 from silin.core.forms import SilinForm
+from silin.people.models import Tag
 from silin.places.models import Community, Compound
 from silin.spaces.models import Space
 
@@ -24,7 +25,34 @@ class FeedbackForm(SilinForm):
 
 
 class CancelEventForm(SilinForm):
-    reason = forms.CharField(label=_("Why is it cancelled?"), max_length=300)
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"),
+        max_length=300,
+        error_messages={"required": _("Say why the activity is cancelled.")},
+    )
+
+
+class ProposalForm(SilinForm):
+    title = forms.CharField(label=_("What would you like to do together?"), max_length=100)
+    description = forms.CharField(
+        label=_("Tell us more (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    category = forms.ChoiceField(label=_("Kind of activity"), choices=Category.choices)
+    stage = forms.ChoiceField(label=_("For neighbours who are"), choices=Stage.choices)
+    for_families = forms.BooleanField(label=_("For families"), required=False)
+    for_elderly = forms.BooleanField(label=_("For the elderly"), required=False)
+    for_children = forms.BooleanField(label=_("For children"), required=False)
+
+
+class DeclineForm(SilinForm):
+    reason = forms.CharField(
+        label=_("Why is it declined? (the resident reads this)"),
+        max_length=300,
+        error_messages={"required": _("Say why the proposal is declined.")},
+    )
 
 
 class CapacityForm(SilinForm):
@@ -42,6 +70,14 @@ class FilterForm(SilinForm):
         label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     free_only = forms.BooleanField(label=_("Only with free places"), required=False)
+
+
+REPEATS = [
+    ("", _("Does not repeat")),
+    ("FREQ=WEEKLY", _("Every week")),
+    ("FREQ=WEEKLY;INTERVAL=2", _("Every two weeks")),
+    ("FREQ=MONTHLY", _("Every month")),
+]
 
 
 class EventForm(SilinForm):
@@ -77,6 +113,21 @@ class EventForm(SilinForm):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    required_tags = forms.ModelMultipleChoiceField(
+        label=_("Only for residents registered as (any of)"),
+        queryset=Tag.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    repeat = forms.ChoiceField(label=_("Repeat"), choices=REPEATS, required=False)
+    times = forms.IntegerField(
+        label=_("How many times in all"), min_value=2, max_value=52, required=False
+    )
+    rrule = forms.CharField(
+        label=_("Or a repeat rule (RFC 5545, e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=8)"),
+        max_length=500,
+        required=False,
+    )
 
     def __init__(self, *args, communities, compounds, spaces, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,6 +139,21 @@ class EventForm(SilinForm):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = queryset
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("repeat") and not data.get("times") and not data.get("rrule"):
+            self.add_error("times", _("Say how many times it takes place."))
+        return data
+
+    def rule_text(self) -> str:
+        """The rule the form asks for ("" for a single event); the typed rule wins."""
+        d = self.cleaned_data
+        if d.get("rrule"):
+            return d["rrule"]
+        if d.get("repeat") and d.get("times"):
+            return f"{d['repeat']};COUNT={d['times']}"
+        return ""
 
     def ends_at(self) -> dt.datetime:
         return self.cleaned_data["starts_at"] + dt.timedelta(

@@ -115,6 +115,31 @@ class CatalogueItem(models.Model):
         return node.tree_node()  # type: ignore[union-attr]
 
 
+class EventSeries(models.Model):
+    """A repeating event: the RFC 5545 rule it was made from; its dates are the Events
+    pointing at it, all created at once or none (`services.series`)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(
+        CatalogueItem, verbose_name=_("catalogue item"), on_delete=models.PROTECT, related_name="+"
+    )
+    rrule = models.CharField(_("repeat rule"), max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("series of activities")
+        verbose_name_plural = _("series of activities")
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.rrule}"
+
+    def tree_node(self):
+        return self.item.tree_node()
+
+
 class EventQuerySet(models.QuerySet):
     def live(self):
         return self.filter(state__in=Event.LISTED_STATES)
@@ -180,6 +205,16 @@ class Event(models.Model):
     booking = models.ForeignKey(
         "spaces.Booking", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set on each occurrence of a repeating event (one Event per date, each with its own
+    # sign-ups and space booking).
+    series = models.ForeignKey(
+        "EventSeries",
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
     place_text = models.CharField(_("place outside"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("starts"), db_index=True)
     ends_at = models.DateTimeField(_("ends"))
@@ -190,6 +225,10 @@ class Event(models.Model):
     max_age = models.PositiveSmallIntegerField(_("oldest age"), null=True, blank=True)
     compounds = models.ManyToManyField(
         "places.Compound", verbose_name=_("open to the compounds"), blank=True, related_name="+"
+    )
+    # Set: only residents carrying at least one of these register tags may sign up.
+    required_tags = models.ManyToManyField(
+        "people.Tag", verbose_name=_("for residents tagged"), blank=True, related_name="+"
     )
     max_companions = models.PositiveSmallIntegerField(
         _("companions per sign-up"), default=0, validators=[MaxValueValidator(10)]
@@ -391,3 +430,58 @@ class EventMessage(models.Model):
 
     def tree_node(self):
         return self.event.tree_node()
+class Proposal(models.Model):
+    """A resident's idea for the catalogue, decided by a worker of the proposer's community:
+    accepted (it becomes a community catalogue item linked here) or declined with a reason."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Not taken up")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    community = models.ForeignKey(
+        "places.Community", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    stage = models.CharField(_("relationship stage"), max_length=24, choices=Stage.choices)
+    for_families = models.BooleanField(_("for families"), default=False)
+    for_elderly = models.BooleanField(_("for the elderly"), default=False)
+    for_children = models.BooleanField(_("for children"), default=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    item = models.OneToOneField(
+        CatalogueItem,
+        verbose_name=_("catalogue item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposal",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        indexes = [models.Index(fields=["community", "state"], name="proposal_queue")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def tree_node(self):
+        return self.community.tree_node()

@@ -22,7 +22,7 @@ from silin.spaces.permissions import authenticated, homes
 
 if TYPE_CHECKING:
     from silin.accounts.models import User
-    from silin.activities.models import CatalogueItem
+    from silin.activities.models import CatalogueItem, Event, Proposal
 
 ORGANISER_ROLES = frozenset(
     {Role.STREET_ADMIN, Role.COMMUNITY_WORKER, Role.SOCIAL_WORKER, Role.COMMITTEE_MEMBER}
@@ -98,6 +98,23 @@ def may_adopt_for(user: Any, community: Community) -> bool:
         return False
     scope = scope_for_roles(user, CATALOGUE_ROLES)
     return scope.covers(street_id=community.street_id, community_id=community.pk)
+
+
+def home_community_ids(user: Any) -> list[int]:
+    """The communities `user` lives in (a resident's proposals go to one of them)."""
+    return sorted({h.community_id for h in homes(user)})
+
+
+def decides_proposal(user: Any, proposal: Proposal) -> bool:
+    """The community's (or the street's) catalogue workers decide its residents' proposals."""
+    if not authenticated(user):
+        return False
+    scope = scope_for_roles(user, CATALOGUE_ROLES)
+    return scope.covers(street_id=proposal.community.street_id, community_id=proposal.community_id)
+
+
+def decides_any_proposal(user: Any) -> bool:
+    return not scope_for_roles(user, CATALOGUE_ROLES).empty
 
 
 def runs_any(user: Any) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from silin.activities.models import SignUp
+from silin.activities.models import Proposal, SignUp
 from silin.core import personal_data as pd
 
 
@@ -37,5 +37,27 @@ def signups(subject: pd.Subject) -> pd.Section | None:
     return pd.Section(title=_("Activity sign-ups"), records=records, more=more)
 
 
+def proposals(subject: pd.Subject) -> pd.Section | None:
+    if subject.user is None:
+        return None
+    rows = Proposal.objects.filter(proposer=subject.user).select_related("community")
+    records = [
+        pd.Record(
+            title=p.title,
+            fields=[
+                (_("Community"), p.community.name),
+                (_("Description"), p.description),
+                (_("State"), p.get_state_display()),
+                (_("Reason for declining"), p.decline_reason),
+                (_("Proposed on"), p.created_at),
+            ],
+        )
+        for p in rows.order_by("-created_at", "-pk")
+    ]
+    more = (reverse("activities:proposal-list"), _("My proposals"))
+    return pd.Section(title=_("Activity proposals"), records=records, more=more)
+
+
 def register() -> None:
     pd.register("activities.signups", signups, order=120)
+    pd.register("activities.proposals", proposals, order=121)

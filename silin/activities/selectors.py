@@ -6,15 +6,28 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silin.activities import permissions as perms
-from silin.activities.models import CatalogueItem, Event, SignUp
+from silin.activities.models import CatalogueItem, Event, Proposal, SignUp
 from silin.activities.services.common import places_taken
+from silin.core.scoping import scope_for_roles
 from silin.lib.http import parse_uuid
 from silin.spaces.permissions import homes
 
@@ -35,7 +48,7 @@ def events_visible_to(actor: User) -> QuerySet[Event]:
         else Q(pk__in=[])
     )
     return Event.objects.filter(listed | runs).select_related(
-        "community", "compound", "space", "item"
+        "community", "compound", "space", "item", "series"
     )
 
 
@@ -71,10 +84,16 @@ class EventFilters:
     free_only: bool = False
 
 
-def events_near(
-    *, actor: User, filters: EventFilters, now: dt.datetime | None = None
-) -> list[Event]:
-    """Coming events (published or under way): my compound first, my community, the street."""
+def with_taken(qs: QuerySet[Event]) -> QuerySet[Event]:
+    taking = Q(signups__state__in=SignUp.TAKING_STATES)
+    return qs.annotate(
+        taken_people=Count("signups", filter=taking),
+        taken_companions=Sum("signups__companions", filter=taking),
+    )
+
+
+def _coming(*, actor: User, filters: EventFilters, now: dt.datetime | None) -> QuerySet[Event]:
+    """Coming events (published or under way) the actor sees, filtered."""
     now = now or timezone.now()
     qs = events_visible_to(actor).filter(
         state__in=[Event.State.PUBLISHED, Event.State.RUNNING], ends_at__gt=now
@@ -86,9 +105,45 @@ def events_near(
     if filters.day:
         start = timezone.make_aware(dt.datetime.combine(filters.day, dt.time.min))
         qs = qs.filter(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1))
+    return qs
+
+
+def events_near_qs(
+    *, actor: User, filters: EventFilters, now: dt.datetime | None = None
+) -> QuerySet[Event]:
+    """Coming events, my compound first, then my community, then the street, each by start;
+    annotated with `places_left` and `nearness` (0, 1, 2): for the API, which pages
+    through all of them."""
+    mine = homes(actor)
+    compounds = [h.compound_id for h in mine if h.compound_id]
+    communities = [h.community_id for h in mine]
+    qs = with_taken(_coming(actor=actor, filters=filters, now=now)).annotate(
+        places_left=Greatest(
+            F("capacity") - F("taken_people") - Coalesce(F("taken_companions"), 0), 0
+        ),
+        nearness=Case(
+            When(compound_id__in=compounds, then=Value(0)),
+            When(community_id__in=communities, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    )
+    if filters.free_only:
+        qs = qs.filter(places_left__gt=0)
+    return qs.prefetch_related("required_tags").order_by("nearness", "starts_at", "pk")
+
+
+def events_near(
+    *, actor: User, filters: EventFilters, now: dt.datetime | None = None
+) -> list[Event]:
+    """The next 200 coming events as the page lists them, nearest first (as `events_near_qs`)."""
     # The 200 events first, then their places taken in one grouped query: counting the
     # sign-ups of every coming event of the street before the LIMIT costs a scan of them all.
-    events = list(qs.order_by("starts_at", "pk")[:200])
+    events = list(
+        _coming(actor=actor, filters=filters, now=now)
+        .prefetch_related("required_tags")
+        .order_by("starts_at", "pk")[:200]
+    )
     taken = {
         row["event_id"]: int(row["people"]) + int(row["companions"] or 0)
         for row in SignUp.objects.filter(
@@ -263,3 +318,57 @@ def events_of_organiser(*, key: str, since: dt.datetime) -> list[Event]:
         .select_related("community", "compound", "organization", "space")
         .order_by("starts_at", "pk")[:500]
     )
+def proposals_visible_to(actor: User) -> QuerySet[Proposal]:
+    """The actor's own proposals, and those of the communities whose catalogue they keep."""
+    scope = scope_for_roles(actor, perms.CATALOGUE_ROLES)
+    decides = (
+        scope.q(street="community__street_id", community="community_id")
+        if not scope.empty
+        else Q(pk__in=[])
+    )
+    return Proposal.objects.filter(Q(proposer=actor) | decides).select_related(
+        "community", "proposer", "item"
+    )
+
+
+def proposals_to_decide(actor: User) -> QuerySet[Proposal]:
+    scope = scope_for_roles(actor, perms.CATALOGUE_ROLES)
+    if scope.empty:
+        return Proposal.objects.none()
+    return (
+        Proposal.objects.filter(
+            scope.q(street="community__street_id", community="community_id"),
+            state=Proposal.State.PENDING,
+        )
+        .select_related("community", "proposer")
+        .order_by("created_at", "pk")
+    )
+
+
+def events_run_by(actor: User) -> QuerySet[Event]:
+    """Every event (any state) in the nodes where the actor organises."""
+    scope = perms.organiser_scope(actor)
+    if scope.empty:
+        return Event.objects.none()
+    return Event.objects.filter(
+        scope.q(street="community__street_id", community="community_id", compound="compound_id")
+    )
+
+
+def who_may_sign_up(event: Event) -> list[str]:
+    """The event's sign-up rules in the reader's language (empty: every resident of the
+    street). Reads the prefetched compounds and tags when there are any."""
+    lines: list[str] = []
+    if event.min_age is not None and event.max_age is not None:
+        lines.append(_("Aged %(min)d to %(max)d.") % {"min": event.min_age, "max": event.max_age})
+    elif event.min_age is not None:
+        lines.append(_("Aged %(age)d and over.") % {"age": event.min_age})
+    elif event.max_age is not None:
+        lines.append(_("Aged up to %(age)d.") % {"age": event.max_age})
+    compounds = [c.name for c in event.compounds.all()]
+    if compounds:
+        lines.append(_("Residents of: %(names)s.") % {"names": _(", ").join(compounds)})
+    tags = [t.label for t in event.required_tags.all()]
+    if tags:
+        lines.append(_("Residents registered as: %(tags)s.") % {"tags": _(", ").join(tags)})
+    return lines

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from silin.activities import checkin_views, console_views, feeds, views
+from silin.activities import checkin_views, console_views, feeds, proposal_views, views
 
 app_name = "activities"
 urlpatterns = [
@@ -35,4 +35,13 @@ urlpatterns = [
     ),
     path("feeds/organiser/<str:token>.ics", feeds.organiser_feed, name="organiser-feed"),
     path("sign-ups/<uuid:uuid>/mark/", console_views.mark, name="signup-mark"),
+    path("figures/organisers/", console_views.organiser_figures, name="organiser-figures"),
+    path("proposals/", proposal_views.proposal_list, name="proposal-list"),
+    path("proposals/new/", proposal_views.proposal_create, name="proposal-create"),
+    path("proposals/queue/", proposal_views.proposal_queue, name="proposal-queue"),
+    path("proposals/<uuid:uuid>/", proposal_views.proposal_detail, name="proposal-detail"),
+    path("proposals/<uuid:uuid>/accept/", proposal_views.proposal_accept, name="proposal-accept"),
+    path(
+        "proposals/<uuid:uuid>/decline/", proposal_views.proposal_decline, name="proposal-decline"
+    ),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from silin.activities import figures, selectors
 from silin.activities import permissions as perms
-from silin.activities import selectors
+from silin.activities.actions import action_view, form_refused, refused
 from silin.activities.forms import FeedbackForm, FilterForm, SignUpForm
 from silin.activities.models import Event, SignUp
 from silin.activities.poster import PosterText, poster_key, render_poster
@@ -37,11 +38,6 @@ PAGE_SIZE = 20
 
 def _visible_or_404(request, uuid):
     return get_object_for_actor(selectors.events_visible_to(request.user), uuid=uuid)
-
-
-def _refused(request, exc: ValidationError):
-    for text in exc.messages:
-        messages.error(request, text)
 
 
 @login_required
@@ -97,6 +93,7 @@ def event_detail(request, uuid):
         "now": now,
         "qr": _qr(mine),
         "short_code": checkin.short_code(checkin_code(mine)) if mine is not None else "",
+        "who_may": selectors.who_may_sign_up(event),
         "may_rate": mine is not None
         and mine.state == SignUp.State.ATTENDED
         and not hasattr(mine, "feedback"),
@@ -104,30 +101,26 @@ def event_detail(request, uuid):
     return render(request, "activities/event_detail.html", context)
 
 
-@login_required
-@require_POST
-def feedback_give(request, uuid):
-    signup = get_object_for_actor(
+def _event_uuid(signup: SignUp):
+    return signup.event.uuid
+
+
+def _rated_or_404(request, uuid) -> SignUp:
+    return get_object_for_actor(
         selectors.signups_visible_to(request.user).filter(person=request.user), uuid=uuid
     )
-    form = FeedbackForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
-        return redirect("activities:event-detail", uuid=signup.event.uuid)
-    try:
-        feedback.feedback_give(
-            actor=request.user,
-            signup=signup,
-            rating=form.cleaned_data["rating"],
-            comment=form.cleaned_data["comment"],
-        )
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Thank you for your feedback!"))
-    return redirect("activities:event-detail", uuid=signup.event.uuid)
+
+
+feedback_give = action_view(
+    _rated_or_404,
+    lambda r, s, d: feedback.feedback_give(
+        actor=r.user, signup=s, rating=d["rating"], comment=d["comment"]
+    ),
+    "activities:event-detail",
+    gettext_lazy("Thank you for your feedback!"),
+    form=FeedbackForm,
+    back_uuid=_event_uuid,
+)
 
 
 def _qr(signup: SignUp | None) -> str:
@@ -142,16 +135,14 @@ def signup_create(request, uuid):
     event = _visible_or_404(request, uuid)
     form = SignUpForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, text)
+        form_refused(request, form)
         return redirect("activities:event-detail", uuid=event.uuid)
     try:
         signup = signups.signup_create(
             actor=request.user, event=event, companions=form.cleaned_data["companions"]
         )
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         if signup.state == SignUp.State.CONFIRMED:
             messages.success(request, _("You are signed up. See you there!"))
@@ -164,36 +155,23 @@ def signup_create(request, uuid):
     return redirect("activities:event-detail", uuid=event.uuid)
 
 
-def _own_signup(request, uuid) -> SignUp:
+def _own_signup_or_404(request, uuid) -> SignUp:
     return get_object_for_actor(selectors.signups_visible_to(request.user), uuid=uuid)
 
 
-@login_required
-@require_POST
-def signup_cancel(request, uuid):
-    signup = _own_signup(request, uuid)
-    try:
-        signups.signup_cancel(actor=request.user, signup=signup)
-    except PermissionDenied:
-        raise
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Your sign-up is cancelled."))
-    return redirect("activities:event-detail", uuid=signup.event.uuid)
-
-
-@login_required
-@require_POST
-def offer_accept(request, uuid):
-    signup = _own_signup(request, uuid)
-    try:
-        signups.signup_accept_offer(actor=request.user, signup=signup)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The place is yours. See you there!"))
-    return redirect("activities:event-detail", uuid=signup.event.uuid)
+signup_cancel, offer_accept = (
+    action_view(_own_signup_or_404, write, "activities:event-detail", said, back_uuid=_event_uuid)
+    for write, said in (
+        (
+            lambda r, s, _d: signups.signup_cancel(actor=r.user, signup=s),
+            gettext_lazy("Your sign-up is cancelled."),
+        ),
+        (
+            lambda r, s, _d: signups.signup_accept_offer(actor=r.user, signup=s),
+            gettext_lazy("The place is yours. See you there!"),
+        ),
+    )
+)
 
 
 @login_required
@@ -240,10 +218,16 @@ def catalogue_item(request, uuid):
         .filter(item=item, state=Event.State.PUBLISHED)
         .order_by("starts_at")[:10]
     )
+    runs = perms.runs_any(request.user)
     return render(
         request,
         "activities/catalogue_item.html",
-        {"item": item, "coming": coming, "runs": perms.runs_any(request.user)},
+        {
+            "item": item,
+            "coming": coming,
+            "runs": runs,
+            "figures": figures.item_figures(item) if runs else None,
+        },
     )
 
 
@@ -302,7 +286,7 @@ def self_check_in(request, uuid):
         try:
             _signup, first = checkin.checkin_self(actor=request.user, event=event, token=token)
         except ValidationError as exc:
-            _refused(request, exc)
+            refused(request, exc)
             url = reverse("activities:self-check-in", args=[event.uuid])
             return redirect(f"{url}?{urlencode({'t': token})}")
         messages.success(

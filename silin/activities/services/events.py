@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from silin.accounts.models import User
     from silin.activities.models import CatalogueItem
     from silin.organizations.models import Organization
+    from silin.people.models import Tag
     from silin.places.models import Community, Compound
     from silin.spaces.models import Space
 
@@ -61,6 +62,8 @@ class EventData:
     min_age: int | None = None
     max_age: int | None = None
     compounds: list[Compound] = field(default_factory=list)
+    # Residents carrying at least one of these register tags may sign up (none: anyone).
+    required_tags: list[Tag] = field(default_factory=list)
     max_companions: int = 0
     waiting_list: bool = True
 
@@ -75,6 +78,7 @@ def _state(e: Event) -> dict[str, Any]:
         "capacity": e.capacity,
         "space": uuid_of(e.space),
         "place_text": e.place_text,
+        "series": uuid_of(e.series),
     }
 
 
@@ -180,6 +184,8 @@ def event_create(*, actor: User, item: CatalogueItem, data: EventData) -> Event:
     event.save()
     if data.compounds:
         event.compounds.set(data.compounds)
+    if data.required_tags:
+        event.required_tags.set(data.required_tags)
     audit.record(actor=actor, action="create", obj=event, changes=audit.diff({}, _state(event)))
     return event
 

@@ -89,6 +89,18 @@ def _message(p: Mapping[str, Any]) -> kinds.Rendered:
     # The text is the organiser's own words, shown as written.
     title = _("Message from the organiser of %(title)s") % {"title": p["title"]}
     return kinds.Rendered(title, p["text"], _url(p))
+def _proposal_url(p: Mapping[str, Any]) -> str:
+    return reverse("activities:proposal-detail", args=[p["proposal"]])
+
+
+def _proposal_accepted(p: Mapping[str, Any]) -> kinds.Rendered:
+    body = _("“%(title)s” is now on the community's catalogue.") % {"title": p["title"]}
+    return kinds.Rendered(_("Your activity idea is accepted"), body, _proposal_url(p))
+
+
+def _proposal_declined(p: Mapping[str, Any]) -> kinds.Rendered:
+    body = _("“%(title)s”. Reason: %(reason)s") % {"title": p["title"], "reason": p["reason"]}
+    return kinds.Rendered(_("Your activity idea is declined"), body, _proposal_url(p))
 
 
 RENDERERS: dict[str, Callable[[Mapping[str, Any]], kinds.Rendered]] = {
@@ -99,6 +111,8 @@ RENDERERS: dict[str, Callable[[Mapping[str, Any]], kinds.Rendered]] = {
     "activity_confirmed": _confirmed,
     "activity_reminder": _reminder,
     "activity_message": _message,
+    "activity_proposal_accepted": _proposal_accepted,
+    "activity_proposal_declined": _proposal_declined,
 }
 
 

@@ -10,6 +10,7 @@ confirmed places never exceed the capacity, however many requests arrive at once
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -61,12 +62,31 @@ def eligibility_problem(event: Event, person: User, today: dt.date) -> str:
             return _("This activity is for people aged %(age)d and over.") % {"age": event.min_age}
         if event.max_age is not None and age > event.max_age:
             return _("This activity is for people aged up to %(age)d.") % {"age": event.max_age}
+    if problem := tags_problem(event, person):
+        return problem
     allowed = set(event.compounds.values_list("pk", flat=True))
     if allowed and not any(h.compound_id in allowed for h in homes(person)):
         return _("This activity is only open to residents of some compounds.")
     if event.community.street_id not in perms.street_ids(person):
         return _("This activity is for residents of another street.")
     return ""
+
+
+def tags_problem(event: Event, person: User) -> str:
+    """Why `person` does not carry any of the event's required register tags ("" if they do)."""
+    required = list(event.required_tags.all())
+    if not required:
+        return ""
+    resident = person.resident if person.resident_id else None
+    if resident is not None and resident.tags.filter(pk__in=[t.pk for t in required]).exists():
+        return ""
+    return _("This activity is for residents registered as: %(tags)s.") % {
+        "tags": _list(t.label for t in required)
+    }
+
+
+def _list(names: Iterable[str]) -> str:
+    return _(", ").join(names)
 
 
 def companions_problem(event: Event, companions: int) -> str:
@@ -99,6 +119,16 @@ def _snapshot(s: SignUp) -> dict[str, object]:
     }
 
 
+def _refuse_early(event: Event, person: User, companions: int, now: dt.datetime) -> None:
+    """What refuses a sign-up before any lock: too many companions, the window, eligibility."""
+    if problem := companions_problem(event, companions):
+        raise ActivityError({"companions": [problem]})
+    if problem := window_problem(event, now):
+        raise ActivityError(problem)
+    if problem := eligibility_problem(event, person, timezone.localdate()):
+        raise ActivityError(problem)
+
+
 @transaction.atomic
 def signup_create(
     *, actor: User, event: Event, companions: int = 0, person: User | None = None
@@ -110,12 +140,7 @@ def signup_create(
     if on_behalf and not perms.organises(actor, event):
         raise PermissionDenied
     now = timezone.now()
-    if problem := companions_problem(event, companions):
-        raise ActivityError({"companions": [problem]})
-    if problem := window_problem(event, now):
-        raise ActivityError(problem)
-    if problem := eligibility_problem(event, person, timezone.localdate()):
-        raise ActivityError(problem)
+    _refuse_early(event, person, companions, now)
     event = common.lock_event(event)
     if problem := window_problem(event, now):  # cancelled a moment ago
         raise ActivityError(problem)

@@ -160,4 +160,4 @@ def test_api_sign_up_my_sign_ups_and_errors(cast, setting, client):
     cancelled = client.post(f"/api/v1/activities/signups/{created.json()['uuid']}/cancel")
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
     listed = client.get("/api/v1/activities/events").json()
-    assert listed[0]["uuid"] == str(event.uuid)
+    assert listed["count"] == 1 and listed["results"][0]["uuid"] == str(event.uuid)

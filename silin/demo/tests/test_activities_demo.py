@@ -9,7 +9,18 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from silin.activities.models import CatalogueItem, Category, Event, SignUp
+from silin.accounts.models import User
+from silin.activities.models import (
+    CatalogueItem,
+    Category,
+    Event,
+    EventSeries,
+    Proposal,
+    SignUp,
+)
+from silin.core import home
+from silin.core.roles import Role
+from silin.demo.cast import LOGINS_BY_ROLE
 from silin.demo.seeding import seed_demo
 from silin.spaces.models import Booking
 
@@ -32,7 +43,16 @@ def test_demo_activities():
         )
         assert max(attended.values()) >= 8  # some come often
         upcoming = Event.objects.filter(state=Event.State.PUBLISHED)
-        assert upcoming.count() == 7
+        assert upcoming.count() == 7 + 2 + 8  # the list, two for tagged residents, the league
+        league = EventSeries.objects.get()
+        assert league.events.count() == 8 and league.item.title == "象棋联赛"
+        tagged = Event.objects.exclude(required_tags=None).distinct()
+        assert sorted(e.title for e in tagged) == ["太极拳晨练", "心理关怀小组"]
+        pending = Proposal.objects.filter(state=Proposal.State.PENDING)
+        assert pending.count() == 2
+        worker = User.objects.get(mobile=LOGINS_BY_ROLE[Role.COMMUNITY_WORKER].mobile)
+        todo = [t for t in home.todos_for(worker) if t.key == "activities.proposals"]
+        assert todo and todo[0].count == 2
         assert SignUp.objects.filter(state=SignUp.State.WAITING).exists()
         for event in upcoming:
             taken = SignUp.objects.filter(event=event, state=SignUp.State.CONFIRMED)
