@@ -21,6 +21,7 @@ from silin.accounts.models import AccessToken, OneTimeCode, User
 from silin.accounts.tasks import seal_code, send_code_task, send_lock_notice_task
 from silin.core import audit
 from silin.lib import masking, phones
+from silin.lib.queries import only_row
 
 TOKEN_PREFIX = "sl_"  # noqa: S105 - a public marker, not a secret
 CODE_INTERVAL = dt.timedelta(seconds=60)  # at most one code a minute per account and purpose
@@ -230,10 +231,10 @@ def token_revoke(*, actor: User, token: AccessToken) -> None:
 def token_authenticate(secret: str) -> User | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        AccessToken.objects.select_related("user")
-        .filter(token_hash=_digest(secret), revoked_at__isnull=True, user__is_active=True)
-        .first()
+    token = only_row(
+        AccessToken.objects.select_related("user").filter(
+            token_hash=_digest(secret), revoked_at__isnull=True, user__is_active=True
+        )
     )
     if token is None:
         return None

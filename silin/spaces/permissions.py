@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from silin.core.roles import ALL_ROLES, Capability, Role
 from silin.core.scoping import Scope, scope_for, scope_for_roles, user_memo
+from silin.lib.queries import only_row
 from silin.organizations.models import Organization
 from silin.places.models import Household
 from silin.spaces.models import Space
@@ -57,10 +58,8 @@ def own_household(user: Actor) -> Household | None:
         return None
     memo = user_memo(user)
     if "_silin_household" not in memo:
-        memo["_silin_household"] = (
-            Household.objects.filter(residents__pk=user.resident_id)
-            .select_related("community")
-            .first()
+        memo["_silin_household"] = only_row(
+            Household.objects.filter(residents__pk=user.resident_id).select_related("community")
         )
     household: Household | None = memo["_silin_household"]
     return household

@@ -22,6 +22,7 @@ from silin.accounts.models import User as Account
 from silin.core.roles import CAPABILITY_ROLES, Capability
 from silin.core.scoping import Scope, scope_for, user_memo
 from silin.lib.http import parse_uuid
+from silin.lib.queries import only_row
 from silin.places.models import Compound
 from silin.spaces import permissions as perms
 from silin.spaces.models import (
@@ -186,7 +187,7 @@ def space_get(
             space=OuterRef("pk"), status__in=Booking.CONFIRMED_STATES
         ).overlapping(starts_at, ends_at)
         spaces = spaces.annotate(confirmed_held=Exists(confirmed))
-    space = spaces.first()
+    space = only_row(spaces)
     if space is not None and held_over is not None:
         space.held_over = (*held_over, space.confirmed_held)  # type: ignore[attr-defined]
     if space is None or not perms.can_view_space(actor, space):
