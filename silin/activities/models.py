@@ -430,6 +430,8 @@ class EventMessage(models.Model):
 
     def tree_node(self):
         return self.event.tree_node()
+
+
 class Proposal(models.Model):
     """A resident's idea for the catalogue, decided by a worker of the proposer's community:
     accepted (it becomes a community catalogue item linked here) or declined with a reason."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -29,6 +30,7 @@ from silin.activities.models import CatalogueItem, Event, Proposal, SignUp
 from silin.activities.services.common import places_taken
 from silin.core.scoping import scope_for_roles
 from silin.lib.http import parse_uuid
+from silin.lib.queries import only_row
 from silin.spaces.permissions import homes
 
 if TYPE_CHECKING:
@@ -60,8 +62,21 @@ def event_for(actor: User, uuid: object, *related: str) -> Event:
     planned that join for longer than they ran it.
     """
     parsed = parse_uuid(uuid)
+    # Whether it limits who may sign up by tags or compounds, read with it: a sign-up asks
+    # for those lists only when there are some (`services.signups.eligibility_problem`).
     event = (
-        Event.objects.select_related("community", *related).filter(uuid=parsed).first()
+        only_row(
+            Event.objects.select_related("community", *related)
+            .filter(uuid=parsed)
+            .annotate(
+                has_required_tags=Exists(
+                    Event.required_tags.through.objects.filter(event_id=OuterRef("pk"))
+                ),
+                has_compounds=Exists(
+                    Event.compounds.through.objects.filter(event_id=OuterRef("pk"))
+                ),
+            )
+        )
         if parsed is not None
         else None
     )
@@ -318,6 +333,8 @@ def events_of_organiser(*, key: str, since: dt.datetime) -> list[Event]:
         .select_related("community", "compound", "organization", "space")
         .order_by("starts_at", "pk")[:500]
     )
+
+
 def proposals_visible_to(actor: User) -> QuerySet[Proposal]:
     """The actor's own proposals, and those of the communities whose catalogue they keep."""
     scope = scope_for_roles(actor, perms.CATALOGUE_ROLES)
@@ -365,10 +382,18 @@ def who_may_sign_up(event: Event) -> list[str]:
         lines.append(_("Aged %(age)d and over.") % {"age": event.min_age})
     elif event.max_age is not None:
         lines.append(_("Aged up to %(age)d.") % {"age": event.max_age})
-    compounds = [c.name for c in event.compounds.all()]
+    # `has_compounds` / `has_required_tags` come with the event from `event_for`: no query
+    # for the lists an event does not have.
+    compounds = (
+        [c.name for c in event.compounds.all()] if getattr(event, "has_compounds", True) else []
+    )
     if compounds:
         lines.append(_("Residents of: %(names)s.") % {"names": _(", ").join(compounds)})
-    tags = [t.label for t in event.required_tags.all()]
+    tags = (
+        [t.label for t in event.required_tags.all()]
+        if getattr(event, "has_required_tags", True)
+        else []
+    )
     if tags:
         lines.append(_("Residents registered as: %(tags)s.") % {"tags": _(", ").join(tags)})
     return lines

@@ -277,6 +277,8 @@ def poster(request, uuid):
     response["Content-Disposition"] = f'inline; filename="activity-{event.uuid}.png"'
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
 @login_required
 def self_check_in(request, uuid):
     """The event's own QR code opens this page: the resident taps once to check in."""

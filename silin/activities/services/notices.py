@@ -89,6 +89,8 @@ def _message(p: Mapping[str, Any]) -> kinds.Rendered:
     # The text is the organiser's own words, shown as written.
     title = _("Message from the organiser of %(title)s") % {"title": p["title"]}
     return kinds.Rendered(title, p["text"], _url(p))
+
+
 def _proposal_url(p: Mapping[str, Any]) -> str:
     return reverse("activities:proposal-detail", args=[p["proposal"]])
 

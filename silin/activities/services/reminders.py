@@ -35,6 +35,12 @@ def schedule_signup_reminders(signup_ids: Iterable[int]) -> int:
         state=SignUp.State.CONFIRMED,
         event__state=Event.State.PUBLISHED,
     ).values_list("pk", "event__starts_at")
+    return schedule_reminders_for(list(rows))
+
+
+def schedule_reminders_for(rows: Iterable[tuple[int, dt.datetime]]) -> int:
+    """The same from what the caller has in hand: (pk, the event's start) of confirmed
+    sign-ups of published events; every task row in one INSERT."""
     now = timezone.now()
     calls: list[tuple[Any, dt.datetime, tuple[Any, ...]]] = []
     for pk, starts_at in rows:

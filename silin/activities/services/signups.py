@@ -24,11 +24,11 @@ from silin.activities.models import Event, SignUp
 from silin.activities.services import common
 from silin.activities.services.common import ActivityError, places_taken, tally
 from silin.activities.services.notices import event_params, notify
-from silin.activities.services.reminders import schedule_signup_reminders
+from silin.activities.services.reminders import schedule_reminders_for, schedule_signup_reminders
 from silin.core import audit
 from silin.lib.dates import age_on
 from silin.spaces.permissions import homes
-from silin.spaces.services.common import enqueue_at
+from silin.spaces.services.common import enqueue_at, tasks_commit_with_data
 
 if TYPE_CHECKING:
     from silin.accounts.models import User
@@ -64,7 +64,8 @@ def eligibility_problem(event: Event, person: User, today: dt.date) -> str:
             return _("This activity is for people aged up to %(age)d.") % {"age": event.max_age}
     if problem := tags_problem(event, person):
         return problem
-    allowed = set(event.compounds.values_list("pk", flat=True))
+    limited = getattr(event, "has_compounds", True)  # read with the event (`event_for`)
+    allowed = set(event.compounds.values_list("pk", flat=True)) if limited else set()
     if allowed and not any(h.compound_id in allowed for h in homes(person)):
         return _("This activity is only open to residents of some compounds.")
     if event.community.street_id not in perms.street_ids(person):
@@ -74,6 +75,8 @@ def eligibility_problem(event: Event, person: User, today: dt.date) -> str:
 
 def tags_problem(event: Event, person: User) -> str:
     """Why `person` does not carry any of the event's required register tags ("" if they do)."""
+    if not getattr(event, "has_required_tags", True):  # read with the event (`event_for`)
+        return ""
     required = list(event.required_tags.all())
     if not required:
         return ""
@@ -117,6 +120,16 @@ def _snapshot(s: SignUp) -> dict[str, object]:
         "companions": s.companions,
         "state": s.state,
     }
+
+
+def _schedule_reminders(signup_id: int, starts_at: dt.datetime) -> None:
+    """A confirmed sign-up's reminders: in its transaction when the task rows live in the
+    same database (they commit or roll back with it, in the same INSERT round trip as
+    nothing else), otherwise once committed."""
+    if tasks_commit_with_data():
+        schedule_reminders_for([(signup_id, starts_at)])
+    else:
+        transaction.on_commit(lambda: schedule_reminders_for([(signup_id, starts_at)]))
 
 
 def _refuse_early(event: Event, person: User, companions: int, now: dt.datetime) -> None:
@@ -173,9 +186,8 @@ def signup_create(
         changes=audit.diff({}, _snapshot(signup)),
         detail=f"on behalf of {person}" if on_behalf else "",
     )
-    if state == SignUp.State.CONFIRMED:
-        signup_id = signup.pk
-        transaction.on_commit(lambda: schedule_signup_reminders([signup_id]))
+    if state == SignUp.State.CONFIRMED and event.state == Event.State.PUBLISHED:
+        _schedule_reminders(signup.pk, event.starts_at)
     if on_behalf:
         notify(
             person,

@@ -29,14 +29,20 @@ API = "/api/v1"
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The rush's resident: a RESIDENT role at a compound, a token used before, no household.
 BUDGETS = {
+    # Token, event (with whether it limits by tags or compounds), BEGIN, lock, one count,
+    # INSERT, audit, COMMIT; a confirmed one also writes its reminders' task rows (one
+    # INSERT, in the same transaction).
     "api_won": 9,
-    "api_waiting": 9,
+    "api_waiting": 8,
     # Signed up (the sign-up read with its feedback; the places and my place on the
-    # waiting list in one count); not signed up (the eligibility asks the event's compounds).
+    # waiting list in one count); not signed up (the eligibility needs no list the event
+    # does not have).
     "event_page_mine": 6,
-    "event_page": 7,
-    "near_me": 5,
-    "mine": 4,
+    "event_page": 6,
+    # The events, their places, their required tags (shown on the cards).
+    "near_me": 6,
+    # Coming sign-ups, the last past ones, the calendar link's token.
+    "mine": 5,
 }
 
 
