@@ -39,8 +39,9 @@ BUDGETS = {
     # does not have).
     "event_page_mine": 6,
     "event_page": 6,
-    # The events, their places, their required tags (shown on the cards).
-    "near_me": 6,
+    # The 200 coming events as thin rows, their places, the page's 20 in full with their
+    # required tags (shown on the cards).
+    "near_me": 7,
     # Coming sign-ups, the last past ones, the calendar link's token.
     "mine": 5,
 }
