@@ -283,6 +283,12 @@ def checkin_close(*, actor: User, event: Event) -> int:
     event = lock_event(event)
     if event.state == Event.State.CANCELLED or timezone.now() < event.starts_at:
         raise ActivityError(_("Check-in can be closed once the activity has started."))
+    return mark_no_shows(event, actor=actor, detail="check-in closed")
+
+
+def mark_no_shows(event: Event, *, actor: User | None, detail: str) -> int:
+    """Under the event's lock: everyone still holding a place without checking in is
+    recorded as not having come, each audited. Returns how many."""
     missing = list(SignUp.objects.filter(event=event, state=SignUp.State.CONFIRMED))
     for signup in missing:
         signup.state = SignUp.State.NO_SHOW
@@ -292,7 +298,7 @@ def checkin_close(*, actor: User, event: Event) -> int:
             action="update",
             obj=signup,
             changes={"state": ["confirmed", "no_show"]},
-            detail="check-in closed",
+            detail=detail,
         )
     return len(missing)
 

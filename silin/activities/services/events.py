@@ -17,6 +17,7 @@ from django_tasks import task
 
 from silin.activities import permissions as perms
 from silin.activities.models import Event, SignUp
+from silin.activities.services.checkin import mark_no_shows
 from silin.activities.services.common import (
     ActivityError,
     iso,
@@ -328,10 +329,13 @@ def event_advance(*, event_id: int, now: dt.datetime | None = None) -> Event | N
         event.state = target
         event.save(update_fields=["state"])
         if target == Event.State.DONE:
-            # Waiting sign-ups never got a place: they lapse with the event.
+            # Waiting sign-ups never got a place: they lapse with the event. Those holding a
+            # place who never checked in are recorded as not having come (a phone uploading
+            # its offline check-ins later still turns them into attended).
             SignUp.objects.filter(event=event, state=SignUp.State.WAITING).update(
                 state=SignUp.State.CANCELLED, offer_expires_at=None
             )
+            mark_no_shows(event, actor=None, detail="the activity ended")
     return event
 
 

@@ -3,14 +3,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
 from silin.accounts.tests.factories import UserFactory, assign
 from silin.activities.models import Event, SignUp
-from silin.activities.services import catalogue, events, signups
+from silin.activities.services import catalogue, checkin, events, signups
+from silin.activities.services.checkin import checkin_code
 from silin.activities.services.common import ActivityError, places_taken
 from silin.activities.tests.factories import make_event, make_item
+from silin.core.models import AuditEntry
 from silin.core.roles import Role
 from silin.notifications.models import Notification
 from silin.spaces.models import Booking
@@ -231,6 +234,38 @@ def test_attendance_and_advance(cast, world):
     events.event_advance(event_id=event.pk, now=event.ends_at + dt.timedelta(minutes=1))
     event.refresh_from_db()
     assert event.state == Event.State.DONE
+
+
+def test_the_end_records_who_never_came_and_a_late_upload_still_counts(cast, world):
+    event = make_event(
+        world,
+        cast.worker,
+        day=0,
+        starts_at=timezone.now() + dt.timedelta(minutes=30),
+        ends_at=timezone.now() + dt.timedelta(hours=2),
+    )
+    came = signups.signup_create(actor=cast.liu, event=event)
+    missing = signups.signup_create(actor=cast.volunteer, event=event)
+    signups.signup_mark(actor=cast.worker, signup=came, attended=True)
+    # The code the organiser's phone downloaded before the activity.
+    code = checkin_code(SignUp.objects.select_related("event").get(pk=missing.pk))
+    events.event_advance(event_id=event.pk, now=event.ends_at + dt.timedelta(minutes=1))
+    missing.refresh_from_db()
+    came.refresh_from_db()
+    assert (came.state, missing.state) == (SignUp.State.ATTENDED, SignUp.State.NO_SHOW)
+    assert AuditEntry.objects.filter(object_uuid=missing.uuid, detail="the activity ended").exists()
+    # A phone that scanned them offline at the door uploads after the end: it still counts.
+    scan = checkin.Scan(
+        code=code,
+        scanned_at=event.starts_at + dt.timedelta(minutes=5),
+        device="door",
+    )
+    event.refresh_from_db()
+    with time_machine.travel(event.ends_at + dt.timedelta(minutes=30), tick=False):
+        (result,) = checkin.checkin_upload(actor=cast.worker, event=event, scans=[scan])
+    assert result.error == "", result.message
+    missing.refresh_from_db()
+    assert missing.state == SignUp.State.ATTENDED
 
 
 @pytest.fixture(autouse=True)
