@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from silin.accounts.models import RoleAssignment, User
-from silin.activities.models import CatalogueItem, Category, Event, SignUp, Stage
+from silin.activities.models import CatalogueItem, Category, Event, Feedback, SignUp, Stage
 from silin.activities.services import catalogue, events, proposals, series, signups
 from silin.activities.services.common import ActivityError
 from silin.core.roles import Role
@@ -35,8 +35,16 @@ from silin.spaces.models import Space
 
 C, S = Category, Stage
 SANJIANG = "三江社区"
-PARTICIPANTS = 80  # resident accounts (no password) that take part, besides the demo logins
-PAST_WEEKS = 12
+# Resident accounts (no password) that take part, besides the demo logins: per community.
+PARTICIPANTS = {SANJIANG: 80}
+PARTICIPANTS_ELSEWHERE = 40
+# A year of past events: 三江 two or three a week, every other community about one in
+# most weeks (about 300 in all, as the article's street runs), with attendance and
+# feedback drawn so that a few residents come often and many never.
+PAST_WEEKS = 52
+FEEDBACK_SHARE = 0.55
+RATINGS = (1, 2, 3, 4, 5)
+RATING_WEIGHTS = (2, 3, 10, 35, 50)
 
 # (title, category, stage, audience, group size, minutes, cost, materials, description)
 CATALOGUE: list[tuple[str, str, str, dict, int, int, str, str, str]] = [
@@ -202,35 +210,42 @@ class ActivitiesSeeder:
         self.liu = users[by_role[Role.RESIDENT]]
 
     def load_participants(self) -> None:
-        """Resident accounts without a password (they exist for the data) in 三江社区."""
+        """Resident accounts without a password (they exist for the data), community by
+        community; 三江社区's are `self.people`."""
         adult = self.ctx.today.replace(year=self.ctx.today.year - 18, day=1)
         taken = set(User.objects.exclude(resident=None).values_list("resident_id", flat=True))
-        residents = [
-            r
-            for r in Resident.objects.filter(
-                community=self.sanjiang, status=Resident.Status.LIVING, birth_date__lte=adult
-            )
-            .select_related("household")
-            .order_by("pk")
-            if r.pk not in taken
-        ][:PARTICIPANTS]
-        people = []
-        for i, r in enumerate(residents):
-            user, created = User.objects.get_or_create(
-                mobile=f"1770000{i:04d}", defaults={"name": r.name, "resident": r}
-            )
-            if created:
-                user.set_unusable_password()
-                user.save(update_fields=["password"])
-                RoleAssignment.objects.create(
-                    user=user, role=Role.RESIDENT, compound_id=r.household.compound_id
+        self.crowds: dict[int, tuple[list[User], list[float]]] = {}
+        number = 0
+        for name, community in sorted(self.communities.items()):
+            wanted = PARTICIPANTS.get(name, PARTICIPANTS_ELSEWHERE)
+            residents = [
+                r
+                for r in Resident.objects.filter(
+                    community=community, status=Resident.Status.LIVING, birth_date__lte=adult
                 )
-            people.append(user)
-        self.people = people
-        # A long tail: a few come often, many never (about half never take part).
-        self.weights = [
-            0.0 if self.rng.random() < 0.5 else self.rng.paretovariate(1.2) for _ in people
-        ]
+                .select_related("household")
+                .order_by("pk")
+                if r.pk not in taken
+            ][:wanted]
+            people = []
+            for r in residents:
+                user, created = User.objects.get_or_create(
+                    mobile=f"1770000{number:04d}", defaults={"name": r.name, "resident": r}
+                )
+                number += 1
+                if created:
+                    user.set_unusable_password()
+                    user.save(update_fields=["password"])
+                    RoleAssignment.objects.create(
+                        user=user, role=Role.RESIDENT, compound_id=r.household.compound_id
+                    )
+                people.append(user)
+            # A long tail: a few come often, many never (about half never take part).
+            weights = [
+                0.0 if self.rng.random() < 0.5 else self.rng.paretovariate(1.2) for _ in people
+            ]
+            self.crowds[community.pk] = (people, weights)
+        self.people, self.weights = self.crowds[self.sanjiang.pk]
 
     def make_catalogue(self) -> None:
         self.items: dict[str, CatalogueItem] = {}
@@ -258,53 +273,81 @@ class ActivitiesSeeder:
         day = self.ctx.today + dt.timedelta(days=days)
         return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
+    def _past_count(self, community: Community) -> int:
+        if community.pk == self.sanjiang.pk:
+            return self.rng.choice((2, 3))
+        return 1 if self.rng.random() < 0.75 else 0
+
     def make_past(self) -> None:
-        """Two or three events a week over the last weeks, with attendance."""
-        compounds = list(Compound.objects.filter(community=self.sanjiang))
+        """A year of past events in every community, with attendance and feedback."""
+        compounds: dict[int, list[Compound]] = {}
+        for compound in Compound.objects.filter(community__street=self.street).order_by("pk"):
+            compounds.setdefault(compound.community_id, []).append(compound)
         titles = list(self.items)
         rows: list[Event] = []
         for week in range(PAST_WEEKS, 0, -1):
-            for _ in range(self.rng.choice((2, 3))):
-                item = self.items[self.rng.choice(titles)]
-                starts = self._at(-7 * week + self.rng.randrange(7), self.rng.choice((9, 14, 19)))
-                rows.append(
-                    Event(
-                        item=item,
-                        title=item.title,
-                        description=item.description,
-                        community=self.sanjiang,
-                        compound=self.rng.choice(compounds + [None]),
-                        place_text="三江社区党群服务中心",
-                        starts_at=starts,
-                        ends_at=starts + dt.timedelta(minutes=item.duration_minutes),
-                        capacity=item.group_size,
-                        state=Event.State.DONE,
-                        created_by=self.worker,
-                        published_at=starts - dt.timedelta(days=7),
+            for _name, community in sorted(self.communities.items()):
+                for _ in range(self._past_count(community)):
+                    item = self.items[self.rng.choice(titles)]
+                    day = -7 * week + self.rng.randrange(7)
+                    starts = self._at(day, self.rng.choice((9, 14, 19)))
+                    rows.append(
+                        self._past_event(item, community, compounds.get(community.pk, []), starts)
                     )
-                )
         Event.objects.bulk_create(rows)
         self.bump("activities.event", len(rows))
+        self._past_attendance(rows)
+
+    def _past_event(self, item, community: Community, compounds, starts) -> Event:
+        return Event(
+            item=item,
+            title=item.title,
+            description=item.description,
+            community=community,
+            compound=self.rng.choice(compounds + [None]),
+            place_text=f"{community.name}党群服务中心",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(minutes=item.duration_minutes),
+            capacity=item.group_size,
+            state=Event.State.DONE,
+            created_by=self.worker if community.pk == self.sanjiang.pk else self.admin,
+            published_at=starts - dt.timedelta(days=7),
+        )
+
+    def _past_attendance(self, rows: list[Event]) -> None:
         signups_rows: list[SignUp] = []
         for event in rows:
+            people, weights = self.crowds.get(event.community_id, ([], []))
+            if not people or not any(weights):
+                continue
             wanted = min(event.capacity, self.rng.randint(event.capacity // 3, event.capacity))
             chosen: set[int] = set()
             for _ in range(wanted * 3):
                 if len(chosen) >= wanted:
                     break
-                (person,) = self.rng.choices(range(len(self.people)), weights=self.weights)
+                (person,) = self.rng.choices(range(len(people)), weights=weights)
                 chosen.add(person)
-            for index in chosen:
+            for index in sorted(chosen):
                 came = self.rng.random() < 0.85
                 signups_rows.append(
                     SignUp(
                         event=event,
-                        person=self.people[index],
+                        person=people[index],
                         state=SignUp.State.ATTENDED if came else SignUp.State.NO_SHOW,
                     )
                 )
         SignUp.objects.bulk_create(signups_rows)
         self.bump("activities.signup", len(signups_rows))
+        given = [
+            Feedback(
+                signup=signup,
+                rating=self.rng.choices(RATINGS, weights=RATING_WEIGHTS)[0],
+            )
+            for signup in signups_rows
+            if signup.state == SignUp.State.ATTENDED and self.rng.random() < FEEDBACK_SHARE
+        ]
+        Feedback.objects.bulk_create(given)
+        self.bump("activities.feedback", len(given))
 
     def make_upcoming(self) -> None:
         spaces = {s.name: s for s in Space.objects.filter(community__street=self.street)}
