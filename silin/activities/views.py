@@ -60,7 +60,7 @@ def event_list(request):
         "activities/event_list.html",
         {
             "form": form,
-            "events": selectors.events_filled(page.object_list),
+            "events": selectors.events_filled(list(page.object_list)),
             "page": page,
             "query": query.urlencode(),
             "runs": perms.runs_any(request.user),
