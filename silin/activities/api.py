@@ -13,13 +13,15 @@ from uuid import UUID
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from silin.activities import permissions as perms
 from silin.activities import selectors
 from silin.activities.models import Category, EventMessage, Feedback, Proposal, SignUp, Stage
-from silin.activities.services import checkin, feedback, messages, proposals, signups
+from silin.activities.services import checkin, feedback, messages, proposals, signups, walk_ins
+from silin.activities.services.common import ActivityError
 from silin.core.access import get_object_for_actor
 from silin.core.api.errors import error_responses
 from silin.core.api.pagination import PageNumberPagination
@@ -146,7 +148,7 @@ class FeedbackOut(Schema):
 
     @staticmethod
     def resolve_name(obj) -> str:
-        return obj.signup.person.name
+        return obj.signup.name
 
 
 class ProposalIn(Input):
@@ -316,6 +318,85 @@ def _run_event(request, event_uuid: UUID):
     )
 
 
+class ForResidentIn(Input):
+    resident: UUID = Field(description="The resident of the register (its uuid).")
+    companions: int = Field(0, ge=0, le=10)
+
+
+class WalkInIn(Input):
+    resident: UUID | None = Field(None, description="A resident of the register who came.")
+    name: str = Field("", max_length=50, description="Or a guest not in the register, by name.")
+    companions: int = Field(0, ge=0, le=10)
+
+
+class WalkInOut(Schema):
+    signup: UUID
+    name: str = Field(description="Masked.")
+    state: str
+    places: int
+    checked_in_at: dt.datetime | None
+    added: bool = Field(description="False: someone already signed up, checked in instead.")
+
+
+def _chosen_resident(request, event, value: UUID | None):
+    if value is None:
+        return None
+    resident = selectors.register_resident(actor=request.auth, event=event, value=value)
+    if resident is None:
+        raise ActivityError({"resident": [_("This resident is not in the register you may see.")]})
+    return resident
+
+
+@router.post(
+    "/activities/events/{uuid:event_uuid}/signups/for-resident",
+    response={201: SignUpOut, **error_responses(403, 404, 422)},
+    summary="Sign up a resident of the register (its organisers: on behalf, audited)",
+    description=(
+        "For a resident with an account, the sign-up is theirs and they are told; for one "
+        "without (no phone), it is kept on the register record and the caller hears about "
+        "offers and changes for them."
+    ),
+)
+def signup_for_resident(request, event_uuid: UUID, payload: ForResidentIn):
+    event = _run_event(request, event_uuid)
+    resident = _chosen_resident(request, event, payload.resident)
+    signup = signups.signup_for_resident(
+        actor=request.auth, event=event, resident=resident, companions=payload.companions
+    )
+    return Status(201, signup)
+
+
+@router.post(
+    "/activities/events/{uuid:event_uuid}/walk-ins",
+    response={200: WalkInOut, 201: WalkInOut, **error_responses(403, 404, 422)},
+    summary="Add a walk-in at the door (recorded as having come)",
+    description=(
+        "A resident of the register or a guest by name, from two hours before the start; "
+        "someone already signed up is checked in instead (200). Walk-ins take places: when "
+        "all are held, close check-in first."
+    ),
+)
+def walk_in_add(request, event_uuid: UUID, payload: WalkInIn):
+    event = _run_event(request, event_uuid)
+    resident = _chosen_resident(request, event, payload.resident)
+    signup, added = walk_ins.walk_in_add(
+        actor=request.auth,
+        event=event,
+        resident=resident,
+        guest_name=payload.name if resident is None else "",
+        companions=payload.companions,
+    )
+    out = WalkInOut(
+        signup=signup.uuid,
+        name=mask_name(signup.name),
+        state=signup.state,
+        places=signup.places,
+        checked_in_at=signup.checked_in_at,
+        added=added,
+    )
+    return Status(201 if added else 200, out)
+
+
 @router.get(
     "/activities/events/{uuid:event_uuid}/messages",
     response={200: list[MessageOut], **error_responses(404)},
@@ -412,7 +493,7 @@ def checkin_list(request, event_uuid: UUID):
         {
             "uuid": s.uuid,
             "short": short,
-            "name": mask_name(s.person.name),
+            "name": mask_name(s.name),
             "companions": s.companions,
             "state": s.state,
             "checked_in_at": s.checked_in_at,
@@ -458,7 +539,7 @@ def checkin_upload(request, event_uuid: UUID, payload: UploadIn):
                 "index": index,
                 "status": result.status,
                 "signup": signup.uuid if signup else None,
-                "name": mask_name(signup.person.name) if signup else "",
+                "name": mask_name(signup.name) if signup else "",
                 "checked_in_at": signup.checked_in_at if signup else None,
                 "error": {"code": result.error, "message": result.message}
                 if result.error
@@ -487,14 +568,14 @@ def waiting_list(request, event_uuid: UUID):
     event = _run_event(request, event_uuid)
     rows = (
         SignUp.objects.filter(event=event, state=SignUp.State.WAITING)
-        .select_related("person")
+        .select_related("person", "resident")
         .order_by("created_at", "pk")
     )
     return [
         WaitingOut(
             uuid=s.uuid,
             position=n,
-            name=s.person.name,
+            name=s.name,
             places=s.places,
             offered_until=s.offer_expires_at,
         )
@@ -525,7 +606,7 @@ def feedback_list(request, event_uuid: UUID):
     event = _run_event(request, event_uuid)
     return (
         Feedback.objects.filter(signup__event=event)
-        .select_related("signup__person")
+        .select_related("signup__person", "signup__resident")
         .order_by("-created_at", "-pk")
     )
 

@@ -55,7 +55,7 @@ def _run_or_404(request, uuid) -> Event:
 def _rows(event: Event) -> list[dict]:
     codes = checkin.event_codes(event)
     return [
-        {"signup": s, "short": short, "name": mask_name(s.person.name)}
+        {"signup": s, "short": short, "name": mask_name(s.name)}
         for short, s in sorted(codes.items(), key=lambda kv: kv[1].pk)
     ]
 

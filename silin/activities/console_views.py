@@ -51,7 +51,7 @@ def _console_page(request, event: Event, message_form: MessageForm | None = None
     rows = list(
         SignUp.objects.filter(event=event)
         .exclude(state=SignUp.State.CANCELLED)
-        .select_related("person", "signed_up_by")
+        .select_related("person", "resident", "signed_up_by")
         .order_by("created_at", "pk")
     )
     context = {
@@ -132,8 +132,8 @@ def _event_qr(request, event: Event) -> str:
 def _checked_in(result) -> str:
     signup, first = result
     if first:
-        return _("%(name)s is checked in.") % {"name": signup.person.name}
-    return _("%(name)s was checked in already.") % {"name": signup.person.name}
+        return _("%(name)s is checked in.") % {"name": signup.name}
+    return _("%(name)s was checked in already.") % {"name": signup.name}
 
 
 def _marked_or_404(request, uuid):

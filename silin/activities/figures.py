@@ -57,6 +57,11 @@ def _held(now: dt.datetime, prefix: str = "") -> Q:
     )
 
 
+# The residents reached: attended under an account or a register record (guests named at
+# the door are counted as attending, not as residents reached).
+REACHED = Q(state=SignUp.State.ATTENDED) & (Q(person__isnull=False) | Q(resident__isnull=False))
+
+
 def _totals(signups: QuerySet[SignUp], now: dt.datetime) -> Mapping[str, Any]:
     return signups.aggregate(
         held=Count("id", filter=_held(now)),
@@ -84,8 +89,8 @@ def _of_events(events: QuerySet[Event], now: dt.datetime) -> Figures:
     signups = SignUp.objects.filter(event__in=events.values("pk"))
     totals = _totals(signups, now)
     per_person = list(
-        signups.filter(state=SignUp.State.ATTENDED)
-        .values("person")
+        signups.filter(REACHED)
+        .values("person", "resident")
         .annotate(n=Count("event", distinct=True))
         .values_list("n", flat=True)
     )
@@ -137,9 +142,9 @@ def organiser_figures(
     }
     per_person: dict[int, list[int]] = defaultdict(list)
     for organiser, n in (
-        signups.filter(state=SignUp.State.ATTENDED)
+        signups.filter(REACHED)
         .order_by()
-        .values("event__created_by", "person")
+        .values("event__created_by", "person", "resident")
         .annotate(n=Count("event", distinct=True))
         .values_list("event__created_by", "n")
     ):

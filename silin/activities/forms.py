@@ -179,3 +179,18 @@ class MessageForm(SilinForm):
         label=_("I have read the message again: send it now"),
         error_messages={"required": _("Tick the box to confirm the message is ready to send.")},
     )
+
+
+class AddPersonForm(SilinForm):
+    """Sign up (before the start) or add at the door (a walk-in) a resident or a guest."""
+
+    DOOR, SIGN_UP = "door", "sign_up"
+    mode = forms.ChoiceField(choices=[(DOOR, DOOR), (SIGN_UP, SIGN_UP)], widget=forms.HiddenInput)
+    resident = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    guest_name = forms.CharField(label=_("Guest's name"), max_length=50, required=False)
+    companions = forms.IntegerField(
+        label=_("Companions"), min_value=0, max_value=10, initial=0, required=False
+    )
+
+    def clean_companions(self) -> int:
+        return self.cleaned_data.get("companions") or 0

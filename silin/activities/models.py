@@ -299,12 +299,27 @@ class SignUp(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="signups")
+    # Who takes part: exactly one of an account (`person`), a resident of the register with
+    # no account of their own (no phone: signed up by a worker), or a guest added at the
+    # door by name.
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("signed up"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
+    resident = models.ForeignKey(
+        "people.Resident",
+        verbose_name=_("resident"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    guest_name = models.CharField(_("guest's name"), max_length=50, blank=True)
+    walk_in = models.BooleanField(_("added at the door"), default=False)
     # Set when someone else (a worker, a family member) signed the person up.
     signed_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -331,12 +346,25 @@ class SignUp(models.Model):
                 fields=["event", "person"],
                 condition=Q(state__in=["confirmed", "waiting", "attended", "no_show"]),
                 name="signup_once_per_event",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["event", "resident"],
+                condition=Q(state__in=["confirmed", "waiting", "attended", "no_show"]),
+                name="signup_resident_once_per_event",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(person__isnull=False, resident__isnull=True, guest_name="")
+                    | Q(person__isnull=True, resident__isnull=False, guest_name="")
+                    | (Q(person__isnull=True, resident__isnull=True) & ~Q(guest_name=""))
+                ),
+                name="signup_one_participant",
+            ),
         ]
         indexes = [models.Index(fields=["person", "state"], name="signup_person_state")]
 
     def __str__(self) -> str:
-        return f"{self.person} · {self.event}"
+        return f"{self.name} · {self.event}"
 
     def tree_node(self):
         return self.event.tree_node()
@@ -344,6 +372,21 @@ class SignUp(models.Model):
     @property
     def places(self) -> int:
         return 1 + self.companions
+
+    @property
+    def name(self) -> str:
+        """Who takes part, as the organiser sees them (select `person` and `resident`)."""
+        if self.person is not None:
+            return self.person.name
+        if self.resident is not None:
+            return self.resident.name
+        return self.guest_name
+
+    @property
+    def contact(self):
+        """Who hears about this sign-up: the person, or for a resident with no account the
+        worker who signed them up (None for a guest)."""
+        return self.person if self.person_id else self.signed_up_by
 
 
 class Feedback(models.Model):

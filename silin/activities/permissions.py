@@ -15,8 +15,8 @@ import rules
 from django.db.models import Q
 
 from silin.activities.models import Event
-from silin.core.roles import ALL_ROLES, Role
-from silin.core.scoping import Scope, scope_for_roles
+from silin.core.roles import ALL_ROLES, Capability, Role
+from silin.core.scoping import Scope, scope_for, scope_for_roles
 from silin.places.models import Community
 from silin.spaces.permissions import authenticated, homes
 
@@ -66,6 +66,17 @@ def organises(user: Any, event: Event) -> bool:
         street_id=event.community.street_id,
         community_id=event.community_id,
         compound_id=event.compound_id,
+    )
+
+
+def sees_resident(user: Any, resident: Any) -> bool:
+    """May `user` look up `resident` in the register (to sign them up or check them in)?"""
+    if not authenticated(user):
+        return False
+    return scope_for(user, Capability.VIEW_REGISTER).covers(
+        street_id=resident.community.street_id,
+        community_id=resident.community_id,
+        compound_id=resident.household.compound_id,
     )
 
 

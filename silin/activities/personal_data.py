@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -10,10 +11,17 @@ from silin.core import personal_data as pd
 
 
 def signups(subject: pd.Subject) -> pd.Section | None:
-    if subject.user is None:
+    """Sign-ups under the account, and those a worker made on the register record (a
+    resident with no account of their own)."""
+    who = Q(pk__in=[])
+    if subject.user is not None:
+        who |= Q(person=subject.user)
+    if subject.resident is not None:
+        who |= Q(resident=subject.resident)
+    if subject.user is None and subject.resident is None:
         return None
     rows = (
-        SignUp.objects.filter(person=subject.user)
+        SignUp.objects.filter(who)
         .select_related("event", "signed_up_by", "feedback")
         .order_by("-event__starts_at", "-id")
     )
@@ -25,6 +33,7 @@ def signups(subject: pd.Subject) -> pd.Section | None:
                 (_("Companions"), s.companions),
                 (_("State"), s.get_state_display()),
                 (_("Signed up by"), s.signed_up_by.name if s.signed_up_by else ""),
+                (_("Added at the door"), _("Yes") if s.walk_in else ""),
                 (_("Signed up at"), s.created_at),
                 (_("Checked in at"), s.checked_in_at),
                 (_("Rating"), s.feedback.rating if hasattr(s, "feedback") else ""),

@@ -36,6 +36,7 @@ from silin.spaces.permissions import homes
 
 if TYPE_CHECKING:
     from silin.accounts.models import User
+    from silin.people.models import Resident
 
 
 def events_visible_to(actor: User) -> QuerySet[Event]:
@@ -417,3 +418,47 @@ def who_may_sign_up(event: Event) -> list[str]:
     if tags:
         lines.append(_("Residents registered as: %(tags)s.") % {"tags": _(", ").join(tags)})
     return lines
+
+
+# --- adding people: a worker signs up, or adds at the door, a resident of the register ----
+
+
+def register_matches(
+    *, actor: User, event: Event, name: str, limit: int = 15
+) -> QuerySet[Resident]:
+    """Living residents of the event's street whose name contains `name`, among those the
+    actor may see in the register (a social organisation's staff see none)."""
+    from silin.people.models import Resident
+
+    name = name.strip()
+    if not name:
+        return Resident.objects.none()
+    return (
+        Resident.objects.visible_to(actor)
+        .living()
+        .filter(community__street_id=event.community.street_id, name__contains=name)
+        .select_related("household__unit__building", "household__compound", "community")
+        .order_by("name", "pk")[:limit]
+    )
+
+
+def register_resident(*, actor: User, event: Event, value: object) -> Resident | None:
+    """The resident chosen on the form, if the actor may see them (else None)."""
+    from silin.people.models import Resident
+
+    key = parse_uuid(value)
+    if key is None:
+        return None
+    return (
+        Resident.objects.visible_to(actor)
+        .filter(uuid=key, community__street_id=event.community.street_id)
+        .select_related("household__compound", "community")
+        .first()
+    )
+
+
+def may_search_register(actor: User, event: Event) -> bool:
+    from silin.core.roles import Capability
+    from silin.core.scoping import scope_for
+
+    return not scope_for(actor, Capability.VIEW_REGISTER).empty

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from silin.activities import checkin_views, console_views, feeds, proposal_views, views
+from silin.activities import (
+    checkin_views,
+    console_views,
+    feeds,
+    people_views,
+    proposal_views,
+    views,
+)
 
 app_name = "activities"
 urlpatterns = [
@@ -18,6 +25,7 @@ urlpatterns = [
     path("catalogue/<uuid:uuid>/new-event/", console_views.event_create, name="event-create"),
     path("events/<uuid:uuid>/console/", console_views.console, name="console"),
     path("events/<uuid:uuid>/check-in/", console_views.check_in, name="check-in"),
+    path("events/<uuid:uuid>/console/people/", people_views.people_add, name="people-add"),
     path("events/<uuid:uuid>/console/scan/", checkin_views.scanner, name="scanner"),
     path("events/<uuid:uuid>/console/scan/sw.js", checkin_views.scanner_sw, name="scanner-sw"),
     path("events/<uuid:uuid>/console/sheet/", checkin_views.sheet, name="sheet"),

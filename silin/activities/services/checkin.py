@@ -109,7 +109,7 @@ def event_codes(event: Event) -> dict[str, SignUp]:
     rows = SignUp.objects.filter(
         event=event,
         state__in=(SignUp.State.CONFIRMED, SignUp.State.ATTENDED, SignUp.State.NO_SHOW),
-    ).select_related("person", "event")
+    ).select_related("person", "resident", "event")
     found = {}
     for signup in rows:
         code = _code_of(signup)
@@ -164,7 +164,11 @@ def _signup_of(event: Event, code: str, shorts: dict[str, SignUp] | None) -> Sig
         raise _Refused("invalid_code", _("This code is not a valid check-in code."))
     if parts[1] != str(event.uuid):
         raise _Refused("other_event", _("This code is for another activity."))
-    signup = SignUp.objects.select_related("person").filter(event=event, uuid=parts[2]).first()
+    signup = (
+        SignUp.objects.select_related("person", "resident")
+        .filter(event=event, uuid=parts[2])
+        .first()
+    )
     if signup is None:
         raise _Refused("unknown_code", _("No sign-up of this activity has this code."))
     return signup

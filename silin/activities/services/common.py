@@ -66,14 +66,15 @@ class Tally:
     has_live: bool  # `person` already has a live sign-up
 
 
-def tally(event: Event, person_id: int, now: dt.datetime) -> Tally:
+def tally(event: Event, who: Q, now: dt.datetime) -> Tally:
     """Under the event's lock, in one query: the places held, the waiting list's length and
-    whether `person_id` is already signed up (what a new sign-up needs to know)."""
+    whether `who` (`Q(person_id=...)` or `Q(resident_id=...)`) is already signed up (what a
+    new sign-up needs to know)."""
     row = SignUp.objects.filter(event=event).aggregate(
         people=Count("id", filter=_held(now)),
         companions=Sum("companions", filter=_held(now)),
         waiting=Count("id", filter=Q(state=SignUp.State.WAITING)),
-        mine=Count("id", filter=Q(person_id=person_id, state__in=SignUp.LIVE_STATES)),
+        mine=Count("id", filter=who & Q(state__in=SignUp.LIVE_STATES)),
     )
     return Tally(
         taken=int(row["people"] or 0) + int(row["companions"] or 0),

@@ -26,7 +26,7 @@ from silin.activities.services.common import (
     raise_errors,
     uuid_of,
 )
-from silin.activities.services.notices import event_params, notify
+from silin.activities.services.notices import event_params, tell
 from silin.activities.services.signups import offer_free_places
 from silin.core import audit
 from silin.lib import signing
@@ -283,14 +283,14 @@ def event_cancel(*, actor: User, event: Event, reason: str) -> Event:
     live = list(
         SignUp.objects.filter(
             event=event, state__in=[SignUp.State.CONFIRMED, SignUp.State.WAITING]
-        ).select_related("person")
+        ).select_related("person", "resident", "signed_up_by")
     )
     SignUp.objects.filter(pk__in=[s.pk for s in live]).update(
         state=SignUp.State.CANCELLED, offer_expires_at=None, updated_at=timezone.now()
     )
     params = event_params(event, reason=event.cancel_reason)
     for s in live:
-        notify(s.person, "activity_cancelled", params, sms=True)
+        tell(s, "activity_cancelled", params, sms=True)
     booking = Booking.objects.filter(pk=event.booking_id).first() if event.booking_id else None
     if booking is not None and booking.status in Booking.LIVE_STATES:
         # A booking the organiser may not cancel (someone else's, already started): the

@@ -39,7 +39,8 @@ def message_recipients(event: Event, *, include_waiting: bool) -> list[SignUp]:
     if include_waiting:
         states.append(SignUp.State.WAITING)
     return list(
-        SignUp.objects.filter(event=event, state__in=states)
+        # Those with an account: a resident with no phone, or a guest, is told in person.
+        SignUp.objects.filter(event=event, state__in=states, person__isnull=False)
         .select_related("person")
         .order_by("created_at", "pk")
     )
@@ -103,5 +104,6 @@ def event_message_send(
     )
     params = event_params(event, message=str(message.uuid), text=text)
     for signup in recipients:
-        notify(signup.person, NOTICE_KIND, params, sms=sms)
+        if signup.person is not None:  # the recipients have an account
+            notify(signup.person, NOTICE_KIND, params, sms=sms)
     return message

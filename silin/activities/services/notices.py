@@ -16,13 +16,24 @@ from silin.notifications.services import notification_send
 
 if TYPE_CHECKING:
     from silin.accounts.models import User
-    from silin.activities.models import Event
+    from silin.activities.models import Event, SignUp
 
 
 def notify(user: User, kind: str, params: Mapping[str, Any], *, sms: bool = False) -> None:
     """Send the notice once the transaction commits (params are read now)."""
     params = dict(params)
     transaction.on_commit(lambda: notification_send(user=user, kind=kind, params=params, sms=sms))
+
+
+def tell(signup: SignUp, kind: str, params: Mapping[str, Any], *, sms: bool = False) -> None:
+    """Tell whoever hears about `signup` (`SignUp.contact`): the person, or for a resident
+    with no account the worker who signed them up, named in the notice. A guest: no one."""
+    contact = signup.contact
+    if contact is None:
+        return
+    if not signup.person_id:
+        params = {**params, "for": signup.name}
+    notify(contact, kind, params, sms=sms)
 
 
 def event_params(event: Event, **extra: Any) -> dict[str, Any]:
@@ -47,7 +58,11 @@ def _describe(p: Mapping[str, Any]) -> str:
 
 def _cancelled(p: Mapping[str, Any]) -> kinds.Rendered:
     body = _("%(event)s. Reason: %(reason)s") % {"event": _describe(p), "reason": p["reason"]}
-    return kinds.Rendered(_("An activity you signed up for is cancelled"), body, _url(p))
+    if p.get("for"):
+        title = _("An activity you signed %(name)s up for is cancelled") % {"name": p["for"]}
+    else:
+        title = _("An activity you signed up for is cancelled")
+    return kinds.Rendered(title, body, _url(p))
 
 
 def _offer(p: Mapping[str, Any]) -> kinds.Rendered:
@@ -55,11 +70,19 @@ def _offer(p: Mapping[str, Any]) -> kinds.Rendered:
         "event": _describe(p),
         "deadline": kinds.when(p["deadline"]),
     }
-    return kinds.Rendered(_("A place is free for you"), body, _url(p))
+    if p.get("for"):
+        title = _("A place is free for %(name)s") % {"name": p["for"]}
+    else:
+        title = _("A place is free for you")
+    return kinds.Rendered(title, body, _url(p))
 
 
 def _offer_lapsed(p: Mapping[str, Any]) -> kinds.Rendered:
-    return kinds.Rendered(_("The place offered to you has gone"), _describe(p), _url(p))
+    if p.get("for"):
+        title = _("The place offered to %(name)s has gone") % {"name": p["for"]}
+    else:
+        title = _("The place offered to you has gone")
+    return kinds.Rendered(title, _describe(p), _url(p))
 
 
 def _for_you(p: Mapping[str, Any]) -> kinds.Rendered:

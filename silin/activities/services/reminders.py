@@ -32,6 +32,7 @@ def schedule_signup_reminders(signup_ids: Iterable[int]) -> int:
     """Queue the reminders of confirmed sign-ups of published events; how many were queued."""
     rows = SignUp.objects.filter(
         pk__in=list(signup_ids),
+        person__isnull=False,
         state=SignUp.State.CONFIRMED,
         event__state=Event.State.PUBLISHED,
     ).values_list("pk", "event__starts_at")
@@ -55,9 +56,9 @@ def schedule_reminders_for(rows: Iterable[tuple[int, dt.datetime]]) -> int:
 def schedule_event_reminders(event_id: int) -> int:
     """Queue the reminders of everyone confirmed for an event whose time has changed; the
     tasks queued for the old time find it moved and do nothing."""
-    ids = SignUp.objects.filter(event_id=event_id, state=SignUp.State.CONFIRMED).values_list(
-        "pk", flat=True
-    )
+    ids = SignUp.objects.filter(
+        event_id=event_id, state=SignUp.State.CONFIRMED, person__isnull=False
+    ).values_list("pk", flat=True)
     return schedule_signup_reminders(ids)
 
 
@@ -71,6 +72,8 @@ def signup_remind(
     signup = SignUp.objects.select_related("event__space", "person").filter(pk=signup_id).first()
     if before is None or signup is None or signup.state != SignUp.State.CONFIRMED:
         return False
+    if signup.person is None:
+        return False  # a resident with no account: the worker who signed them up reminds
     event = signup.event
     if event.state != Event.State.PUBLISHED:
         return False

@@ -10,11 +10,12 @@ confirmed places never exceed the capacity, however many requests arrive at once
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Set
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -23,7 +24,7 @@ from silin.activities import permissions as perms
 from silin.activities.models import Event, SignUp
 from silin.activities.services import common
 from silin.activities.services.common import ActivityError, places_taken, tally
-from silin.activities.services.notices import event_params, notify
+from silin.activities.services.notices import event_params, notify, tell
 from silin.activities.services.reminders import schedule_reminders_for, schedule_signup_reminders
 from silin.core import audit
 from silin.lib.dates import age_on
@@ -32,6 +33,7 @@ from silin.spaces.services.common import enqueue_at, tasks_commit_with_data
 
 if TYPE_CHECKING:
     from silin.accounts.models import User
+    from silin.people.models import Resident
 
 
 def window_problem(event: Event, now: dt.datetime) -> str:
@@ -52,36 +54,65 @@ def window_problem(event: Event, now: dt.datetime) -> str:
 
 
 def eligibility_problem(event: Event, person: User, today: dt.date) -> str:
-    """Why `person` may not take part ("" when they may): age range, compounds."""
+    """Why `person` may not take part ("" when they may): age range, tags, compounds."""
+    return _problem(
+        event,
+        lambda: person.resident if person.resident_id else None,
+        lambda: {h.compound_id for h in homes(person) if h.compound_id is not None},
+        lambda: perms.street_ids(person),
+        today,
+    )
+
+
+def resident_problem(event: Event, resident: Resident, today: dt.date) -> str:
+    """The same for a resident of the register signed up by someone else."""
+    return _problem(
+        event,
+        lambda: resident,
+        lambda: {resident.household.compound_id},
+        lambda: {resident.community.street_id},
+        today,
+    )
+
+
+def _problem(
+    event: Event,
+    resident: Callable[[], Resident | None],
+    compound_ids: Callable[[], set[int]],
+    street_ids: Callable[[], Set[int]],
+    today: dt.date,
+) -> str:
+    """Each part is read only when the event asks for it (most events ask for none)."""
     if event.min_age is not None or event.max_age is not None:
-        resident = person.resident if person.resident_id else None
-        if resident is None:
+        record = resident()
+        if record is None:
             return _("This activity has an age range, and we do not know your age.")
-        age = age_on(resident.birth_date, today)
+        age = age_on(record.birth_date, today)
         if event.min_age is not None and age < event.min_age:
             return _("This activity is for people aged %(age)d and over.") % {"age": event.min_age}
         if event.max_age is not None and age > event.max_age:
             return _("This activity is for people aged up to %(age)d.") % {"age": event.max_age}
-    if problem := tags_problem(event, person):
+    if problem := tags_problem(event, resident):
         return problem
     limited = getattr(event, "has_compounds", True)  # read with the event (`event_for`)
     allowed = set(event.compounds.values_list("pk", flat=True)) if limited else set()
-    if allowed and not any(h.compound_id in allowed for h in homes(person)):
+    if allowed and not allowed & compound_ids():
         return _("This activity is only open to residents of some compounds.")
-    if event.community.street_id not in perms.street_ids(person):
+    if event.community.street_id not in street_ids():
         return _("This activity is for residents of another street.")
     return ""
 
 
-def tags_problem(event: Event, person: User) -> str:
-    """Why `person` does not carry any of the event's required register tags ("" if they do)."""
+def tags_problem(event: Event, resident: Callable[[], Resident | None]) -> str:
+    """Why the resident does not carry any of the event's required register tags ("" if
+    they do)."""
     if not getattr(event, "has_required_tags", True):  # read with the event (`event_for`)
         return ""
     required = list(event.required_tags.all())
     if not required:
         return ""
-    resident = person.resident if person.resident_id else None
-    if resident is not None and resident.tags.filter(pk__in=[t.pk for t in required]).exists():
+    record = resident()
+    if record is not None and record.tags.filter(pk__in=[t.pk for t in required]).exists():
         return ""
     return _("This activity is for residents registered as: %(tags)s.") % {
         "tags": _list(t.label for t in required)
@@ -113,13 +144,21 @@ def _state_for(event: Event, places: int, counted: common.Tally) -> str:
     raise ActivityError(_("This activity is full and has no waiting list."))
 
 
-def _snapshot(s: SignUp) -> dict[str, object]:
-    return {
+def snapshot(s: SignUp) -> dict[str, object]:
+    snap: dict[str, object] = {
         "event": str(s.event.uuid),
         "person": s.person_id,
         "companions": s.companions,
         "state": s.state,
     }
+    # Who else it may be (a guest's name stays out of the log: the sign-up holds it).
+    if s.resident_id:
+        snap["resident"] = s.resident_id
+    if s.guest_name:
+        snap["guest"] = True
+    if s.walk_in:
+        snap["walk_in"] = True
+    return snap
 
 
 def _schedule_reminders(signup_id: int, starts_at: dt.datetime) -> None:
@@ -132,14 +171,51 @@ def _schedule_reminders(signup_id: int, starts_at: dt.datetime) -> None:
         transaction.on_commit(lambda: schedule_reminders_for([(signup_id, starts_at)]))
 
 
-def _refuse_early(event: Event, person: User, companions: int, now: dt.datetime) -> None:
+def _refuse_early(
+    event: Event, companions: int, now: dt.datetime, eligibility: Callable[[], str]
+) -> None:
     """What refuses a sign-up before any lock: too many companions, the window, eligibility."""
     if problem := companions_problem(event, companions):
         raise ActivityError({"companions": [problem]})
     if problem := window_problem(event, now):
         raise ActivityError(problem)
-    if problem := eligibility_problem(event, person, timezone.localdate()):
+    if problem := eligibility():
         raise ActivityError(problem)
+
+
+def _write(*, actor: User, signup: SignUp, who: Q, now: dt.datetime, already: str) -> SignUp:
+    """Under the event's lock: confirmed while the places fit, else waiting; saved and
+    audited, reminded when confirmed (`who` finds an earlier live sign-up)."""
+    event = common.lock_event(signup.event)
+    signup.event = event
+    if problem := window_problem(event, now):  # cancelled a moment ago
+        raise ActivityError(problem)
+    # One query under the lock: the places held, the waiting list, an earlier sign-up.
+    counted = tally(event, who, now)
+    if counted.has_live:
+        raise ActivityError(already)
+    signup.state = _state_for(event, signup.places, counted)
+    if signup.state == SignUp.State.WAITING:
+        # Every sign-up waiting now came before this one (they were written under this
+        # lock, in this order): its place on the list, without counting again.
+        signup.known_position = counted.waiting + 1  # type: ignore[attr-defined]
+    try:
+        # No savepoint: a refusal by the unique constraint (the same person's second
+        # request) rolls the whole transaction back, as the ActivityError leaves it.
+        signup.save()
+    except IntegrityError as exc:
+        raise ActivityError(already) from exc
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=signup,
+        changes=audit.diff({}, snapshot(signup)),
+        detail=f"on behalf of {signup.name}" if signup.signed_up_by_id else "",
+    )
+    confirmed = signup.state == SignUp.State.CONFIRMED
+    if confirmed and signup.person_id and event.state == Event.State.PUBLISHED:
+        _schedule_reminders(signup.pk, event.starts_at)
+    return signup
 
 
 @transaction.atomic
@@ -153,49 +229,60 @@ def signup_create(
     if on_behalf and not perms.organises(actor, event):
         raise PermissionDenied
     now = timezone.now()
-    _refuse_early(event, person, companions, now)
-    event = common.lock_event(event)
-    if problem := window_problem(event, now):  # cancelled a moment ago
-        raise ActivityError(problem)
-    # One query under the lock: the places held, the waiting list, an earlier sign-up.
-    counted = tally(event, person.pk, now)
-    if counted.has_live:
-        raise ActivityError(_("You are already signed up for this activity."))
-    state = _state_for(event, 1 + companions, counted)
+    _refuse_early(
+        event, companions, now, lambda: eligibility_problem(event, person, timezone.localdate())
+    )
     signup = SignUp(
         event=event,
         person=person,
         signed_up_by=actor if on_behalf else None,
         companions=companions,
-        state=state,
     )
-    if state == SignUp.State.WAITING:
-        # Every sign-up waiting now came before this one (they were written under this
-        # lock, in this order): its place on the list, without counting again.
-        signup.known_position = counted.waiting + 1  # type: ignore[attr-defined]
-    try:
-        # No savepoint: a refusal by the unique constraint (the same person's second
-        # request) rolls the whole transaction back, as the ActivityError leaves it.
-        signup.save()
-    except IntegrityError as exc:
-        raise ActivityError(_("You are already signed up for this activity.")) from exc
-    audit.record(
-        actor=actor,
-        action="create",
-        obj=signup,
-        changes=audit.diff({}, _snapshot(signup)),
-        detail=f"on behalf of {person}" if on_behalf else "",
+    already = (
+        _("%(name)s is already signed up for this activity.") % {"name": person.name}
+        if on_behalf
+        else _("You are already signed up for this activity.")
     )
-    if state == SignUp.State.CONFIRMED and event.state == Event.State.PUBLISHED:
-        _schedule_reminders(signup.pk, event.starts_at)
+    _write(actor=actor, signup=signup, who=Q(person_id=person.pk), now=now, already=already)
     if on_behalf:
         notify(
             person,
             "activity_signed_up_for_you",
-            event_params(event, by=actor.name, waiting=state == SignUp.State.WAITING),
+            event_params(signup.event, by=actor.name, waiting=signup.state == SignUp.State.WAITING),
             sms=True,
         )
     return signup
+
+
+@transaction.atomic
+def signup_for_resident(
+    *, actor: User, event: Event, resident: Resident, companions: int = 0
+) -> SignUp:
+    """A worker running the event signs up a resident of the register they may see: under
+    the resident's account when there is one (who is told), otherwise on the register record
+    (a resident with no phone), when the worker hears of offers and changes for them."""
+    if not perms.organises(actor, event) or not perms.sees_resident(actor, resident):
+        raise PermissionDenied
+    if account := account_of(resident):
+        return signup_create(actor=actor, event=event, companions=companions, person=account)
+    if resident.status != resident.Status.LIVING:
+        raise ActivityError(_("%(name)s no longer lives here.") % {"name": resident.name})
+    now = timezone.now()
+    _refuse_early(
+        event, companions, now, lambda: resident_problem(event, resident, timezone.localdate())
+    )
+    signup = SignUp(event=event, resident=resident, signed_up_by=actor, companions=companions)
+    already = _("%(name)s is already signed up for this activity.") % {"name": resident.name}
+    return _write(
+        actor=actor, signup=signup, who=Q(resident_id=resident.pk), now=now, already=already
+    )
+
+
+def account_of(resident: Resident) -> User | None:
+    """The resident's own active account, if they have one."""
+    from silin.accounts.models import User
+
+    return User.objects.filter(resident=resident, is_active=True).first()
 
 
 def _require_own_or_run(actor: User, signup: SignUp) -> None:
@@ -205,7 +292,7 @@ def _require_own_or_run(actor: User, signup: SignUp) -> None:
 
 def _relock(signup: SignUp) -> tuple[Event, SignUp]:
     event = common.lock_event(signup.event)
-    fresh = SignUp.objects.select_related("person").get(pk=signup.pk)
+    fresh = SignUp.objects.select_related("person", "resident", "signed_up_by").get(pk=signup.pk)
     fresh.event = event
     return event, fresh
 
@@ -238,7 +325,7 @@ def offer_free_places(event: Event, *, now: dt.datetime | None = None) -> SignUp
     if event.state != Event.State.PUBLISHED or event.starts_at <= now:
         return None
     waiting = SignUp.objects.filter(event=event, state=SignUp.State.WAITING).select_related(
-        "person"
+        "person", "resident", "signed_up_by"
     )
     if waiting.filter(offer_expires_at__gt=now).exists():
         return None  # one offer at a time, in order
@@ -257,9 +344,7 @@ def offer_free_places(event: Event, *, now: dt.datetime | None = None) -> SignUp
         changes={"offer_expires_at": [None, expires.isoformat()]},
         detail="offered a freed place",
     )
-    notify(
-        first.person, "activity_offer", event_params(event, deadline=expires.isoformat()), sms=True
-    )
+    tell(first, "activity_offer", event_params(event, deadline=expires.isoformat()), sms=True)
     signup_id = first.pk
     transaction.on_commit(lambda: enqueue_at(signup_offer_lapse_task, expires, signup_id))
     return first
@@ -309,7 +394,7 @@ def signup_offer_lapse(*, signup_id: int, now: dt.datetime | None = None) -> Sig
         changes={"state": ["waiting", "cancelled"]},
         detail="offer lapsed",
     )
-    notify(signup.person, "activity_offer_lapsed", event_params(event))
+    tell(signup, "activity_offer_lapsed", event_params(event))
     offer_free_places(event, now=now)
     return signup
 

@@ -32,10 +32,10 @@ THREADS = 16
 CAPACITY = 5
 
 
-def _post(url: str, token: str) -> tuple[int, dict]:
+def _post(url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
     request = urllib.request.Request(  # noqa: S310 - the live server on loopback
         url,
-        data=json.dumps({"companions": 0}).encode(),
+        data=json.dumps(body or {"companions": 0}).encode(),
         method="POST",
         headers={
             "Authorization": f"Bearer {token}",
@@ -51,17 +51,22 @@ def _post(url: str, token: str) -> tuple[int, dict]:
 
 
 def _race(url: str, secrets: list[str]) -> list[tuple[int, dict]]:
-    start = threading.Barrier(len(secrets))
+    return race([(url, secret, None) for secret in secrets])
+
+
+def race(calls: list[tuple[str, str, dict | None]]) -> list[tuple[int, dict]]:
+    """POST every (url, token, body) at once, each from its own thread."""
+    start = threading.Barrier(len(calls))
     results: list[tuple[int, dict]] = []
     lock = threading.Lock()
 
-    def run(secret):
+    def run(call):
         start.wait()
-        outcome = _post(url, secret)
+        outcome = _post(*call)
         with lock:
             results.append(outcome)
 
-    threads = [threading.Thread(target=run, args=(s,)) for s in secrets]
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
     for t in threads:
         t.start()
     for t in threads:

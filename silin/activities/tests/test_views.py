@@ -38,6 +38,7 @@ def test_permission_matrix(who, cast, setting, client):
         "item": (reverse("activities:catalogue-item", args=[item.uuid]), who in SEES),
         "draft": (reverse("activities:event-detail", args=[draft.uuid]), who in RUNS),
         "console": (reverse("activities:console", args=[event.uuid]), who in RUNS),
+        "add-people": (reverse("activities:people-add", args=[event.uuid]), who in RUNS),
         # Any organiser may plan an event of a street item (in the communities they run).
         "new-event": (
             reverse("activities:event-create", args=[item.uuid]),
