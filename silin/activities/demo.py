@@ -43,6 +43,9 @@ PARTICIPANTS_ELSEWHERE = 40
 # feedback drawn so that a few residents come often and many never.
 PAST_WEEKS = 52
 FEEDBACK_SHARE = 0.55
+# Share of past activities a visitor joined at the door, and the names such guests gave.
+GUEST_SHARE = 0.3
+GUESTS = ("张阿姨的表妹", "李叔", "来访的王老师", "小陈（亲戚）", "赵大姐")
 RATINGS = (1, 2, 3, 4, 5)
 RATING_WEIGHTS = (2, 3, 10, 35, 50)
 
@@ -336,6 +339,17 @@ class ActivitiesSeeder:
                         state=SignUp.State.ATTENDED if came else SignUp.State.NO_SHOW,
                     )
                 )
+            # Now and then a neighbour's visitor joins at the door (a guest by name).
+            if len(chosen) < event.capacity and self.rng.random() < GUEST_SHARE:
+                signups_rows.append(
+                    SignUp(
+                        event=event,
+                        guest_name=self.rng.choice(GUESTS),
+                        walk_in=True,
+                        state=SignUp.State.ATTENDED,
+                        checked_in_at=event.starts_at + dt.timedelta(minutes=5),
+                    )
+                )
         SignUp.objects.bulk_create(signups_rows)
         self.bump("activities.signup", len(signups_rows))
         given = [
@@ -344,7 +358,9 @@ class ActivitiesSeeder:
                 rating=self.rng.choices(RATINGS, weights=RATING_WEIGHTS)[0],
             )
             for signup in signups_rows
-            if signup.state == SignUp.State.ATTENDED and self.rng.random() < FEEDBACK_SHARE
+            if signup.state == SignUp.State.ATTENDED
+            and signup.person is not None
+            and self.rng.random() < FEEDBACK_SHARE
         ]
         Feedback.objects.bulk_create(given)
         self.bump("activities.feedback", len(given))
@@ -402,6 +418,17 @@ class ActivitiesSeeder:
         for title, companions in liu_plans.items():
             event = self.upcoming[title]
             signups.signup_create(actor=self.liu, event=event, companions=companions)
+            self.bump("activities.signup")
+        # The worker signs up the two eldest residents of 三江 with no phone for the 坝坝宴.
+        no_phone = (
+            Resident.objects.living()
+            .filter(community=self.sanjiang, user__isnull=True)
+            .order_by("birth_date", "pk")[:2]
+        )
+        for resident in no_phone:
+            signups.signup_for_resident(
+                actor=self.worker, event=self.upcoming["院落坝坝宴"], resident=resident
+            )
             self.bump("activities.signup")
         for event in self.upcoming.values():
             # Full with a waiting list where places are few; about half full elsewhere.

@@ -4,13 +4,10 @@ in 长辈版 finds nothing serious or critical."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from silin.activities.models import SignUp
-from silin.activities.tests.factories import make_event
+from silin.activities.tests.factories import make_soon_event
 from silin.people.tests.factories import ResidentFactory
 
 pytestmark = pytest.mark.browser
@@ -25,15 +22,7 @@ def _midday(clock):
 
 @pytest.fixture
 def banquet(world, cast):
-    start = timezone.now() + dt.timedelta(minutes=30)
-    return make_event(
-        world,
-        cast.worker,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=2),
-        capacity=6,
-        max_companions=2,
-    )
+    return make_soon_event(world, cast.worker, capacity=6, max_companions=2)
 
 
 @pytest.mark.parametrize("elderly", [False, True], ids=["standard", "elderly"])

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from silin.activities.models import CatalogueItem, Category, Event, Stage
 from silin.activities.services import events
 from silin.spaces.tests.factories import local
@@ -27,3 +31,12 @@ def make_event(world, actor, *, publish=True, capacity=5, item=None, day=3, **kw
     if publish:
         event = events.event_publish(actor=actor, event=event)
     return event
+
+
+def make_soon_event(world, actor, *, minutes: int = 30, hours: int = 2, **kw) -> Event:
+    """A published event starting in `minutes` and lasting `hours`: check-in and walk-ins
+    are open (from two hours before the start)."""
+    start = timezone.now() + dt.timedelta(minutes=minutes)
+    return make_event(
+        world, actor, starts_at=start, ends_at=start + dt.timedelta(hours=hours), **kw
+    )

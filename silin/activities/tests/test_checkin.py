@@ -3,16 +3,14 @@ event's code and a sign-up without a place are refused with nothing saved."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from silin.activities.models import SignUp
 from silin.activities.services import checkin, signups
 from silin.activities.services.common import ActivityError
-from silin.activities.tests.factories import make_event
+from silin.activities.tests.factories import make_soon_event
 from silin.lib import signing
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +23,7 @@ def _in_english():
 
 
 def _soon(world, cast, **kw):
-    start = timezone.now() + dt.timedelta(minutes=30)
-    return make_event(
-        world, cast.worker, starts_at=start, ends_at=start + dt.timedelta(hours=2), **kw
-    )
+    return make_soon_event(world, cast.worker, **kw)
 
 
 def test_a_real_code_checks_in_once(cast, world):

@@ -18,7 +18,7 @@ from silin.activities.models import SignUp
 from silin.activities.personal_data import signups as signups_section
 from silin.activities.services import events, signups, walk_ins
 from silin.activities.services.common import ActivityError
-from silin.activities.tests.factories import make_event
+from silin.activities.tests.factories import make_event, make_soon_event
 from silin.activities.tests.test_races import race
 from silin.core import personal_data as pd
 from silin.core.models import AuditEntry
@@ -49,10 +49,7 @@ def granny(world):
 
 
 def _soon(world, cast, **kw):
-    start = timezone.now() + dt.timedelta(minutes=30)
-    return make_event(
-        world, cast.worker, starts_at=start, ends_at=start + dt.timedelta(hours=2), **kw
-    )
+    return make_soon_event(world, cast.worker, **kw)
 
 
 # --- signing up a resident with no phone --------------------------------------------------

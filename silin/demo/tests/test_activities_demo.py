@@ -63,6 +63,16 @@ def test_demo_activities():
         banquet = Event.objects.get(title="院落坝坝宴", state="published")
         assert banquet.space is not None and banquet.space.name == "邻里荟"
         assert Booking.objects.get(pk=banquet.booking_id).status == Booking.Status.APPROVED
+        # Two neighbours with no phone, signed up by the worker on their register records;
+        # guests who joined past activities at the door.
+        no_phone = SignUp.objects.filter(event=banquet, person=None, resident__isnull=False)
+        assert no_phone.count() == 2
+        assert all(s.signed_up_by is not None for s in no_phone)
+        assert (
+            SignUp.objects.filter(walk_in=True, state=SignUp.State.ATTENDED)
+            .exclude(guest_name="")
+            .exists()
+        )
         # Seeding twice changes nothing.
         before = Event.objects.count()
         seed_demo(residents=400, seed=7)
