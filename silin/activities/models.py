@@ -318,8 +318,9 @@ class SignUp(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    guest_name = models.CharField(_("guest's name"), max_length=50, blank=True)
-    walk_in = models.BooleanField(_("added at the door"), default=False)
+    # Database defaults too, so that rows written in bulk (COPY) need not name them.
+    guest_name = models.CharField(_("guest's name"), max_length=50, blank=True, db_default="")
+    walk_in = models.BooleanField(_("added at the door"), default=False, db_default=False)
     # Set when someone else (a worker, a family member) signed the person up.
     signed_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
