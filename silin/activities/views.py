@@ -174,10 +174,19 @@ signup_cancel, offer_accept = (
 )
 
 
+# How many coming activities "My activities" lists before "Show all".
+SHOWN = 20
+
+
 @login_required
 def mine(request):
     now = timezone.now()
-    coming = selectors.my_coming(actor=request.user, now=now)
+    # The next few (a very active resident's whole year would make a long page on a phone);
+    # "Show all" lists every one. One row more tells whether there are more.
+    show_all = request.GET.get("all") == "1"
+    coming = selectors.my_coming(actor=request.user, now=now, limit=None if show_all else SHOWN + 1)
+    more = not show_all and len(coming) > SHOWN
+    coming = coming[:SHOWN] if more else coming
     upcoming = [s for s in coming if s.state == SignUp.State.CONFIRMED]
     waiting = [s for s in coming if s.state == SignUp.State.WAITING]
     for s in waiting:
@@ -191,6 +200,7 @@ def mine(request):
             "waiting": waiting,
             "past": past,
             "now": now,
+            "more": more,
             "feed_url": request.build_absolute_uri(
                 reverse("spaces:my-feed", args=[personal_feed_token(user=request.user)])
             ),

@@ -162,3 +162,19 @@ def test_api_sign_up_my_sign_ups_and_errors(cast, setting, client):
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
     listed = client.get("/api/v1/activities/events").json()
     assert listed["count"] == 1 and listed["results"][0]["uuid"] == str(event.uuid)
+
+
+def test_my_activities_lists_the_next_twenty_then_all(cast, world, client):
+    from silin.activities.views import SHOWN
+
+    item = make_item(world)
+    made = [make_event(world, cast.worker, item=item, day=2 + i) for i in range(SHOWN + 2)]
+    for event in made:
+        signups.signup_create(actor=cast.liu, event=event)
+    client.force_login(cast.liu)
+    url = reverse("activities:mine")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    links = [str(e.uuid) for e in made if str(e.uuid) in page]
+    assert len(links) == SHOWN and 'id="mine-all"' in page
+    every = client.get(url, {"all": "1"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert all(str(e.uuid) in every for e in made) and 'id="mine-all"' not in every
