@@ -21,7 +21,7 @@ from silin.accounts.models import AccessToken, OneTimeCode, User
 from silin.accounts.tasks import seal_code, send_code_task, send_lock_notice_task
 from silin.core import audit
 from silin.lib import masking, phones
-from silin.lib.queries import only_row
+from silin.lib.prepared import Prepared
 
 TOKEN_PREFIX = "sl_"  # noqa: S105 - a public marker, not a secret
 CODE_INTERVAL = dt.timedelta(seconds=60)  # at most one code a minute per account and purpose
@@ -228,14 +228,21 @@ def token_revoke(*, actor: User, token: AccessToken) -> None:
         audit.record(actor=actor, action="revoke", obj=token, detail="access token")
 
 
+# Every API request's lookup, compiled once (`lib.prepared`).
+_TOKEN_BY_HASH = Prepared(
+    lambda digest: (
+        AccessToken.objects.select_related("user")
+        .filter(token_hash=digest, revoked_at__isnull=True, user__is_active=True)
+        .order_by()
+    ),
+    AccessToken._meta.get_field("token_hash"),
+)
+
+
 def token_authenticate(secret: str) -> User | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = only_row(
-        AccessToken.objects.select_related("user").filter(
-            token_hash=_digest(secret), revoked_at__isnull=True, user__is_active=True
-        )
-    )
+    token = _TOKEN_BY_HASH.first(_digest(secret))
     if token is None:
         return None
     now = timezone.now()

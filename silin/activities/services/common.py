@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from silin.activities.models import Event, SignUp
+from silin.lib import prepared
+from silin.lib.prepared import Prepared
 
 NON_FIELD = "__all__"
 
@@ -36,13 +38,23 @@ def raise_errors(errors: dict[str, list[str]]) -> None:
         raise ActivityError(errors)
 
 
-def lock_event(event: Event) -> Event:
-    """Serialise the sign-up writes of one event (see the module docstring)."""
-    return (
+_LOCK_EVENT = Prepared(
+    lambda pk: (
         Event.objects.select_for_update(of=("self",))
         .select_related("community__street", "item", "space")
-        .get(pk=event.pk)
-    )
+        .filter(pk=pk)
+    ),
+    Event._meta.pk,
+)
+
+
+def lock_event(event: Event) -> Event:
+    """Serialise the sign-up writes of one event (see the module docstring); the event read
+    afresh under the lock (compiled once: `lib.prepared`)."""
+    locked = _LOCK_EVENT.first(event.pk)
+    if locked is None:
+        raise Event.DoesNotExist
+    return locked
 
 
 def _held(now: dt.datetime) -> Q:
@@ -66,20 +78,45 @@ class Tally:
     has_live: bool  # `person` already has a live sign-up
 
 
-def tally(event: Event, who: Q, now: dt.datetime) -> Tally:
-    """Under the event's lock, in one query: the places held, the waiting list's length and
-    whether `who` (`Q(person_id=...)` or `Q(resident_id=...)`) is already signed up (what a
-    new sign-up needs to know)."""
-    row = SignUp.objects.filter(event=event).aggregate(
-        people=Count("id", filter=_held(now)),
-        companions=Sum("companions", filter=_held(now)),
-        waiting=Count("id", filter=Q(state=SignUp.State.WAITING)),
-        mine=Count("id", filter=who & Q(state__in=SignUp.LIVE_STATES)),
+def _tally_query(who: str) -> Prepared[Any]:
+    """The counts of `tally` for one event, `now` and one person (`who` the field naming
+    them: `person_id` or `resident_id`), compiled once."""
+
+    def build(event_id: int, now: dt.datetime, who_id: int) -> QuerySet[Any, Any]:
+        return (
+            SignUp.objects.filter(event_id=event_id)
+            .values("event_id")
+            .annotate(
+                people=Count("id", filter=_held(now)),
+                companions=Sum("companions", filter=_held(now)),
+                waiting=Count("id", filter=Q(state=SignUp.State.WAITING)),
+                mine=Count("id", filter=Q(**{who: who_id}, state__in=SignUp.LIVE_STATES)),
+            )
+            .order_by()
+        )
+
+    return Prepared(
+        build,
+        prepared.field(SignUp, "event"),
+        prepared.field(SignUp, "offer_expires_at"),
+        prepared.field(SignUp, who.removesuffix("_id")),
     )
+
+
+_TALLY = {who: _tally_query(who) for who in ("person_id", "resident_id")}
+
+
+def tally(event: Event, now: dt.datetime, who: tuple[str, int] | None = None) -> Tally:
+    """Under the event's lock, in one query: the places held, the waiting list's length and
+    whether `who` (`("person_id", pk)` or `("resident_id", pk)`) is already signed up (what
+    a new sign-up needs to know)."""
+    field, pk = who or ("person_id", 0)
+    found = _TALLY[field].rows(event.pk, now, pk)
+    _event, people, companions, waiting, mine = found[0] if found else (None, 0, 0, 0, 0)
     return Tally(
-        taken=int(row["people"] or 0) + int(row["companions"] or 0),
-        waiting=int(row["waiting"] or 0),
-        has_live=bool(row["mine"]),
+        taken=int(people or 0) + int(companions or 0),
+        waiting=int(waiting or 0),
+        has_live=bool(mine),
     )
 
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -28,6 +27,7 @@ from silin.activities.services.notices import event_params, notify, tell
 from silin.activities.services.reminders import schedule_reminders_for, schedule_signup_reminders
 from silin.core import audit
 from silin.lib.dates import age_on
+from silin.lib.prepared import insert
 from silin.spaces.permissions import homes
 from silin.spaces.services.common import enqueue_at, tasks_commit_with_data
 
@@ -183,7 +183,9 @@ def _refuse_early(
         raise ActivityError(problem)
 
 
-def _write(*, actor: User, signup: SignUp, who: Q, now: dt.datetime, already: str) -> SignUp:
+def _write(
+    *, actor: User, signup: SignUp, who: tuple[str, int], now: dt.datetime, already: str
+) -> SignUp:
     """Under the event's lock: confirmed while the places fit, else waiting; saved and
     audited, reminded when confirmed (`who` finds an earlier live sign-up)."""
     event = common.lock_event(signup.event)
@@ -191,7 +193,7 @@ def _write(*, actor: User, signup: SignUp, who: Q, now: dt.datetime, already: st
     if problem := window_problem(event, now):  # cancelled a moment ago
         raise ActivityError(problem)
     # One query under the lock: the places held, the waiting list, an earlier sign-up.
-    counted = tally(event, who, now)
+    counted = tally(event, now, who)
     if counted.has_live:
         raise ActivityError(already)
     signup.state = _state_for(event, signup.places, counted)
@@ -202,7 +204,7 @@ def _write(*, actor: User, signup: SignUp, who: Q, now: dt.datetime, already: st
     try:
         # No savepoint: a refusal by the unique constraint (the same person's second
         # request) rolls the whole transaction back, as the ActivityError leaves it.
-        signup.save()
+        insert([signup])  # the INSERT compiled once (`lib.prepared`)
     except IntegrityError as exc:
         raise ActivityError(already) from exc
     audit.record(
@@ -243,7 +245,7 @@ def signup_create(
         if on_behalf
         else _("You are already signed up for this activity.")
     )
-    _write(actor=actor, signup=signup, who=Q(person_id=person.pk), now=now, already=already)
+    _write(actor=actor, signup=signup, who=("person_id", person.pk), now=now, already=already)
     if on_behalf:
         notify(
             person,
@@ -274,7 +276,7 @@ def signup_for_resident(
     signup = SignUp(event=event, resident=resident, signed_up_by=actor, companions=companions)
     already = _("%(name)s is already signed up for this activity.") % {"name": resident.name}
     return _write(
-        actor=actor, signup=signup, who=Q(resident_id=resident.pk), now=now, already=already
+        actor=actor, signup=signup, who=("resident_id", resident.pk), now=now, already=already
     )
 
 

@@ -71,18 +71,16 @@ def walk_in_add(
     event = lock_event(event)
     if problem := door_problem(event, now):
         raise ActivityError(problem)
-    if account is not None:
-        who = Q(person_id=account.pk)
-    elif resident is not None:
-        who = Q(resident_id=resident.pk)
-    else:
-        who = Q(pk__in=[])  # a guest is never found twice
-    existing = SignUp.objects.filter(event=event, state__in=SignUp.LIVE_STATES).filter(who).first()
+    existing = (
+        SignUp.objects.filter(event=event, state__in=SignUp.LIVE_STATES)
+        .filter(_who(account, resident))
+        .first()
+    )
     if existing is not None:
         return _check_in_existing(actor, event, existing, now), False
     if resident is not None and (problem := _resident_refused(event, resident, account)):
         raise ActivityError(problem)
-    counted = tally(event, Q(pk__in=[]), now)
+    counted = tally(event, now)
     places = 1 + companions
     if counted.taken + places > event.capacity:
         raise ActivityError(
@@ -146,7 +144,7 @@ def _check_in_existing(actor: User, event: Event, signup: SignUp, now: dt.dateti
         return signup
     before_state, before_at = signup.state, signup.checked_in_at
     if signup.state == SignUp.State.WAITING:
-        counted = tally(event, Q(pk__in=[]), now)
+        counted = tally(event, now)
         held = signup.places if signup.offer_expires_at and signup.offer_expires_at > now else 0
         if counted.taken - held + signup.places > event.capacity:
             raise ActivityError(

@@ -25,6 +25,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import normalize_json
 from django_tasks_db.models import DBTaskResult
 
+from silin.lib.prepared import insert
 from silin.spaces import formatting
 from silin.spaces import permissions as perms
 from silin.spaces.models import Booking, Space
@@ -160,20 +161,19 @@ def enqueue_all_at(calls: list[tuple[Task[Any, Any], dt.datetime, tuple[Any, ...
         backend.validate_task(deferred)
         rows.append((backend, deferred, when, args))
     if rows:
-        results = DBTaskResult.objects.bulk_create(
-            [
-                DBTaskResult(
-                    id=db._get_id(),  # noqa: SLF001 - the backend's own ids
-                    args_kwargs=normalize_json({"args": list(task_args), "kwargs": {}}),
-                    priority=task_.priority,
-                    task_path=task_.module_path,
-                    queue_name=task_.queue_name,
-                    run_after=run_after,
-                    backend_name=db.alias,
-                )
-                for db, task_, run_after, task_args in rows
-            ]
-        )
+        results: list[DBTaskResult] = [
+            DBTaskResult(
+                id=db._get_id(),  # noqa: SLF001 - the backend's own ids
+                args_kwargs=normalize_json({"args": list(task_args), "kwargs": {}}),
+                priority=task_.priority,
+                task_path=task_.module_path,
+                queue_name=task_.queue_name,
+                run_after=run_after,
+                backend_name=db.alias,
+            )
+            for db, task_, run_after, task_args in rows
+        ]
+        insert(results)  # one INSERT, compiled once per row count (`lib.prepared`)
         for row, result in zip(rows, results, strict=True):
             task_enqueued.send(type(row[0]), task_result=result.task_result)
         queued += len(rows)
