@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import cProfile
 import io
+import os
 import pstats
 import sys
 import time
@@ -72,6 +73,8 @@ def main() -> None:
         profiler.disable()
         cpu = time.process_time() - cpu
         wall = time.perf_counter() - wall
+    if out := os.environ.get("BENCH_PROFILE_OUT"):
+        profiler.dump_stats(out)  # for pstats: print_callees("enqueue_all_at") and the like
     count = len(clients) - 1
     print(
         f"  {count} POSTs: {cpu / count * 1000:.2f} ms CPU, {wall / count * 1000:.2f} ms wall each"

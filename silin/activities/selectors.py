@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db.models import (
@@ -31,6 +31,7 @@ from silin.activities import permissions as perms
 from silin.activities.models import CatalogueItem, Event, Proposal, SignUp
 from silin.activities.services.common import places_taken
 from silin.core.scoping import scope_for_roles
+from silin.lib import prepared
 from silin.lib.http import parse_uuid
 from silin.lib.prepared import Prepared
 from silin.spaces.permissions import homes
@@ -227,19 +228,51 @@ def _ahead_of(signup: SignUp) -> Q:
     )
 
 
+def _standing_query(waits: bool) -> Prepared[Any]:
+    """The counts of `standing`, compiled once (with the places ahead of a waiting sign-up:
+    its `created_at` and pk, or without)."""
+
+    def build(event_id: int, now: dt.datetime, *mine: Any) -> QuerySet[Any, Any]:
+        held = Q(state__in=SignUp.TAKING_STATES) | Q(
+            state=SignUp.State.WAITING, offer_expires_at__gt=now
+        )
+        counts: dict[str, Any] = {
+            "people": Count("id", filter=held),
+            "companions": Sum("companions", filter=held),
+        }
+        if mine:
+            created_at, pk = mine
+            ahead = Q(state=SignUp.State.WAITING) & (
+                Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
+            )
+            counts["ahead"] = Count("id", filter=ahead)
+        return (
+            SignUp.objects.filter(event_id=event_id)
+            .values("event_id")
+            .annotate(**counts)
+            .order_by()
+        )
+
+    fields = [prepared.field(SignUp, "event"), prepared.field(SignUp, "offer_expires_at")]
+    if waits:
+        fields += [prepared.field(SignUp, "created_at"), SignUp._meta.pk]
+    return Prepared(build, *fields)
+
+
+_STANDING = {waits: _standing_query(waits) for waits in (False, True)}
+
+
 def standing(event: Event, mine: SignUp | None) -> tuple[int, int | None]:
     """The places left and, when `mine` waits, its place on the waiting list: one query."""
     now = timezone.now()
-    held = Q(state__in=SignUp.TAKING_STATES) | Q(
-        state=SignUp.State.WAITING, offer_expires_at__gt=now
-    )
     waits = mine is not None and mine.state == SignUp.State.WAITING
-    counts = {"people": Count("id", filter=held), "companions": Sum("companions", filter=held)}
-    if waits:
-        counts["ahead"] = Count("id", filter=_ahead_of(mine))  # type: ignore[arg-type]
-    row = SignUp.objects.filter(event=event).aggregate(**counts)
-    taken = int(row["people"] or 0) + int(row["companions"] or 0)
-    return max(0, event.capacity - taken), int(row["ahead"]) + 1 if waits else None
+    if waits and mine is not None:
+        found = _STANDING[True].rows(event.pk, now, mine.created_at, mine.pk)
+    else:
+        found = _STANDING[False].rows(event.pk, now)
+    row = list(found[0]) if found else [event.pk, 0, 0, 0]
+    taken = int(row[1] or 0) + int(row[2] or 0)
+    return max(0, event.capacity - taken), int(row[3] or 0) + 1 if waits else None
 
 
 def waiting_position(signup: SignUp) -> int:
@@ -311,12 +344,20 @@ def my_past(*, actor: User, now: dt.datetime, limit: int = 20) -> list[SignUp]:
     )
 
 
-def signup_of(*, actor: User, event: Event) -> SignUp | None:
-    return (
-        SignUp.objects.filter(event=event, person=actor, state__in=SignUp.LIVE_STATES)
+_SIGNUP_OF = Prepared(
+    lambda event_id, person_id: (
+        SignUp.objects.filter(event_id=event_id, person_id=person_id, state__in=SignUp.LIVE_STATES)
         .select_related("event", "feedback")
-        .first()
-    )
+        .order_by("pk")
+    ),
+    prepared.field(SignUp, "event"),
+    prepared.field(SignUp, "person"),
+)
+
+
+def signup_of(*, actor: User, event: Event) -> SignUp | None:
+    """The actor's live sign-up for the event (compiled once: the event page's own query)."""
+    return _SIGNUP_OF.first(event.pk, actor.pk)
 
 
 def signups_visible_to(actor: User) -> QuerySet[SignUp]:

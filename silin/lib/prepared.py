@@ -227,17 +227,17 @@ class Prepared(Generic[M]):
 
 # --- inserts -------------------------------------------------------------------------------
 
-_INSERTS: dict[tuple[type[Model], str, int, bool], str] = {}
+_INSERTS: dict[tuple[type[Model], str, int, bool], str] = {}  # (model, db, rows, returning)
 
 
-def insert(objs: Sequence[Model]) -> None:
-    """Write new rows of one model as `save()` or `bulk_create` would (auto-set fields filled
-    in, database defaults taken, the primary key read back), with the INSERT's SQL compiled
-    once for each row count; in the caller's transaction.
+def insert(objs: Sequence[Model], *, bulk: bool = False) -> None:
+    """Write new rows of one model as `save()` (or, with `bulk`, `bulk_create`) would:
+    auto-set fields filled in, database defaults taken, the primary key read back; with the
+    INSERT's SQL compiled once for each row count, in the caller's transaction.
 
-    Not for a model with `pre_save`/`post_save` listeners or values that are expressions:
-    those are saved the ORM's own way. The model's own `save()` is not called (use it for
-    models whose `save()` only guards updates, as the audit log's does).
+    A model with `pre_save`/`post_save` listeners (which `bulk_create` does not call) or a
+    value that is an expression is written the ORM's own way. The model's own `save()` is
+    not called: use it for models whose `save()` only guards updates, as the audit log's.
     """
     if not objs:
         return
@@ -251,10 +251,11 @@ def insert(objs: Sequence[Model]) -> None:
         for f in meta.local_concrete_fields
         if not f.generated and (pk_set or f is not meta.auto_field)
     ]
+    listened = not bulk and (
+        signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model)
+    )
     plain = not (
-        signals.pre_save.has_listeners(model)
-        or signals.post_save.has_listeners(model)
-        or any(type(o) is not model or (o.pk is not None) != pk_set for o in objs)
+        listened or any(type(o) is not model or (o.pk is not None) != pk_set for o in objs)
     )
     values = _insert_values(objs, fields, connection) if plain else None
     returning = not pk_set and meta.auto_field is not None
@@ -265,7 +266,7 @@ def insert(objs: Sequence[Model]) -> None:
         if compiled is not None:
             _INSERTS[key] = compiled
     if values is None or compiled is None:
-        _insert_the_orm_way(objs, model)
+        _insert_the_orm_way(objs, model, bulk)
         return
     with connection.cursor() as cursor:
         cursor.execute(compiled, values)
@@ -284,9 +285,12 @@ def _insert_values(objs: Sequence[Model], fields: list[Field], connection: Any) 
         for field in fields:
             value = field.pre_save(obj, add=True)  # auto_now_add and the like set on obj
             if isinstance(value, DatabaseDefault):
-                if not isinstance(field.db_default, Value):
-                    return None
-                value = field.db_default.value  # what the database would have written
+                default = field.db_default  # a constant, or a Value of one
+                if isinstance(default, Value):
+                    default = default.value
+                if hasattr(default, "resolve_expression"):
+                    return None  # computed by the database: the ORM reads it back
+                value = default  # what the database would have written
                 setattr(obj, field.attname, value)
             if hasattr(value, "resolve_expression"):
                 return None
@@ -297,13 +301,15 @@ def _insert_values(objs: Sequence[Model], fields: list[Field], connection: Any) 
 def _compile_insert(
     model: type[Model], alias: str, fields: list[Field], objs: Sequence[Model], returning: bool
 ) -> str | None:
-    """The INSERT of `len(objs)` rows as Django writes it, or None where its parameters are
-    not one plain placeholder per value (then the ORM writes it)."""
+    """The INSERT of `len(objs)` rows: Django's one-row statement with its VALUES group
+    repeated (as Django writes a bulk insert; PostgreSQL's UNNEST form, meant for large
+    batches, costs more to adapt than a few rows take to plan). None where the statement
+    is not one plain placeholder per value: then the ORM writes the rows."""
     connection = connections[alias]
     if not connection.features.can_return_rows_from_bulk_insert and returning and len(objs) > 1:
         return None
     query = InsertQuery(model)
-    query.insert_values(fields, list(objs), raw=True)  # the values pre_save set above
+    query.insert_values(fields, list(objs[:1]), raw=True)  # the values pre_save set
     compiler = query.get_compiler(using=alias)
     if returning:
         compiler.returning_fields = [model._meta.auto_field]
@@ -311,13 +317,15 @@ def _compile_insert(
     if len(statements) != 1:
         return None
     sql, params = statements[0]
-    if len(params) != len(fields) * len(objs) or sql.count("%s") != len(params):
+    group = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    head, values, tail = sql.partition(" VALUES " + group)
+    if not values or len(params) != len(fields) or sql.count("%s") != len(fields):
         return None
-    return sql
+    return head + " VALUES " + ", ".join([group] * len(objs)) + tail
 
 
-def _insert_the_orm_way(objs: Sequence[Model], model: type[Model]) -> None:
-    if len(objs) == 1:
+def _insert_the_orm_way(objs: Sequence[Model], model: type[Model], bulk: bool) -> None:
+    if len(objs) == 1 and not bulk:
         objs[0].save(force_insert=True)
     else:
         model._default_manager.bulk_create(objs)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from silin.core.roles import ALL_ROLES, Capability, Role
 from silin.core.scoping import Scope, scope_for, scope_for_roles, user_memo
-from silin.lib.queries import only_row
+from silin.lib.prepared import Prepared
 from silin.organizations.models import Organization
 from silin.places.models import Household
 from silin.spaces.models import Space
@@ -51,6 +51,15 @@ def authenticated(user: Actor | Any) -> TypeGuard[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
+# Every signed-in page of a resident asks it once (compiled once: `lib.prepared`).
+_HOUSEHOLD_OF = Prepared(
+    lambda resident_id: (
+        Household.objects.filter(residents__pk=resident_id).select_related("community").order_by()
+    ),
+    Household._meta.pk,
+)
+
+
 def own_household(user: Actor) -> Household | None:
     """The household the user lives in (with its community), or None; memoised on the
     user object, so the reach of spaces and the booking's household cost one query."""
@@ -58,9 +67,7 @@ def own_household(user: Actor) -> Household | None:
         return None
     memo = user_memo(user)
     if "_silin_household" not in memo:
-        memo["_silin_household"] = only_row(
-            Household.objects.filter(residents__pk=user.resident_id).select_related("community")
-        )
+        memo["_silin_household"] = _HOUSEHOLD_OF.first(user.resident_id)
     household: Household | None = memo["_silin_household"]
     return household
 

@@ -173,7 +173,7 @@ def enqueue_all_at(calls: list[tuple[Task[Any, Any], dt.datetime, tuple[Any, ...
             )
             for db, task_, run_after, task_args in rows
         ]
-        insert(results)  # one INSERT, compiled once per row count (`lib.prepared`)
+        insert(results, bulk=True)  # one INSERT, compiled once per row count (`lib.prepared`)
         for row, result in zip(rows, results, strict=True):
             task_enqueued.send(type(row[0]), task_result=result.task_result)
         queued += len(rows)
