@@ -50,6 +50,19 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}.") from exc
+    if not value >= minimum:  # NaN too
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {raw!r}.")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -153,6 +166,16 @@ if _database_url:
         "django.db.backends.sqlite3",
     }:
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite.")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The planner's cost of a random read: PostgreSQL's default (4) is for spinning
+        # disks, and with it "my activities" joined a resident's 300 sign-ups to every past
+        # event by a sequential scan (31 ms) instead of 300 index reads (5.7 ms). 1.1 suits
+        # SSDs and data held in memory; the URL's own `?options=` wins.
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options.setdefault(
+            "options",
+            f"-c random_page_cost={env_float('SILIN_PG_RANDOM_PAGE_COST', 1.1, minimum=0.1)}",
+        )
 else:
     DATABASES = {
         "default": {

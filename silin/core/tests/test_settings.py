@@ -46,6 +46,14 @@ def test_a_complete_configuration_starts():
         ({"SILIN_SECRET_KEY": ""}, "SILIN_SECRET_KEY"),
         ({"DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL"),
         ({"SILIN_TASK_BACKEND": "celery"}, "SILIN_TASK_BACKEND"),
+        (
+            {"DATABASE_URL": "postgres://u@h/d", "SILIN_PG_RANDOM_PAGE_COST": "nan"},
+            "SILIN_PG_RANDOM_PAGE_COST must be at least",
+        ),
+        (
+            {"DATABASE_URL": "postgres://u@h/d", "SILIN_PG_RANDOM_PAGE_COST": "fast"},
+            "SILIN_PG_RANDOM_PAGE_COST must be a number",
+        ),
     ],
 )
 def test_bad_values_stop_start_up_with_a_message(override, message):
@@ -53,3 +61,28 @@ def test_bad_values_stop_start_up_with_a_message(override, message):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+def _options(**env: str) -> str:
+    script = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SILIN_", "DATABASE_URL"))}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        cwd=ROOT,
+        env={**clean, **GOOD, **env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_postgresql_connections_plan_for_fast_storage_unless_told_otherwise():
+    assert "-c random_page_cost=1.1" in _options(DATABASE_URL="postgres://u@h/d")
+    assert "-c random_page_cost=2.0" in _options(
+        DATABASE_URL="postgres://u@h/d", SILIN_PG_RANDOM_PAGE_COST="2"
+    )
+    own = _options(DATABASE_URL="postgres://u@h/d?options=-c%20work_mem%3D8MB")
+    assert "work_mem=8MB" in own and "random_page_cost" not in own
+    assert "random_page_cost" not in _options()  # SQLite
