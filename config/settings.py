@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -37,30 +38,25 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}.")
 
 
-def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+def _env_number(name: str, default: Any, minimum: Any, parse: Any, kind: str) -> Any:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        value = int(raw)
+        value = parse(raw)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}.") from exc
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}.")
-    return value
-
-
-def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}.") from exc
+        raise ImproperlyConfigured(f"{name} must be {kind}, got {raw!r}.") from exc
     if not value >= minimum:  # NaN too
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {raw!r}.")
     return value
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    return int(_env_number(name, default, minimum, int, "an integer"))
+
+
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    return float(_env_number(name, default, minimum, float, "a number"))
 
 
 def env_list(name: str, default: str = "") -> list[str]:
