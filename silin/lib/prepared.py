@@ -134,6 +134,9 @@ class Prepared(Generic[M]):
             raise TransactionManagementError(
                 "select_for_update cannot be used outside of a transaction."
             )
+        if any(value is None for value in values):
+            # The ORM turns `field=None` into IS NULL, another statement: never compared here.
+            raise TypeError("A prepared query takes no None values")
         params = list(compiled.params)
         for field, places, value in zip(self.fields, compiled.places, values, strict=True):
             prepared = field.get_db_prep_value(value, connection, prepared=False)

@@ -102,9 +102,12 @@ def test_an_argument_not_compared_as_its_field_says_is_refused():
         )
 
 
-def test_wrong_number_of_values():
+def test_wrong_number_of_values_or_none_is_refused():
+    query = Prepared(by_uuid, AuditEntry._meta.get_field("uuid"))
     with pytest.raises(TypeError):
-        Prepared(by_uuid, AuditEntry._meta.get_field("uuid")).first()
+        query.first()
+    with pytest.raises(TypeError):  # the ORM would write IS NULL, another statement
+        query.first(None)
 
 
 @pytest.mark.django_db(transaction=True)  # out of the test's own transaction

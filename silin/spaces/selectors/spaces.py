@@ -183,7 +183,9 @@ def _space_by_uuid(related: tuple[str, ...], held: bool) -> Prepared[Space]:
 
     fields: list[Field[Any, Any]] = [Space._meta.get_field("uuid")]
     if held:
-        fields += [Booking._meta.get_field("starts_at"), Booking._meta.get_field("ends_at")]
+        # `overlapping(starts, ends)` compares the start with `ends_at` and the end with
+        # `starts_at`: the fields that prepare each value.
+        fields += [Booking._meta.get_field("ends_at"), Booking._meta.get_field("starts_at")]
     return _SPACE_BY_UUID.setdefault(key, Prepared(build, *fields))
 
 
