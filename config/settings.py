@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "silin.workbooks",
     "silin.spaces",
     "silin.activities",
+    "silin.mutualaid",
     "silin.console",
     "silin.demo",
     "silin.api",

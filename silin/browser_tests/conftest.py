@@ -67,9 +67,10 @@ def _browser_db(transactional_db):
     """The live server reads from its own thread, so test data must really be committed.
 
     After the test, Django empties every table. PostgreSQL does that with TRUNCATE, which
-    its append-only audit trigger lets through; SQLite deletes row by row, which its
-    trigger refuses. So on SQLite the audit rows go first, with the trigger lifted for
-    that one statement. (This fixture's teardown runs before transactional_db's flush.)
+    the append-only triggers (the audit log, the time bank's books) let through; SQLite
+    deletes row by row, which those triggers refuse. So on SQLite each guarded table is
+    emptied first, with its delete trigger lifted for that one statement. (This fixture's
+    teardown runs before transactional_db's flush.)
     """
     yield
     from django.db import connection
@@ -78,15 +79,14 @@ def _browser_db(transactional_db):
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
-            ["core_auditentry_no_delete"],
+            "SELECT name, tbl_name, sql FROM sqlite_master"
+            " WHERE type = 'trigger' AND name LIKE '%no_delete'"
         )
-        row = cursor.fetchone()
-        if row is None:
-            return
-        cursor.execute("DROP TRIGGER core_auditentry_no_delete")
-        cursor.execute("DELETE FROM core_auditentry")
-        cursor.execute(row[0])
+        # Movements before the transfers they point at.
+        for name, table, sql in sorted(cursor.fetchall(), key=lambda row: row[1] != "mutualaid_movement"):
+            cursor.execute(f'DROP TRIGGER "{name}"')
+            cursor.execute(f'DELETE FROM "{table}"')  # noqa: S608
+            cursor.execute(sql)
 
 
 @pytest.fixture
