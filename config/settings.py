@@ -267,6 +267,12 @@ SILIN_IMPORT_FILE_RETENTION_DAYS = env_int("SILIN_IMPORT_FILE_RETENTION_DAYS", 3
 SILIN_ACTIVITY_SIGNUP_RETENTION_DAYS = env_int(
     "SILIN_ACTIVITY_SIGNUP_RETENTION_DAYS", 3 * 365, minimum=30
 )
+# The private notes of help requests closed this long ago, and of visits (silin.mutualaid).
+SILIN_MUTUALAID_NOTES_RETENTION_DAYS = env_int(
+    "SILIN_MUTUALAID_NOTES_RETENTION_DAYS", 365, minimum=30
+)
+# A service not confirmed by the person helped within this many days counts as confirmed.
+SILIN_MUTUALAID_AUTO_ACCEPT_DAYS = env_int("SILIN_MUTUALAID_AUTO_ACCEPT_DAYS", 7, minimum=1)
 # Background tasks that have finished (their rows, arguments and tracebacks).
 SILIN_TASK_RESULT_RETENTION_DAYS = env_int("SILIN_TASK_RESULT_RETENTION_DAYS", 30, minimum=1)
 # A resident's correction request is answered within this many days (GB/T 35273 allows 30;

@@ -13,6 +13,7 @@ urlpatterns = [
     path("organizations/", include("silin.organizations.urls")),
     path("spaces/", include("silin.spaces.urls")),
     path("activities/", include("silin.activities.urls")),
+    path("mutualaid/", include("silin.mutualaid.urls")),
     path("workbooks/", include("silin.workbooks.urls")),
     path("notifications/", include("silin.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

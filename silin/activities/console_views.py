@@ -21,12 +21,12 @@ from django.views.decorators.http import require_POST
 
 from silin.activities import figures, selectors
 from silin.activities import permissions as perms
-from silin.activities.actions import action_view, refused
 from silin.activities.forms import CancelEventForm, CapacityForm, EventForm, MessageForm
 from silin.activities.models import Event, EventMessage, SignUp
 from silin.activities.services import catalogue, checkin, events, feeds, series, signups
 from silin.activities.services import messages as outbox
 from silin.core.access import get_object_for_actor
+from silin.core.actions import action_view, refused
 from silin.core.forms import add_service_errors
 from silin.lib.qr import qr_svg
 from silin.places.models import Community, Compound

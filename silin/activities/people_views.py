@@ -16,11 +16,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from silin.activities import selectors
-from silin.activities.actions import form_refused, refused
 from silin.activities.console_views import _run_or_404
 from silin.activities.forms import AddPersonForm
 from silin.activities.models import Event, SignUp
 from silin.activities.services import signups, walk_ins
+from silin.core.actions import form_refused, refused
 
 
 @login_required

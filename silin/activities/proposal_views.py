@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy
 
 from silin.activities import permissions as perms
 from silin.activities import selectors
-from silin.activities.actions import action_view
 from silin.activities.forms import DeclineForm, ProposalForm
 from silin.activities.services import proposals
 from silin.core.access import get_object_for_actor
+from silin.core.actions import action_view
 from silin.core.forms import add_service_errors
 
 

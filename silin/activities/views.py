@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from silin.activities import figures, selectors
 from silin.activities import permissions as perms
-from silin.activities.actions import action_view, form_refused, refused
 from silin.activities.forms import FeedbackForm, FilterForm, SignUpForm
 from silin.activities.models import Event, SignUp
 from silin.activities.poster import PosterText, poster_key, render_poster
@@ -27,6 +26,7 @@ from silin.activities.services import checkin, feedback, signups
 from silin.activities.services.checkin import checkin_code
 from silin.activities.services.signups import eligibility_problem, window_problem
 from silin.core.access import get_object_for_actor
+from silin.core.actions import action_view, form_refused, refused
 from silin.lib.qr import qr_svg
 from silin.spaces.services.feeds import personal_feed_token
 

@@ -9,6 +9,9 @@ from ninja.throttling import UserRateThrottle
 from silin.accounts.api import router as accounts_router
 from silin.activities.api import router as activities_router
 from silin.core.api.errors import install_exception_handlers
+from silin.mutualaid.api import router as mutualaid_router
+from silin.mutualaid.api_ledger import router as ledger_router
+from silin.mutualaid.api_pairings import router as pairings_router
 from silin.organizations.api import router as organizations_router
 from silin.people.acting import acting_default_auth
 from silin.people.api import router as people_router
@@ -42,6 +45,9 @@ api.add_router("", proxy_router)
 api.add_router("", organizations_router)
 api.add_router("", spaces_router)
 api.add_router("", activities_router)
+api.add_router("", mutualaid_router)
+api.add_router("", pairings_router)
+api.add_router("", ledger_router)
 api.add_router("", workbooks_router)
 
 # Last, so it only catches what no endpoint matched (including malformed UUIDs in a path):

@@ -83,7 +83,9 @@ def _browser_db(transactional_db):
             " WHERE type = 'trigger' AND name LIKE '%no_delete'"
         )
         # Movements before the transfers they point at.
-        for name, table, sql in sorted(cursor.fetchall(), key=lambda row: row[1] != "mutualaid_movement"):
+        for name, table, sql in sorted(
+            cursor.fetchall(), key=lambda row: row[1] != "mutualaid_movement"
+        ):
             cursor.execute(f'DROP TRIGGER "{name}"')
             cursor.execute(f'DELETE FROM "{table}"')  # noqa: S608
             cursor.execute(sql)

@@ -137,6 +137,5 @@ def sees_private(user: Any, request: HelpRequest) -> bool:
     """The door number, the phone and the notes: the coordinators, and the helper once they
     accepted (each reveal to a helper is logged by the view)."""
     return coordinates_request(user, request) or (
-        is_matched_helper(user, request)
-        and request.state in ("accepted", "in_progress", "done")
+        is_matched_helper(user, request) and request.state in ("accepted", "in_progress", "done")
     )

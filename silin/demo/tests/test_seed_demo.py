@@ -192,9 +192,12 @@ def test_one_audit_entry_summarises_the_seed(seeded):
     # The street is one bulk load with one entry; its spaces are then entered through their
     # audited services (silin.spaces.demo.seed), each write with its own entry.
     # Family proxies too (silin.people.demo.seed), and the activities' catalogue, upcoming
-    # events and sign-ups (silin.activities.demo.seed).
-    others = AuditEntry.objects.exclude(object_type__startswith="spaces.").exclude(
-        object_type__startswith="activities."
+    # events and sign-ups (silin.activities.demo.seed), and the hours the time bank credits
+    # (silin.mutualaid.demo.seed).
+    others = (
+        AuditEntry.objects.exclude(object_type__startswith="spaces.")
+        .exclude(object_type__startswith="activities.")
+        .exclude(object_type__startswith="mutualaid.")
     )
     assert others.exclude(object_type="people.proxylink").count() == 1
 

@@ -82,6 +82,10 @@ class HelperProfile(models.Model):
     def tree_node(self):
         return self.resident.tree_node()
 
+    @property
+    def skill_labels(self) -> list[str]:
+        return [str(Skill(s).label) for s in self.skills if s in Skill.values]
+
 
 class Alliance(models.Model):
     """院落互助联盟: compounds whose helpers serve each other's households."""

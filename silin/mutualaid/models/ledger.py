@@ -70,8 +70,7 @@ class ServiceRecord(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(checked_out_at__isnull=True)
-                | Q(checked_out_at__gt=F("checked_in_at")),
+                condition=Q(checked_out_at__isnull=True) | Q(checked_out_at__gt=F("checked_in_at")),
                 name="service_out_after_in",
             ),
             models.CheckConstraint(
@@ -79,6 +78,9 @@ class ServiceRecord(models.Model):
                 name="service_claim_positive",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.helper} → {self.recipient}"
 
     def tree_node(self):
         return self.recipient.tree_node()
@@ -118,8 +120,7 @@ class Account(models.Model):
                 name="account_one_per_community_kind",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="person")
-                | Q(balance__gte=0, balance__lte=STORAGE_CAP_MINUTES),
+                condition=~Q(kind="person") | Q(balance__gte=0, balance__lte=STORAGE_CAP_MINUTES),
                 name="account_person_within_cap",
             ),
             models.CheckConstraint(
@@ -133,6 +134,9 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    def tree_node(self):
+        return self.community.tree_node()
 
 
 class Transfer(models.Model):
@@ -165,6 +169,12 @@ class Transfer(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.uuid}"
+
+    def tree_node(self):
+        return self.community.tree_node()
+
 
 class Movement(models.Model):
     transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="movements")
@@ -178,6 +188,9 @@ class Movement(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="movement_not_zero"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.amount:+d}"
 
 
 class Certificate(models.Model):
@@ -203,3 +216,9 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def tree_node(self):
+        return self.community.tree_node()

@@ -139,8 +139,11 @@ class MatchingRun(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.matched}/{self.needs}"
+
     def tree_node(self):
-        return (self.community or self.street).tree_node()  # type: ignore[union-attr]
+        return (self.community or self.street).tree_node()
 
 
 class Proposal(models.Model):
@@ -179,6 +182,9 @@ class Proposal(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["helper", "state"], name="proposal_helper_state")]
+
+    def __str__(self) -> str:
+        return f"{self.helper} → {self.request}"
 
     def tree_node(self):
         return self.request.tree_node()

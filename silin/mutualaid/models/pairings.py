@@ -58,6 +58,9 @@ class Pairing(models.Model):
         ]
         indexes = [models.Index(fields=["community", "ended_on"], name="pairing_live")]
 
+    def __str__(self) -> str:
+        return f"{self.helper} ↔ {self.resident}"
+
     def tree_node(self):
         return self.resident.tree_node()
 
@@ -78,3 +81,6 @@ class Visit(models.Model):
     class Meta:
         ordering = ["-visited_at"]
         indexes = [models.Index(fields=["pairing", "-visited_at"], name="visit_pairing_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.pairing} {self.visited_at:%Y-%m-%d}"

@@ -1,7 +1,7 @@
-"""The one shape of the activities' action views: an optional form checked, the service
-called, its refusal (or the form's errors) shown as messages in the user's language, a
-success message, and a redirect back to the page (plain POST + redirect, nothing saved on
-bad input)."""
+"""The one shape of an action view (activities, neighbour services): an optional form
+checked, the service called, its refusal (or the form's errors) shown as messages in the
+user's language, a success message, and a redirect back to the page (plain POST +
+redirect, nothing saved on bad input)."""
 
 from __future__ import annotations
 

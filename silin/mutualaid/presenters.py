@@ -1,0 +1,75 @@
+"""Words for what matching stores as codes: a pair's reasons, rendered when read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from silin.mutualaid import matching
+from silin.mutualaid.models import Skill
+
+
+def _step_words() -> dict[str, str]:
+    return {
+        "opposite_door": _("door opposite"),
+        "upstairs_downstairs": _("upstairs or downstairs"),
+        "same_unit": _("same unit"),
+        "same_building": _("same building"),
+        "same_compound": _("same compound"),
+        "alliance": _("courtyard alliance"),
+        "same_community": _("same community"),
+    }
+
+
+def _skill_words() -> dict[str, str]:
+    return {
+        "shopping": pgettext("can", "shops for neighbours"),
+        "escort": pgettext("can", "escorts to hospital"),
+        "repairs": pgettext("can", "does small repairs"),
+        "visit": pgettext("can", "visits"),
+        "companionship": pgettext("can", "keeps company"),
+        "meals": pgettext("can", "brings meals"),
+        "transport": pgettext("can", "drives"),
+        "paperwork": pgettext("can", "helps with paperwork"),
+        "other": pgettext("can", "helps"),
+    }
+
+
+def reason_words(codes: Iterable[str]) -> str:
+    """ "同单元 · 上次也是他 · 会修水管": the reasons of a pair, in the reader's language."""
+    steps, skills = _step_words(), _skill_words()
+    words: list[str] = []
+    for code in codes:
+        if code in steps:
+            words.append(steps[code])
+        elif code == matching.CAME_LAST_TIME:
+            words.append(_("came last time"))
+        elif code.startswith(matching.SKILL_PREFIX):
+            words.append(skills.get(code.removeprefix(matching.SKILL_PREFIX), code))
+    return " · ".join(words)
+
+
+# Icons of the kinds of help, for the large buttons of "I need help".
+KIND_ICONS: dict[str, str] = {
+    Skill.SHOPPING: "basket",
+    Skill.ESCORT: "hospital",
+    Skill.REPAIRS: "tools",
+    Skill.VISIT: "door-open",
+    Skill.COMPANIONSHIP: "people",
+    Skill.MEALS: "cup-hot",
+    Skill.TRANSPORT: "car-front",
+    Skill.PAPERWORK: "file-text",
+    Skill.OTHER: "three-dots",
+}
+
+
+def minutes_words(minutes: int) -> str:
+    hours, rest = divmod(abs(int(minutes)), 60)
+    sign = "-" if minutes < 0 else ""
+    if hours and rest:
+        return sign + _("%(h)s h %(m)s min") % {"h": hours, "m": rest}
+    if hours:
+        return sign + _("%(h)s h") % {"h": hours}
+    return sign + _("%(m)s min") % {"m": rest}
