@@ -12,14 +12,9 @@ SQLite is left out: its single writer never lets the requests overlap.
 
 from __future__ import annotations
 
-import json
-import threading
 import time
-import urllib.error
-import urllib.request
 
 import pytest
-from django.db import connection
 
 from silin.accounts.services import token_create
 from silin.accounts.tests.factories import UserFactory, assign
@@ -27,57 +22,19 @@ from silin.activities.models import Event, SignUp
 from silin.activities.services import common, signups
 from silin.activities.tests.factories import make_event
 from silin.core.roles import Role
+from silin.core.tests.races import race, require_postgres
 
 THREADS = 16
 CAPACITY = 5
-
-
-def _post(url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(  # noqa: S310 - the live server on loopback
-        url,
-        data=json.dumps(body or {"companions": 0}).encode(),
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-            "Accept-Language": "en",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
 def _race(url: str, secrets: list[str]) -> list[tuple[int, dict]]:
     return race([(url, secret, None) for secret in secrets])
 
 
-def race(calls: list[tuple[str, str, dict | None]]) -> list[tuple[int, dict]]:
-    """POST every (url, token, body) at once, each from its own thread."""
-    start = threading.Barrier(len(calls))
-    results: list[tuple[int, dict]] = []
-    lock = threading.Lock()
-
-    def run(call):
-        start.wait()
-        outcome = _post(*call)
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 @pytest.fixture
 def _postgres_only(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite's single writer never lets the requests overlap")
+    require_postgres()
 
 
 def _setup(world, cast, live_server):

@@ -19,10 +19,10 @@ from silin.activities.personal_data import signups as signups_section
 from silin.activities.services import events, signups, walk_ins
 from silin.activities.services.common import ActivityError
 from silin.activities.tests.factories import make_event, make_soon_event
-from silin.activities.tests.test_races import race
 from silin.core import personal_data as pd
 from silin.core.models import AuditEntry
 from silin.core.roles import Role
+from silin.core.tests.races import race
 from silin.notifications.models import Notification
 from silin.people.models import Resident
 from silin.people.tests.factories import ResidentFactory
