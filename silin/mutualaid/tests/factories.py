@@ -14,7 +14,7 @@ from silin.mutualaid.models import HelperProfile, HelpRequest
 from silin.people.tests.factories import ResidentFactory
 from silin.places.tests.factories import HouseholdFactory
 
-_mobiles = iter(range(13700000000, 13799999999))
+_mobiles = iter(range(13512340000, 13512399999))
 
 
 def make_helper(

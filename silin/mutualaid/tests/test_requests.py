@@ -211,3 +211,39 @@ def test_alliance_helpers_serve_the_other_compounds(cast, world, now):
     proposal = Proposal.objects.get()
     assert proposal.helper == helper
     assert proposal.reasons[0] == "alliance"
+
+
+def test_the_sweep_expires_and_auto_accepts_and_running_it_twice_changes_nothing(
+    cast, world, clock
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from silin.mutualaid.models import ServiceRecord
+
+    now = clock.move_to(9)
+    tang = make_helper(unit=world.tuoyuan_unit, floor=3)
+    late = make_request(world.liu, start=now - dt.timedelta(hours=6), hours=2)
+    done = make_request(world.liu, state=S.DONE, helper=tang, start=now - dt.timedelta(days=9))
+    ServiceRecord.objects.create(
+        request=done,
+        helper=tang,
+        recipient=world.liu,
+        community=world.sanjiang,
+        agreed_minutes=60,
+        checked_in_at=done.window_start,
+        checked_out_at=done.window_start + dt.timedelta(hours=1),
+        claimed_minutes=60,
+        state=ServiceRecord.State.PENDING,
+    )
+    out = StringIO()
+    call_command("mutualaid_sweep", stdout=out)
+    assert "expired 1 request(s), auto-accepted 1 service(s)" in out.getvalue()
+    late.refresh_from_db()
+    assert late.state == S.EXPIRED
+    record = ServiceRecord.objects.get()
+    assert record.state == ServiceRecord.State.COMMITTED and record.auto_accepted
+    again = StringIO()
+    call_command("mutualaid_sweep", stdout=again)
+    assert "expired 0 request(s), auto-accepted 0 service(s)" in again.getvalue()

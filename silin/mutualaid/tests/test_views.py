@@ -209,3 +209,30 @@ def test_the_statement_the_certificate_pdf_and_its_public_check(cast, world, now
     assert (
         client.get(reverse("mutualaid:certificate-pdf", args=[certificate.uuid])).status_code == 404
     )
+
+
+def test_the_board_costs_the_same_queries_whatever_the_rows(cast, world, now, login, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from silin.mutualaid.services import matching as match_services
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert (
+                client.get(reverse("mutualaid:board", args=[world.sanjiang.uuid])).status_code
+                == 200
+            )
+        return len(ctx)
+
+    make_helper(unit=world.tuoyuan_unit, floor=3, monthly_cap=20)
+    make_request(world.liu)
+    login(cast.worker)
+    match_services.matching_run(actor=cast.worker, community=world.sanjiang, now=now)
+    count()  # the first page of a session also refreshes it
+    few = count()
+    for _ in range(8):
+        make_request(world.liu)
+    make_request(world.other_resident)
+    match_services.matching_run(actor=cast.worker, community=world.sanjiang, now=now)
+    assert count() == few
