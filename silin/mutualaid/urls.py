@@ -1,6 +1,6 @@
 from django.urls import path
 
-from silin.mutualaid import board_views, ledger_views, pairing_urls, views
+from silin.mutualaid import board_views, ledger_views, pairing_urls, team_views, views
 
 app_name = "mutualaid"
 urlpatterns = [
@@ -40,5 +40,9 @@ urlpatterns = [
         ledger_views.certificate_verify,
         name="certificate-verify",
     ),
+    path("board/<uuid:uuid>/teams/", team_views.teams, name="teams"),
+    path("board/<uuid:uuid>/teams/new/", team_views.team_create, name="team-create"),
+    path("board/<uuid:uuid>/teams/join/", team_views.team_join, name="team-join"),
+    path("board/<uuid:uuid>/alliances/new/", team_views.alliance_create, name="alliance-create"),
     *pairing_urls.urlpatterns,
 ]

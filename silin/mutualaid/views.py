@@ -121,12 +121,9 @@ def ask(request, kind: str):
 def request_detail(request, uuid):
     help_request = selectors.request_get(actor=request.user, uuid=uuid)
     private = perms.sees_private(request.user, help_request)
-    if (
-        private
-        and perms.is_matched_helper(request.user, help_request)
-        and not perms.coordinates_request(request.user, help_request)
-    ):
-        # The helper sees the door, the phone and the notes only after accepting: each look logged.
+    if private:
+        # The door, the phone and the notes: the coordinators, and the helper only once they
+        # accepted. Every page showing them is a reveal, and logged.
         audit.record(
             actor=request.user, action="reveal", detail="mutualaid.contact_reveal", obj=help_request
         )
