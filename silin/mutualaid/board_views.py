@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from silin.core.access import get_object_for_actor
 from silin.core.actions import act, refused
 from silin.mutualaid import presenters, selectors
-from silin.mutualaid.forms import ResidentSearchForm, VerifyForm
+from silin.mutualaid.forms import HelperForm, ResidentSearchForm, VerifyForm, availability_from
 from silin.mutualaid.models import HelperProfile, HelpRequest, Proposal
 from silin.mutualaid.services import helpers as helper_services
 from silin.mutualaid.services import matching
+from silin.people.models import Resident
 
 
 @login_required
@@ -125,6 +126,12 @@ def board_choose(request, uuid):
 @login_required
 def helpers(request, uuid):
     community = selectors.community_for_board(actor=request.user, uuid=uuid)
+    search = ResidentSearchForm(request.GET or None)
+    found = []
+    if search.is_valid() and search.cleaned_data["name"]:
+        found = selectors.residents_to_help(
+            actor=request.user, community=community, name=search.cleaned_data["name"]
+        )
     return render(
         request,
         "mutualaid/helpers.html",
@@ -132,7 +139,36 @@ def helpers(request, uuid):
             "community": community,
             "helpers": selectors.helpers_of_community(actor=request.user, community=community),
             "verify_form": VerifyForm(),
+            "search": search,
+            "found": found,
+            "enrol_form": HelperForm(),
         },
+    )
+
+
+@login_required
+@require_POST
+def helper_enrol(request, uuid):
+    """A coordinator enrols a resident as a helper (one without a phone included)."""
+    community = selectors.community_for_board(actor=request.user, uuid=uuid)
+    resident = get_object_for_actor(
+        Resident.objects.filter(community=community).select_related("community", "household"),
+        uuid=request.POST.get("resident"),
+    )
+    return act(
+        request,
+        lambda d: helper_services.helper_enrol(
+            actor=request.user,
+            resident=resident,
+            skills=d["skills"],
+            availability=availability_from(d["availability"]),
+            monthly_cap=d["monthly_cap"],
+            health_declared=d["health_declared"],
+        ),
+        back="mutualaid:helpers",
+        success=_("%(name)s is a helper now; verify them once trained.") % {"name": resident.name},
+        form=HelperForm(request.POST),
+        uuid=community.uuid,
     )
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("board/<uuid:uuid>/confirm/", board_views.board_confirm, name="board-confirm"),
     path("board/<uuid:uuid>/choose/", board_views.board_choose, name="board-choose"),
     path("board/<uuid:uuid>/helpers/", board_views.helpers, name="helpers"),
+    path("board/<uuid:uuid>/helpers/new/", board_views.helper_enrol, name="helper-enrol"),
     path("helpers/<uuid:uuid>/verify/", board_views.helper_verify, name="helper-verify"),
     path("time-bank/", ledger_views.statement, name="statement"),
     path("time-bank/donate/", ledger_views.donate, name="donate"),

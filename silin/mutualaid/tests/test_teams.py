@@ -52,3 +52,17 @@ def test_teams_are_404_to_others(cast, world, login, who):
     )
     assert made.status_code == 404
     assert not Team.objects.exists()
+
+
+def test_a_worker_enrols_a_neighbour_without_a_phone(cast, world, login):
+    from silin.mutualaid.models import HelperProfile
+
+    client = login(cast.worker)
+    page = client.get(reverse("mutualaid:helpers", args=[world.sanjiang.uuid]), {"name": "刘"})
+    assert "刘大爷" in page.content.decode()
+    client.post(
+        reverse("mutualaid:helper-enrol", args=[world.sanjiang.uuid]),
+        {"resident": str(world.liu.uuid), "skills": ["visit"], "monthly_cap": 4},
+    )
+    helper = HelperProfile.objects.get()
+    assert (helper.resident, helper.skills, helper.verified_at) == (world.liu, ["visit"], None)
