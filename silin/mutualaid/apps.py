@@ -43,6 +43,7 @@ class MutualAidConfig(AppConfig):
                 "mutualaid:request-cancel",
                 "mutualaid:service-confirm",
                 "mutualaid:service-reject",
+                "mutualaid:service-redeem",
             ],
             api_prefixes=["/mutualaid/requests", "/mutualaid/services"],
         )

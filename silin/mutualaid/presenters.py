@@ -9,6 +9,9 @@ from django.utils.translation import pgettext
 
 from silin.mutualaid import matching
 from silin.mutualaid.models import Skill
+from silin.mutualaid.services.ledger import hours_text as minutes_words
+
+__all__ = ["KIND_ICONS", "minutes_words", "reason_words"]
 
 
 def _step_words() -> dict[str, str]:
@@ -63,13 +66,3 @@ KIND_ICONS: dict[str, str] = {
     Skill.PAPERWORK: "file-text",
     Skill.OTHER: "three-dots",
 }
-
-
-def minutes_words(minutes: int) -> str:
-    hours, rest = divmod(abs(int(minutes)), 60)
-    sign = "-" if minutes < 0 else ""
-    if hours and rest:
-        return sign + _("%(h)s h %(m)s min") % {"h": hours, "m": rest}
-    if hours:
-        return sign + _("%(h)s h") % {"h": hours}
-    return sign + _("%(m)s min") % {"m": rest}

@@ -15,6 +15,7 @@ urlpatterns = [
     path("proposals/<uuid:uuid>/decline/", views.proposal_decline, name="proposal-decline"),
     path("services/<uuid:uuid>/confirm/", views.service_confirm, name="service-confirm"),
     path("services/<uuid:uuid>/reject/", views.service_reject, name="service-reject"),
+    path("services/<uuid:uuid>/redeem/", views.service_redeem, name="service-redeem"),
     path("helping/", views.helping, name="helping"),
     path("helping/pause/", views.helper_pause, name="helper-pause"),
     path("board/", board_views.board_index, name="board-index"),

@@ -29,7 +29,7 @@ from silin.mutualaid.forms import (
 )
 from silin.mutualaid.models import HelpRequest, Proposal, ServiceRecord, Skill
 from silin.mutualaid.services import helpers as helper_services
-from silin.mutualaid.services import matching, records, requests
+from silin.mutualaid.services import ledger, matching, records, requests
 from silin.people.models import Resident
 
 
@@ -156,6 +156,14 @@ def request_detail(request, uuid):
             "minutes": presenters.minutes_words(record.claimed_minutes)
             if record and record.claimed_minutes
             else "",
+            "may_redeem": bool(
+                record
+                and record.state == ServiceRecord.State.COMMITTED
+                and request.user.resident_id == help_request.requester_id
+                and not record.transfers.filter(
+                    kind="redemption", reversed_by__isnull=True
+                ).exists()
+            ),
             "checkout_form": CheckOutForm(),
             "reject_form": RejectForm(),
         },
@@ -311,6 +319,25 @@ def service_reject(request, uuid):
         back="mutualaid:request-detail",
         success=_("Thank you; the worker will look into it."),
         form=RejectForm(request.POST),
+        uuid=record.request.uuid,
+    )
+
+
+@login_required
+@require_POST
+def service_redeem(request, uuid):
+    """The person helped pays for the service with hours they earned helping others."""
+    record = _record_or_404(request, uuid)
+    if not request.user.resident_id:
+        raise Http404
+    payer = Resident.objects.select_related("community", "household").get(
+        pk=request.user.resident_id
+    )
+    return act(
+        request,
+        lambda _d: ledger.hours_redeem(actor=request.user, resident=payer, record=record),
+        back="mutualaid:request-detail",
+        success=_("Paid with your hours. Thank you!"),
         uuid=record.request.uuid,
     )
 

@@ -236,3 +236,49 @@ def test_the_board_costs_the_same_queries_whatever_the_rows(cast, world, now, lo
     make_request(world.other_resident)
     match_services.matching_run(actor=cast.worker, community=world.sanjiang, now=now)
     assert count() == few
+
+
+def test_liu_pays_for_his_help_with_hours_he_earned_once(cast, world, now, login, client):
+    from silin.mutualaid.services import ledger
+
+    tang = make_helper(unit=world.tuoyuan_unit, floor=3, name="唐丽")
+    from silin.mutualaid.models import HelperProfile
+
+    # 刘大爷 earned two hours visiting a neighbour last week.
+    liu_as_helper = HelperProfile.objects.create(
+        resident=world.liu, community=world.sanjiang, skills=["visit"]
+    )
+    earlier = make_request(world.other_resident, state=S.DONE, helper=liu_as_helper)
+    earned = ServiceRecord.objects.create(
+        request=earlier,
+        helper=liu_as_helper,
+        recipient=world.other_resident,
+        community=world.sanjiang,
+        agreed_minutes=120,
+        checked_in_at=now - dt.timedelta(days=3),
+        checked_out_at=now - dt.timedelta(days=3, hours=-2),
+        claimed_minutes=120,
+        state=ServiceRecord.State.COMMITTED,
+    )
+    ledger.service_credit(record=earned, actor=None, now=now)
+    r = make_request(world.liu, state=S.DONE, helper=tang, start=now - dt.timedelta(hours=3))
+    record = ServiceRecord.objects.create(
+        request=r,
+        helper=tang,
+        recipient=world.liu,
+        community=world.sanjiang,
+        agreed_minutes=60,
+        checked_in_at=now - dt.timedelta(hours=3),
+        checked_out_at=now - dt.timedelta(hours=2),
+        claimed_minutes=60,
+        state=ServiceRecord.State.COMMITTED,
+    )
+    login(cast.liu)
+    page = client.get(reverse("mutualaid:request-detail", args=[r.uuid])).content.decode()
+    assert 'id="redeem"' in page
+    client.post(reverse("mutualaid:service-redeem", args=[record.uuid]))
+    assert Account.objects.get(resident=world.liu).balance == 60
+    client.post(reverse("mutualaid:service-redeem", args=[record.uuid]))  # once only
+    assert Account.objects.get(resident=world.liu).balance == 60
+    page = client.get(reverse("mutualaid:request-detail", args=[r.uuid])).content.decode()
+    assert 'id="redeem"' not in page
