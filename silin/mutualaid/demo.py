@@ -17,6 +17,7 @@ from typing import cast
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from silin.accounts.models import User
 from silin.core.roles import Role
@@ -213,6 +214,11 @@ class MutualAidSeeder:
         self._count("mutualaid.team", 2)
         self._count("mutualaid.alliance", 1)
 
+    def _daytime(self, day: dt.date) -> dt.datetime:
+        """A request's start on `day`, between 8:00 and 16:00 local time."""
+        local = dt.datetime.combine(day, dt.time(self.rng.randint(8, 16)))
+        return timezone.make_aware(local)
+
     def _elders(self, community: Community, limit: int) -> list[Resident]:
         return list(
             Resident.objects.filter(
@@ -235,10 +241,7 @@ class MutualAidSeeder:
             # Most elders have a helper who comes back; 刘大爷's is 唐丽, from his unit.
             regular = verified[0] if elder.pk == liu else self.rng.choice(verified)
             for _ in range(self.rng.randint(*REQUESTS_PER_ELDER)):
-                start = self.now - dt.timedelta(
-                    days=self.rng.randint(3, 360), hours=self.rng.randint(0, 6)
-                )
-                start = start.replace(minute=0, second=0, microsecond=0)
+                start = self._daytime(self.today - dt.timedelta(days=self.rng.randint(3, 360)))
                 state = self.rng.choices((S.DONE, S.CANCELLED, S.EXPIRED), weights=(88, 7, 5))[0]
                 helper = regular if self.rng.random() < 0.7 else self.rng.choice(verified)
                 rows.append(
@@ -347,9 +350,7 @@ class MutualAidSeeder:
         ]
         rows = []
         for elder in elders[-OPEN_NOW:]:
-            start = (self.now + dt.timedelta(hours=self.rng.randint(2, 30))).replace(
-                minute=0, second=0, microsecond=0
-            )
+            start = self._daytime(self.today + dt.timedelta(days=self.rng.randint(1, 3)))
             rows.append(
                 HelpRequest(
                     requester=elder,
