@@ -15,7 +15,7 @@ from django.db import connection
 def post_json(url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
     request = urllib.request.Request(  # noqa: S310 - the live server on loopback
         url,
-        data=json.dumps(body or {"companions": 0}).encode(),
+        data=json.dumps(body if body is not None else {"companions": 0}).encode(),
         method="POST",
         headers={
             "Authorization": f"Bearer {token}",

@@ -84,3 +84,27 @@ def make_request(
         state_changed_at=timezone.now(),
         **extra,
     )
+
+
+def make_record(
+    request: HelpRequest,
+    *,
+    minutes: int = 60,
+    state: str = "pending",
+    checked_in_at: dt.datetime | None = None,
+) -> Any:
+    """The service record of a request its helper has checked out of, `minutes` long."""
+    from silin.mutualaid.models import ServiceRecord  # noqa: PLC0415  (beside its only use)
+
+    start = checked_in_at or request.window_start
+    return ServiceRecord.objects.create(
+        request=request,
+        helper=request.helper,
+        recipient=request.requester,
+        community_id=request.community_id,
+        agreed_minutes=request.agreed_minutes,
+        checked_in_at=start,
+        checked_out_at=start + dt.timedelta(minutes=minutes),
+        claimed_minutes=minutes,
+        state=state,
+    )

@@ -4,15 +4,13 @@ and the coordinator's pages, the answer is 403."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
 from silin.core.acting import Power
 from silin.core.models import AuditEntry
 from silin.mutualaid.models import HelpRequest, ServiceRecord
-from silin.mutualaid.tests.factories import make_helper, make_request
+from silin.mutualaid.tests.factories import make_helper, make_record, make_request
 from silin.people.tests.proxy_fixtures import grant, make_daughter
 
 pytestmark = pytest.mark.django_db
@@ -42,16 +40,8 @@ def test_the_daughter_asks_for_her_father_and_confirms_his_service(cast, world, 
 
     tang = make_helper(unit=world.tuoyuan_unit, floor=3)
     done = make_request(world.liu, state=HelpRequest.State.DONE, helper=tang)
-    record = ServiceRecord.objects.create(
-        request=done,
-        helper=tang,
-        recipient=world.liu,
-        community=world.sanjiang,
-        agreed_minutes=60,
-        checked_in_at=done.window_start,
-        checked_out_at=done.window_start + dt.timedelta(hours=1),
-        claimed_minutes=60,
-        state=ServiceRecord.State.PENDING,
+    record = make_record(
+        done, minutes=60, state=ServiceRecord.State.PENDING, checked_in_at=done.window_start
     )
     client.post(reverse("mutualaid:service-confirm", args=[record.uuid]))
     record.refresh_from_db()

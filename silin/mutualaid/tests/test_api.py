@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from silin.mutualaid.models import Account, HelpRequest, Proposal
-from silin.mutualaid.tests.factories import make_helper, make_request
+from silin.mutualaid.tests.factories import make_helper, make_record, make_request
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/mutualaid"
@@ -112,18 +112,9 @@ def test_the_time_bank_over_the_api(cast, world, now, client, django_capture_on_
 
     tang = make_helper(unit=world.tuoyuan_unit, floor=3, name="唐丽")
     r = make_request(world.liu, state="done", helper=tang, start=now - dt.timedelta(hours=3))
-    from silin.mutualaid.models import ServiceRecord
 
-    record = ServiceRecord.objects.create(
-        request=r,
-        helper=tang,
-        recipient=world.liu,
-        community=world.sanjiang,
-        agreed_minutes=60,
-        checked_in_at=now - dt.timedelta(hours=3),
-        checked_out_at=now - dt.timedelta(hours=2),
-        claimed_minutes=60,
-        state="committed",
+    record = make_record(
+        r, minutes=60, state="committed", checked_in_at=now - dt.timedelta(hours=3)
     )
     ledger.service_credit(record=record, actor=None, now=now)
     client.force_login(tang.user)

@@ -16,7 +16,7 @@ import pytest
 from silin.accounts.services import token_create
 from silin.core.tests.races import race, require_postgres
 from silin.mutualaid.models import Account, HelpRequest, Movement, Proposal, ServiceRecord
-from silin.mutualaid.tests.factories import make_helper, make_request
+from silin.mutualaid.tests.factories import make_helper, make_record, make_request
 from silin.places.tests.factories import UnitFactory
 
 pytestmark = pytest.mark.postgres_only
@@ -72,17 +72,7 @@ def test_confirming_one_service_from_several_phones_credits_it_once(world, cast,
     tang = make_helper(unit=world.tuoyuan_unit, floor=3, name="唐丽")
     now = timezone.now()
     need = make_request(world.liu, state=HelpRequest.State.DONE, helper=tang, start=now)
-    record = ServiceRecord.objects.create(
-        request=need,
-        helper=tang,
-        recipient=world.liu,
-        community=world.sanjiang,
-        agreed_minutes=60,
-        checked_in_at=now,
-        checked_out_at=now + timezone.timedelta(minutes=60),
-        claimed_minutes=60,
-        state=ServiceRecord.State.PENDING,
-    )
+    record = make_record(need, minutes=60, state=ServiceRecord.State.PENDING, checked_in_at=now)
     url = f"{live_server.url}{API}/services/{record.uuid}/confirm"
     tokens = [_token(cast.liu) for _ in range(4)] + [_token(cast.worker) for _ in range(2)]
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from silin.core.models import AuditEntry
 from silin.mutualaid.models import Account, HelpRequest, Proposal, ServiceRecord
-from silin.mutualaid.tests.factories import make_helper, make_request
+from silin.mutualaid.tests.factories import make_helper, make_record, make_request
 
 pytestmark = pytest.mark.django_db
 S = HelpRequest.State
@@ -160,16 +160,11 @@ def test_the_statement_the_certificate_pdf_and_its_public_check(cast, world, now
 
     tang = make_helper(unit=world.tuoyuan_unit, floor=3, name="唐丽")
     r = make_request(world.liu, state=S.DONE, helper=tang, start=now - dt.timedelta(hours=3))
-    record = ServiceRecord.objects.create(
-        request=r,
-        helper=tang,
-        recipient=world.liu,
-        community=world.sanjiang,
-        agreed_minutes=90,
-        checked_in_at=now - dt.timedelta(hours=3),
-        checked_out_at=now - dt.timedelta(hours=1),
-        claimed_minutes=90,
+    record = make_record(
+        r,
+        minutes=90,
         state=ServiceRecord.State.COMMITTED,
+        checked_in_at=now - dt.timedelta(hours=3),
     )
     ledger.service_credit(record=record, actor=None, now=now)
     login(tang.user)
@@ -249,29 +244,19 @@ def test_liu_pays_for_his_help_with_hours_he_earned_once(cast, world, now, login
         resident=world.liu, community=world.sanjiang, skills=["visit"]
     )
     earlier = make_request(world.other_resident, state=S.DONE, helper=liu_as_helper)
-    earned = ServiceRecord.objects.create(
-        request=earlier,
-        helper=liu_as_helper,
-        recipient=world.other_resident,
-        community=world.sanjiang,
-        agreed_minutes=120,
-        checked_in_at=now - dt.timedelta(days=3),
-        checked_out_at=now - dt.timedelta(days=3, hours=-2),
-        claimed_minutes=120,
+    earned = make_record(
+        earlier,
+        minutes=120,
         state=ServiceRecord.State.COMMITTED,
+        checked_in_at=now - dt.timedelta(days=3),
     )
     ledger.service_credit(record=earned, actor=None, now=now)
     r = make_request(world.liu, state=S.DONE, helper=tang, start=now - dt.timedelta(hours=3))
-    record = ServiceRecord.objects.create(
-        request=r,
-        helper=tang,
-        recipient=world.liu,
-        community=world.sanjiang,
-        agreed_minutes=60,
-        checked_in_at=now - dt.timedelta(hours=3),
-        checked_out_at=now - dt.timedelta(hours=2),
-        claimed_minutes=60,
+    record = make_record(
+        r,
+        minutes=60,
         state=ServiceRecord.State.COMMITTED,
+        checked_in_at=now - dt.timedelta(hours=3),
     )
     login(cast.liu)
     page = client.get(reverse("mutualaid:request-detail", args=[r.uuid])).content.decode()

@@ -12,37 +12,17 @@ the in-memory test database is shared by the live server's threads).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
-import urllib.error
-import urllib.request
 
 import pytest
 from django.db import connection
 
 from silin.accounts.services import token_create
+from silin.core.tests.races import post_json
 from silin.lib import crypto, idnumbers
 from silin.people.models import Resident
 
 THREADS = 12
-
-
-def _post(url: str, body: dict, token: str) -> tuple[int, dict]:
-    request = urllib.request.Request(  # noqa: S310 - the live server on loopback
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-            "Accept-Language": "en",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
 @pytest.fixture
@@ -72,7 +52,7 @@ def test_simultaneous_registrations_of_one_id_number_create_exactly_one_resident
 
     def register():
         start.wait()
-        outcome = _post(f"{live_server.url}/api/v1/residents", body, secret)
+        outcome = post_json(f"{live_server.url}/api/v1/residents", secret, body)
         with lock:
             results.append(outcome)
 

@@ -9,37 +9,17 @@ gets a field error (422), never a server error. SQLite is left out (one writer).
 
 from __future__ import annotations
 
-import json
 import threading
-import urllib.error
-import urllib.request
 
 import pytest
 from django.db import connection
 
 from silin.accounts.services import token_create
 from silin.accounts.tests.factories import UserFactory
+from silin.core.tests.races import post_json
 from silin.people.proxy_models import MAX_PRINCIPALS_PER_PROXY, MAX_PROXIES_PER_PRINCIPAL, ProxyLink
 
 THREADS = 9
-
-
-def _post(url: str, body: dict, token: str) -> tuple[int, dict]:
-    request = urllib.request.Request(  # noqa: S310 - the live server on loopback
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-            "Accept-Language": "en",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
 @pytest.fixture
@@ -55,7 +35,7 @@ def _race(url: str, calls: list[tuple[dict, str]]) -> list[int]:
 
     def send(body: dict, secret: str) -> None:
         start.wait()
-        status, _ = _post(url, body, secret)
+        status, _ = post_json(url, secret, body)
         with lock:
             statuses.append(status)
 

@@ -12,10 +12,7 @@ in-memory test database is shared by the live server's threads).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
-import urllib.error
-import urllib.request
 
 import pytest
 from django.db import connection
@@ -23,28 +20,11 @@ from django.db import connection
 from silin.accounts.services import token_create
 from silin.accounts.tests.factories import UserFactory, assign
 from silin.core.roles import Role
+from silin.core.tests.races import post_json
 from silin.spaces.models import Booking
 from silin.spaces.tests.factories import SpaceFactory, local, open_every_day
 
 THREADS = 16
-
-
-def _post(url: str, body: dict, token: str) -> tuple[int, dict]:
-    request = urllib.request.Request(  # noqa: S310 - the live server on loopback
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-            "Accept-Language": "en",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
 def _race(calls) -> list[tuple[int, dict]]:
@@ -95,7 +75,7 @@ def test_simultaneous_requests_for_one_slot_make_exactly_one_booking(world, live
             "purpose": "下棋",
             "attendees": 2,
         }
-        calls.append(lambda body=body, secret=secret: _post(url, body, secret))
+        calls.append(lambda body=body, secret=secret: post_json(url, secret, body))
 
     results = _race(calls)
 
@@ -133,7 +113,7 @@ def test_approving_two_overlapping_requests_at_once_confirms_exactly_one(cast, w
             for k in range(2)
         ]
         calls = [
-            lambda b=b, s=s: _post(f"{live_server.url}/api/v1/bookings/{b.uuid}/approve", {}, s)
+            lambda b=b, s=s: post_json(f"{live_server.url}/api/v1/bookings/{b.uuid}/approve", s, {})
             for b, s in zip(pair, secrets, strict=True)
         ]
         results = _race(calls)
