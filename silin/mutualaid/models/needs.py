@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from silin.mutualaid.models.helpers import HelperProfile, Skill
 
@@ -150,11 +151,12 @@ class Proposal(models.Model):
     """A helper proposed for a request, with the reasons as codes (rendered when read)."""
 
     class State(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
-        CONFIRMED = "confirmed", _("Sent to the helper")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        # Words other apps translate otherwise ("Declined" a correction): their own context.
+        PROPOSED = "proposed", pgettext_lazy("helper proposal", "Proposed")
+        CONFIRMED = "confirmed", pgettext_lazy("helper proposal", "Sent to the helper")
+        ACCEPTED = "accepted", pgettext_lazy("helper proposal", "Accepted")
+        DECLINED = "declined", pgettext_lazy("helper proposal", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("helper proposal", "Withdrawn")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     run = models.ForeignKey(

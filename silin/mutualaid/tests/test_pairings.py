@@ -642,13 +642,17 @@ def test_the_helper_logs_a_visit_in_two_taps(world, cast, paired, helper_user, l
     client = login(helper_user)
     page = client.get(url("my-pairings"))  # tap one: open "My pairings" (or the home panel)
     assert "刘大爷" in page.content.decode()
-    done = client.post(url("visit-log", paired["liu"].uuid), {"outcome": "well"})  # tap two
+    done = client.post(  # tap two
+        url("visit-log", paired["liu"].uuid), {"outcome": "well"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert done.status_code == 302 and done["Location"] == url("my-pairings")
     visit = Visit.objects.get()
     assert visit.all_well and not visit.by_worker and visit.logged_by == helper_user
     shown = client.get(done["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Your visit to 刘大爷 is logged" in shown and "Visited today" in shown
-    again = client.post(url("visit-log", paired["liu"].uuid), {"outcome": "well"})
+    again = client.post(
+        url("visit-log", paired["liu"].uuid), {"outcome": "well"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert (
         "logged already"
         in client.get(again["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -721,7 +725,7 @@ def test_the_coordinator_finds_a_neighbour_by_name_and_pairs_them(world, cast, a
     bad = client.post(url("pairing-create"), {**data, "every_days": 120}, HTTP_ACCEPT_LANGUAGE="en")
     assert bad.status_code == 200 and "A visit every 1 to 90 days." in bad.content.decode()
     assert not Pairing.objects.exists()
-    done = client.post(url("pairing-create"), data)
+    done = client.post(url("pairing-create"), data, HTTP_ACCEPT_LANGUAGE="en")
     assert done.status_code == 302
     assert done["Location"] == url("pairing-list", community=world.sanjiang.uuid)
     pairing = Pairing.objects.get()

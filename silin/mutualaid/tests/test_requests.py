@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from silin.mutualaid.models import HelpRequest, MatchingRun, Proposal
 from silin.mutualaid.services import matching as match_services
@@ -144,6 +144,13 @@ def test_a_helper_is_never_matched_to_their_own_household(cast, world, now):
     assert run.matched == 0
 
 
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.usefixtures("english")
 def test_choosing_by_hand_refuses_own_household_cap_and_time(cast, world, now):
     r = _raise(cast, world, now)
     same = make_helper(household=world.liu_household, name="刘大妈")
