@@ -254,3 +254,18 @@ def test_the_sweep_expires_and_auto_accepts_and_running_it_twice_changes_nothing
     again = StringIO()
     call_command("mutualaid_sweep", stdout=again)
     assert "expired 0 request(s), auto-accepted 0 service(s)" in again.getvalue()
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("zh-hans", "同单元 · 上次也是TA来的 · 会修修补补"),
+        ("zh-hant", "同單元 · 上次也是TA來的 · 會修修補補"),
+        ("en", "same unit · came last time · does small repairs"),
+    ],
+)
+def test_a_pairs_reasons_are_words_in_the_readers_language(language, words):
+    from silin.mutualaid.presenters import reason_words
+
+    with translation.override(language):
+        assert reason_words(["same_unit", "came_last_time", "skill:repairs"]) == words
