@@ -27,7 +27,9 @@ def when_options(now: dt.datetime) -> list[tuple[str, Any]]:
     """The choices still ahead of `now` (this morning is gone in the afternoon)."""
     local = timezone.localtime(now)
     return [
-        (code, label) for code, label, days, _start, end in WHEN_CHOICES if days or local.hour < end
+        (code, label)
+        for code, label, days, _start, end in WHEN_CHOICES
+        if days or code == "this_week" or local.hour < end
     ]
 
 

@@ -36,10 +36,12 @@ class MinutesForm(SilinForm):
 
 class PeriodForm(SilinForm):
     period_start = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     period_end = forms.DateField(
-        label=gettext_lazy("Until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
