@@ -20,7 +20,7 @@ from silin.core.actions import act
 from silin.core.forms import SilinForm
 from silin.lib.masking import mask_name
 from silin.mutualaid import certificates, presenters, selectors_ledger
-from silin.mutualaid.models import Certificate
+from silin.mutualaid.models import Certificate, Skill
 from silin.mutualaid.services import ledger
 from silin.people.models import Resident
 
@@ -60,12 +60,14 @@ def _lines(statement) -> list[dict]:
     from silin.mutualaid.models import Transfer  # noqa: PLC0415  (labels only)
 
     labels = dict(Transfer.Kind.choices)
+    kinds = dict(Skill.choices)  # the service the hours were for
     return [
         {
             "at": line.at,
             "hours": presenters.minutes_words(line.minutes),
             "incoming": line.minutes > 0,
-            "what": labels.get(line.kind, line.kind),
+            "what": labels.get(line.kind, line.kind)
+            + (f" · {kinds[line.params['kind']]}" if line.params.get("kind") in kinds else ""),
             "who": line.counterparty.name,
             "corrected": line.corrected,
         }
