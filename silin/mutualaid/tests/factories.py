@@ -15,6 +15,8 @@ from silin.people.tests.factories import ResidentFactory
 from silin.places.tests.factories import HouseholdFactory
 
 _mobiles = iter(range(13512340000, 13512399999))
+# Doors of helpers' new households: never one the fixtures use (201, 502).
+_doors = iter(range(60, 10**6))
 
 
 def make_helper(
@@ -35,7 +37,7 @@ def make_helper(
     """A verified helper living in `household` (or a new one in `unit`), with a login."""
     if household is None:
         household = HouseholdFactory(
-            unit=unit, floor=floor, door=door or f"{floor}0{next(_mobiles) % 9 + 1}"
+            unit=unit, floor=floor, door=door or f"{floor}{next(_doors):02d}"
         )
     today = timezone.localdate()
     resident: Any = ResidentFactory(
@@ -87,7 +89,7 @@ def make_request(
 
 
 def make_record(
-    request: HelpRequest,
+    request: Any,
     *,
     minutes: int = 60,
     state: str = "pending",
