@@ -15,8 +15,10 @@ step's code, ``came_last_time``, ``skill:<kind>``, rendered later in the reader'
 ("同单元 · 上次也是他 · 会修水管").
 
 Candidates are scored by numpy over flat (need, offer) cells: offers are indexed by
-(community, kind) and (compound, kind), each need meets only the offers of its pool, and
-keeps its ``max_candidates`` cheapest (ties by offer key). No Python loop runs over pairs.
+(community, kind) and (compound, kind), each need meets only the offers of its pool (in
+key order), and keeps its ``max_candidates`` cheapest (ties by offer key). Who is free in
+which window is a table of the needs' distinct windows by offers, read once per cell. No
+Python loop runs over pairs.
 """
 
 from __future__ import annotations
@@ -247,25 +249,41 @@ class _Offers:
 @dataclass(frozen=True, slots=True)
 class _Needs:
     place: CodeArray  # (6, needs)
-    last: IntArray  # the last helper's key, where has_last
-    has_last: BoolArray
+    last: IntArray  # the position of the offer who came last time; -1: none of them
     window: IntArray  # (3, needs): weekday (-1: any time), start, end
 
     @classmethod
-    def of(cls, needs: Sequence[Need], place: CodeArray) -> _Needs:
+    def of(cls, needs: Sequence[Need], place: CodeArray, offer_at: dict[int, int]) -> _Needs:
         if any(n.window is not None and not 0 <= n.window[0] < 7 for n in needs):
             raise ValueError("a window's weekday is 0 (Monday) to 6")
-        last = _column(-1 if n.last_helper is None else n.last_helper for n in needs)
-        has_last = np.array([n.last_helper is not None for n in needs], dtype=bool)
+        last = _column(offer_at.get(n.last_helper, -1) for n in needs)  # type: ignore[arg-type]
         windows = np.array([n.window or (-1, 0, 0) for n in needs], dtype=np.int64)
-        return cls(place, last, has_last, windows.reshape(-1, 3).T.copy())
+        return cls(place, last, windows.reshape(-1, 3).T.copy())
+
+
+def _free(nt: _Needs, ot: _Offers, cells: int) -> tuple[IntArray, BoolArray] | None:
+    """Who is free when: each need's row of ``table`` (one per distinct window, the last for
+    any time), whose column j says whether offer j holds the window. None when the table
+    would cost more than checking the `cells` one by one."""
+    timed = np.nonzero(nt.window[0] >= 0)[0]
+    windows, inverse = np.unique(nt.window[:, timed].T, axis=0, return_inverse=True)
+    if windows.shape[0] * ot.key.size * max(ot.start.shape[2], 1) > cells:
+        return None
+    day, start, end = windows.T
+    table = np.ones((windows.shape[0] + 1, ot.key.size), dtype=bool)
+    table[:-1] = ((ot.start[:, day] <= start[:, None]) & (ot.end[:, day] >= end[:, None])).any(2).T
+    table[:, ot.any_time] = True
+    row = np.full(nt.window.shape[1], windows.shape[0], dtype=np.int64)
+    row[timed] = inverse.ravel()
+    return row, table
 
 
 @dataclass(frozen=True, slots=True)
 class _Pools:
     """The offers that may serve each need: a pool per (community, kind, shared compounds).
 
-    Need i's is ``offer[ptr[g]:ptr[g + 1]]``, ``g = group[i]``; ``shared``: in a shared compound.
+    Need i's is ``offer[ptr[g]:ptr[g + 1]]``, ``g = group[i]``, in key order (`rank`);
+    ``shared``: in a shared compound.
     """
 
     group: IntArray
@@ -274,7 +292,7 @@ class _Pools:
     shared: BoolArray
 
     @classmethod
-    def of(cls, needs: Sequence[Need], offers: Sequence[Offer]) -> _Pools:
+    def of(cls, needs: Sequence[Need], offers: Sequence[Offer], rank: IntArray) -> _Pools:
         by_community: dict[tuple[int, str], list[int]] = {}
         by_compound: dict[tuple[int, str], list[int]] = {}
         for j, offer in enumerate(offers):
@@ -302,40 +320,57 @@ class _Pools:
                 pool += far
                 shared += [True] * len(far)
             ptr.append(len(pool))
-        return cls(_column(group), _column(ptr), _column(pool), np.array(shared, dtype=bool))
+        at, bounds = _column(pool), _column(ptr)
+        order = np.lexsort((rank[at], np.repeat(np.arange(bounds.size - 1), np.diff(bounds))))
+        return cls(_column(group), bounds, at[order], np.array(shared, dtype=bool)[order])
 
 
 def _chunk(
-    nt: _Needs, ot: _Offers, pools: _Pools, lo: int, hi: int, limit: int
+    nt: _Needs,
+    ot: _Offers,
+    pools: _Pools,
+    free: tuple[IntArray, BoolArray] | None,
+    lo: int,
+    hi: int,
+    limit: int,
 ) -> tuple[IntArray, ...]:
-    """The `limit` cheapest candidates of needs lo..hi-1, by need, cost and offer key."""
+    """The `limit` cheapest candidates of needs lo..hi-1 (fewer than 2 ** 16), by need,
+    cost and offer key."""
     begin, count = pools.ptr[pools.group[lo:hi]], np.diff(pools.ptr)[pools.group[lo:hi]]
     row = np.repeat(np.arange(lo, hi), count)
     cell = np.repeat(begin - (np.cumsum(count) - count), count) + np.arange(row.size)
-    col, shared = pools.offer[cell], pools.shared[cell]
-    same = [np.repeat(nt.place[f, lo:hi], count) == ot.place[f][col] for f in range(_COMMUNITY)]
+    col = pools.offer[cell]
+    # First who may serve at all (not their own household, free in the window), then the
+    # costs of those cells only.
+    ok = np.repeat(nt.place[_HOUSEHOLD, lo:hi], count) != ot.place[_HOUSEHOLD][col]
+    if free is not None:
+        ok &= free[1][np.repeat(free[0][lo:hi], count), col]
+    else:
+        timed = ok & (np.repeat(nt.window[0, lo:hi], count) >= 0) & ~ot.any_time[col]
+        timed = np.nonzero(timed)[0]
+        day, start, end = nt.window[:, row[timed]]
+        c = col[timed]
+        ok[timed] = ((ot.start[c, day] <= start[:, None]) & (ot.end[c, day] >= end[:, None])).any(1)
+    keep = np.nonzero(ok)[0]
+    row, col, shared = row[keep], col[keep], pools.shared[cell[keep]]
     step = np.where(shared, ALLIANCE, SAME_COMMUNITY)
-    step[same[_COMPOUND]] = SAME_COMPOUND
-    step[same[_BUILDING]] = SAME_BUILDING
-    unit = np.nonzero(same[_UNIT])[0]
+    step[nt.place[_COMPOUND][row] == ot.place[_COMPOUND][col]] = SAME_COMPOUND
+    step[nt.place[_BUILDING][row] == ot.place[_BUILDING][col]] = SAME_BUILDING
+    unit = np.nonzero(nt.place[_UNIT][row] == ot.place[_UNIT][col])[0]
     floors = np.abs(nt.place[_FLOOR][row[unit]] - ot.place[_FLOOR][col[unit]])
     step[unit] = np.minimum(floors, 2) + OPPOSITE_DOOR  # 1, 2, 3
-    came_last = np.repeat(nt.has_last[lo:hi], count)
-    came_last &= np.repeat(nt.last[lo:hi], count) == ot.key[col]
+    came_last = nt.last[row] == col
     cost = STEP_WEIGHT * step + ot.penalty[col] - CONTINUITY_BONUS * came_last
     np.maximum(cost, MIN_COST, out=cost)
-    ok = ~same[_HOUSEHOLD]
-    timed = np.nonzero(ok & (np.repeat(nt.window[0, lo:hi], count) >= 0) & ~ot.any_time[col])[0]
-    day, start, end = nt.window[:, row[timed]]
-    c = col[timed]
-    ok[timed] = ((ot.start[c, day] <= start[:, None]) & (ot.end[c, day] >= end[:, None])).any(1)
-    keep = np.nonzero(ok)[0]
-    span = (MAX_PAIR_COST + 1) * (ot.rank.size + 1)
-    order_key = (row[keep] - lo) * span + cost[keep] * (ot.rank.size + 1) + ot.rank[col[keep]]
-    order = np.argsort(order_key)
-    need = order_key[order] // span
-    order = order[np.arange(order.size) - np.searchsorted(need, np.arange(hi - lo))[need] < limit]
-    kept = keep[order]
+    # A need's cells are in offer key order (its pool's): stable radix sorts by cost, then by
+    # need, order them by need, cost and key; each need keeps its first `limit`.
+    by_cost = np.argsort(cost.astype(np.uint8), kind="stable")  # costs <= MAX_PAIR_COST
+    need = (row - lo).astype(np.uint16)
+    order = by_cost[np.argsort(need[by_cost], kind="stable")]
+    have = np.bincount(need, minlength=hi - lo)
+    first = np.cumsum(have) - have  # where each need's cells begin in `order`
+    need = need[order]
+    kept = order[np.arange(order.size) - first[need] < limit]
     return row[kept], col[kept], cost[kept], step[kept], came_last[kept]
 
 
@@ -343,19 +378,21 @@ def find_candidates(
     needs: Sequence[Need], offers: Sequence[Offer], max_candidates: int = MAX_CANDIDATES
 ) -> Candidates:
     """Every need's `max_candidates` cheapest candidate pairs, as arrays."""
-    _positions(needs), _positions(offers)
+    _positions(needs)
     need_place, offer_place = _places(needs, offers)
-    nt, ot = _Needs.of(needs, need_place), _Offers.of(offers, offer_place)
-    pools = _Pools.of(needs, offers)
+    ot = _Offers.of(offers, offer_place)
+    nt = _Needs.of(needs, need_place, _positions(offers))
+    pools = _Pools.of(needs, offers, ot.rank)
     cells = np.cumsum(np.diff(pools.ptr)[pools.group])  # cells up to each need, included
-    most_rows = (1 << 62) // ((MAX_PAIR_COST + 1) * (len(offers) + 1))  # order_key fits
+    free = _free(nt, ot, int(cells[-1])) if cells.size else None
+    most_rows = (1 << 16) - 1  # a need's position in its chunk fits 16 bits
     empty = np.zeros(0, dtype=np.int64)
     parts: list[tuple[IntArray, ...]] = [(empty, empty, empty, empty, empty.astype(bool))]
     lo = 0
     while lo < len(needs) and max_candidates > 0:
         hi = int(np.searchsorted(cells, (cells[lo - 1] if lo else 0) + _CELLS, side="right"))
         hi = min(max(hi, lo + 1), lo + most_rows)
-        parts.append(_chunk(nt, ot, pools, lo, hi, max_candidates))
+        parts.append(_chunk(nt, ot, pools, free, lo, hi, max_candidates))
         lo = hi
     need, offer, cost, step, came_last = (np.concatenate(a) for a in zip(*parts, strict=True))
     return Candidates(need, offer, cost, step, came_last)

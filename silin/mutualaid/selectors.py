@@ -32,6 +32,16 @@ REQUEST_RELATED = (
     "helper__user",
 )
 BOARD_LIMIT = 200
+# Personal details the board never shows: left in the database.
+SECRET = ("id_number_encrypted", "id_number_hash", "mobile_encrypted", "mobile_hash")
+
+
+def _first(query: QuerySet, order: tuple[str, ...], limit: int) -> QuerySet:
+    """The first `limit` rows of `query` in `order`, chosen in a subquery of their keys
+    before the rows are joined to their relations: the database joins `limit` rows, not
+    every row it orders."""
+    first = query.order_by(*order).values("pk")[:limit]
+    return query.model.objects.filter(pk__in=first).order_by(*order)
 
 
 def request_get(*, actor: User, uuid: object) -> HelpRequest:
@@ -96,24 +106,30 @@ def board(*, actor: User, community: Community, now: dt.datetime | None = None) 
     now = now or timezone.now()
     if not perms.coordinates_community(actor, community):
         raise Http404
+    # The live proposals are few (the partial unique index on them finds them): joined
+    # in one query. The requests a community has waiting can be thousands: `_first`.
     proposals = list(
         Proposal.objects.filter(request__community=community, state__in=[P.PROPOSED, P.CONFIRMED])
         .select_related(
             "request__requester", "request__household__unit__building", "helper__resident"
         )
+        .defer(
+            *(f"{who}__{f}" for who in ("request__requester", "helper__resident") for f in SECRET)
+        )
         .order_by("request__urgency", "request__window_start")[:BOARD_LIMIT]
     )
+    waiting = HelpRequest.objects.filter(
+        community=community, state__in=[S.OPEN, S.ACCEPTED, S.IN_PROGRESS]
+    ).filter(Q(state__in=[S.ACCEPTED, S.IN_PROGRESS]) | Q(window_end__gt=now))
     requests = list(
-        HelpRequest.objects.filter(
-            community=community, state__in=[S.OPEN, S.ACCEPTED, S.IN_PROGRESS]
-        )
-        .filter(Q(state__in=[S.ACCEPTED, S.IN_PROGRESS]) | Q(window_end__gt=now))
+        _first(waiting, ("urgency", "window_start", "pk"), BOARD_LIMIT)
         .select_related("requester", "household__unit__building", "helper__resident")
-        .order_by("urgency", "window_start")[:BOARD_LIMIT]
+        .defer(*(f"{who}__{f}" for who in ("requester", "helper__resident") for f in SECRET))
     )
     to_confirm = list(
         ServiceRecord.objects.filter(community=community, state=ServiceRecord.State.PENDING)
         .select_related("recipient", "helper__resident")
+        .defer(*(f"{who}__{f}" for who in ("recipient", "helper__resident") for f in SECRET))
         .order_by("checked_out_at")[:BOARD_LIMIT]
     )
     return Board(

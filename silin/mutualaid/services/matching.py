@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,10 +69,14 @@ def _place_fields(prefix: str) -> list[str]:
     ]
 
 
-def local_window(start: dt.datetime, end: dt.datetime) -> tuple[int, int, int] | None:
-    """A request's window as (weekday, start minute, end minute) of local time; None (any
-    time) when it spans more than one day."""
-    start, end = timezone.localtime(start), timezone.localtime(end)
+def local_window(
+    start: dt.datetime, end: dt.datetime, tz: dt.tzinfo | None = None
+) -> tuple[int, int, int] | None:
+    """A request's window as (weekday, start minute, end minute) of local time (`tz`, by
+    default the current time zone: pass it when converting many); None (any time) when it
+    spans more than one day."""
+    tz = tz or timezone.get_current_timezone()
+    start, end = start.astimezone(tz), end.astimezone(tz)
     if end - start >= dt.timedelta(days=1):
         return None
     last = end - dt.timedelta(microseconds=1)
@@ -141,10 +145,11 @@ class Pool:
     seconds: float
 
 
-def _last_helpers(requester_ids: Iterable[int]) -> dict[int, int]:
+def _last_helpers(requester_ids: QuerySet) -> dict[int, int]:
+    """Who helped each of `requester_ids` (a query of resident pks) last."""
     last: dict[int, int] = {}
     rows = (
-        HelpRequest.objects.filter(requester_id__in=list(requester_ids), state__in=BUSY_STATES)
+        HelpRequest.objects.filter(requester_id__in=requester_ids, state__in=BUSY_STATES)
         .order_by("requester_id", "-window_start")
         .values_list("requester_id", "helper_id")
     )
@@ -164,16 +169,17 @@ def read_pool(
     """The open requests matching `requests` and the available helpers matching `helpers`
     (plus those of the requests' courtyard alliances) as the assignment's input."""
     start = time.perf_counter()
-    query = HelpRequest.objects.filter(requests, state=S.OPEN, window_end__gt=now).order_by(
-        "urgency", "window_start", "pk"
-    )
+    open_requests = HelpRequest.objects.filter(requests, state=S.OPEN, window_end__gt=now)
+    query = open_requests.order_by("urgency", "window_start", "pk")
     if lock:
         query = query.select_for_update(of=("self",))
     rows = list(
         query.values("pk", "kind", "requester_id", "window_start", "window_end", *_place_fields(""))
     )
     shared = _shared_compounds({r["household__compound_id"] for r in rows})
-    last = _last_helpers({r["requester_id"] for r in rows})
+    # The requesters go to the next query as a subquery: thousands of ids as parameters
+    # cost more to send than the database spends finding them again.
+    last = _last_helpers(open_requests.values("requester_id")) if rows else {}
     alliance_compounds = set().union(*shared.values()) if shared else set()
     helper_rows = list(
         HelperProfile.objects.available()
@@ -181,12 +187,13 @@ def read_pool(
         .values("pk", "skills", "availability", "monthly_cap", *_place_fields("resident__"))
     )
     loads = helper_loads((h["pk"] for h in helper_rows), now)
+    tz = timezone.get_current_timezone()
     needs = [
         matching.Need(
             key=r["pk"],
             kind=r["kind"],
             place=_place(r, ""),
-            window=local_window(r["window_start"], r["window_end"]),
+            window=local_window(r["window_start"], r["window_end"], tz),
             last_helper=last.get(r["requester_id"]),
             shared_compounds=shared.get(r["household__compound_id"], frozenset()),
         )
