@@ -36,7 +36,7 @@ BOARD_LIMIT = 200
 SECRET = ("id_number_encrypted", "id_number_hash", "mobile_encrypted", "mobile_hash")
 
 
-def _first(query: QuerySet, order: tuple[str, ...], limit: int) -> QuerySet:
+def _first(query: QuerySet, order: tuple[Any, ...], limit: int) -> QuerySet:
     """The first `limit` rows of `query` in `order`, chosen in a subquery of their keys
     before the rows are joined to their relations: the database joins `limit` rows, not
     every row it orders."""
@@ -116,13 +116,13 @@ def board(*, actor: User, community: Community, now: dt.datetime | None = None) 
         .defer(
             *(f"{who}__{f}" for who in ("request__requester", "helper__resident") for f in SECRET)
         )
-        .order_by("request__urgency", "request__window_start")[:BOARD_LIMIT]
+        .order_by(HelpRequest.urgency_rank("request__"), "request__window_start")[:BOARD_LIMIT]
     )
     waiting = HelpRequest.objects.filter(
         community=community, state__in=[S.OPEN, S.ACCEPTED, S.IN_PROGRESS]
     ).filter(Q(state__in=[S.ACCEPTED, S.IN_PROGRESS]) | Q(window_end__gt=now))
     requests = list(
-        _first(waiting, ("urgency", "window_start", "pk"), BOARD_LIMIT)
+        _first(waiting, (HelpRequest.urgency_rank(), "window_start", "pk"), BOARD_LIMIT)
         .select_related("requester", "household__unit__building", "helper__resident")
         .defer(*(f"{who}__{f}" for who in ("requester", "helper__resident") for f in SECRET))
     )

@@ -118,6 +118,17 @@ class HelpRequest(models.Model):
     def is_live(self) -> bool:
         return self.state in (self.State.OPEN, self.State.PROPOSED)
 
+    @staticmethod
+    def urgency_rank(prefix: str = "") -> models.Case:
+        """Urgent first, then soon, then when convenient (the codes sort otherwise)."""
+        field = f"{prefix}urgency"
+        return models.Case(
+            models.When(**{field: "urgent"}, then=0),
+            models.When(**{field: "soon"}, then=1),
+            default=2,
+            output_field=models.IntegerField(),
+        )
+
 
 class MatchingRun(models.Model):
     """One batch of the optimal assignment over a community's (or street's) open requests."""

@@ -170,7 +170,7 @@ def read_pool(
     (plus those of the requests' courtyard alliances) as the assignment's input."""
     start = time.perf_counter()
     open_requests = HelpRequest.objects.filter(requests, state=S.OPEN, window_end__gt=now)
-    query = open_requests.order_by("urgency", "window_start", "pk")
+    query = open_requests.order_by(HelpRequest.urgency_rank(), "window_start", "pk")
     if lock:
         query = query.select_for_update(of=("self",))
     rows = list(

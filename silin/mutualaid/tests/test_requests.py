@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from silin.mutualaid.models import HelpRequest, MatchingRun, Proposal
@@ -269,3 +270,19 @@ def test_a_pairs_reasons_are_words_in_the_readers_language(language, words):
 
     with translation.override(language):
         assert reason_words(["same_unit", "came_last_time", "skill:repairs"]) == words
+
+
+def test_urgent_requests_are_matched_and_listed_first(cast, world, now):
+    from silin.mutualaid.selectors import board
+
+    make_helper(unit=world.tuoyuan_unit, floor=3, monthly_cap=1)
+    normal = _raise(cast, world, now)
+    urgent = _raise(cast, world, now, urgency="urgent")
+    pool = match_services.read_pool(Q(community=world.sanjiang), Q(community=world.sanjiang), now)
+    assert [n.key for n in pool.needs] == [urgent.pk, normal.pk]
+    assert [
+        r.pk for r in board(actor=cast.worker, community=world.sanjiang, now=now).unmatched
+    ] == [
+        urgent.pk,
+        normal.pk,
+    ]
