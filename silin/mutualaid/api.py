@@ -90,6 +90,10 @@ def _for(actor, resident_uuid: UUID | None) -> Resident:
     return resident
 
 
+# Live proposals are at most one a request; a list longer than this is cut, most urgent kept.
+PROPOSALS_LISTED = 200
+
+
 @router.get("/mutualaid/requests/mine", response=list[RequestOut], summary="My requests for help")
 def request_mine(request):
     if not request.auth.resident_id:
@@ -285,8 +289,9 @@ def run_create(request, community_uuid: UUID):
 )
 def proposal_list(request, community_uuid: UUID):
     community = selectors.community_for_board(actor=request.auth, uuid=community_uuid)
-    board = selectors.board(actor=request.auth, community=community)
-    return board.proposed + board.sent
+    return list(
+        selectors.live_proposals(actor=request.auth, community=community)[:PROPOSALS_LISTED]
+    )
 
 
 @router.get(

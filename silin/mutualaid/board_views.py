@@ -3,11 +3,14 @@ helper by hand, raise a request for a resident) and the community's helpers (ver
 
 from __future__ import annotations
 
+import uuid as uuid_module
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -32,24 +35,52 @@ def board_index(request):
     return render(request, "mutualaid/board_index.html", {"communities": communities})
 
 
+_ANY = uuid_module.UUID(int=0)
+
+
+def _words(rows, *, request_uuid: str = "uuid"):
+    """Each row (a dict) with its words and link, from labels translated and a URL reversed
+    once a page, not once a row."""
+    kinds = presenters.choice_labels(HelpRequest, "kind")
+    states = presenters.choice_labels(HelpRequest, "state")
+    urgencies = presenters.choice_labels(HelpRequest, "urgency")
+    link = reverse("mutualaid:request-detail", args=[_ANY])
+    for row in rows:
+        row["kind_label"] = kinds[row["kind"]]
+        row["urgency_label"] = urgencies[row["urgency"]]
+        if "state" in row:
+            row["state_label"] = states[row["state"]]
+        if "reasons" in row:
+            row["reason_text"] = presenters.reason_words(row["reasons"])
+        row["url"] = link.replace(str(_ANY), str(row[request_uuid]))
+    return rows
+
+
 @login_required
 def board(request, uuid):
     community = selectors.community_for_board(actor=request.user, uuid=uuid)
-    data = selectors.board(actor=request.user, community=community)
+    data = selectors.board(
+        actor=request.user,
+        community=community,
+        pages={name: request.GET.get(name) for name in selectors.BOARD_SECTIONS},
+    )
     search = ResidentSearchForm(request.GET or None)
     found = []
     if search.is_valid() and search.cleaned_data["name"]:
         found = selectors.residents_to_help(
             actor=request.user, community=community, name=search.cleaned_data["name"]
         )
+    for section in (data.proposed, data.sent):
+        _words(section.object_list, request_uuid="request_uuid")
+    for section in (data.unmatched, data.under_way):
+        _words(section.object_list)
     return render(
         request,
         "mutualaid/board.html",
         {
             "b": data,
             "community": community,
-            "proposed": [(p, presenters.reason_words(p.reasons)) for p in data.proposed],
-            "sent": [(p, presenters.reason_words(p.reasons)) for p in data.sent],
+            "confirm_url": reverse("mutualaid:board-confirm", args=[community.uuid]),
             "search": search,
             "found": found,
             "kinds": HelpRequest._meta.get_field("kind").choices,

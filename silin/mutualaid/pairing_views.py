@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from silin.core.access import get_object_for_actor
 from silin.core.actions import form_refused, refused
 from silin.core.forms import SilinForm, add_service_errors
+from silin.core.paging import page_of
 from silin.lib.http import parse_uuid, safe_next
 from silin.mutualaid import permissions as perms
 from silin.mutualaid import selectors_pairings as sel
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
 
 T = "mutualaid/pairings/"
 # The overdue page lists this many of each list; a street's coordinator narrows by community.
-OVERDUE_SHOWN = 200
-NOT_WELL_SHOWN = 50
+OVERDUE_PAGE = 25  # rows of each of the overdue page's two lists a page shows
+NOT_WELL_PAGE = 10
 
 
 class PairingForm(SilinForm):
@@ -237,21 +238,90 @@ def pairing_end(request, uuid: object) -> HttpResponse:
     return render(request, T + "end.html", {"pairing": pairing, "form": form})
 
 
+def _page_number(value: str | None) -> int:
+    """A page number from the query string: 1 for anything but a whole number from 1."""
+    try:
+        return max(int(value or 1), 1)
+    except ValueError:
+        return 1
+
+
+def _past_the_end(request, pages: dict[str, tuple[int, int, int]]) -> HttpResponse | None:
+    """A redirect to the last page of each list asked past its end (a shared link to a
+    page that has since emptied), or None. `pages`: parameter -> (page, total, per page)."""
+    query = request.GET.copy()
+    moved = False
+    for param, (page, total, per_page) in pages.items():
+        last = max(1, -(-total // per_page))
+        if page > last:
+            query[param] = str(last)
+            moved = True
+    return redirect(f"{request.path}?{query.urlencode()}") if moved else None
+
+
 @login_required
 def overdue(request) -> HttpResponse:
     community, communities = _community(request, default_all=True)
     actor = request.user
+    page, not_well_page = (_page_number(request.GET.get(k)) for k in ("page", "not_well"))
+    overdue = sel.overdue_list(
+        actor=actor,
+        community=community,
+        limit=OVERDUE_PAGE,
+        offset=(page - 1) * OVERDUE_PAGE,
+        with_unpaired=False,
+    )
+    not_well, not_well_total = sel.visits_not_well(
+        actor=actor,
+        community=community,
+        limit=NOT_WELL_PAGE,
+        offset=(not_well_page - 1) * NOT_WELL_PAGE,
+    )
+    back = _past_the_end(
+        request,
+        {
+            "page": (page, overdue.total, OVERDUE_PAGE),
+            "not_well": (not_well_page, not_well_total, NOT_WELL_PAGE),
+        },
+    )
+    if back:
+        return back
     context = {
         "community": community,
         "communities": communities,
-        "overdue": sel.overdue_list(actor=actor, community=community, limit=OVERDUE_SHOWN),
-        "not_well": sel.visits_not_well(actor=actor, community=community, limit=NOT_WELL_SHOWN),
-        "shown": OVERDUE_SHOWN,
+        "overdue": overdue,
+        "overdue_page": page_of(overdue.rows, page, OVERDUE_PAGE, overdue.total),
+        "not_well_page": page_of(not_well, not_well_page, NOT_WELL_PAGE, not_well_total),
         "switch_url": reverse("mutualaid:overdue"),
         "all_communities": True,
         "many": len(communities) > 1,
     }
     return render(request, T + "overdue.html", context)
+
+
+@login_required
+def unpaired(request) -> HttpResponse:
+    """Neighbours living alone whom no one visits yet, the oldest first, each to pair."""
+    community, communities = _community(request, default_all=True)
+    page = _page_number(request.GET.get("page"))
+    rows, total = sel.unpaired_list(
+        actor=request.user,
+        community=community,
+        limit=OVERDUE_PAGE,
+        offset=(page - 1) * OVERDUE_PAGE,
+    )
+    back = _past_the_end(request, {"page": (page, total, OVERDUE_PAGE)})
+    if back:
+        return back
+    context = {
+        "community": community,
+        "communities": communities,
+        "page": page_of(rows, page, OVERDUE_PAGE, total),
+        "switch_url": reverse("mutualaid:unpaired"),
+        "all_communities": True,
+        "many": len(communities) > 1,
+    }
+    return render(request, T + "unpaired.html", context)
 
 
 # --- visits ---------------------------------------------------------------------------------

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from silin.core.access import get_object_for_actor
+from silin.core.paging import KeysFirstPaginator
 from silin.core.roles import Capability
 from silin.mutualaid import permissions as perms
 from silin.mutualaid.models import HelperProfile, HelpRequest, MatchingRun, Proposal, ServiceRecord
@@ -31,17 +34,8 @@ REQUEST_RELATED = (
     "helper__resident",
     "helper__user",
 )
-BOARD_LIMIT = 200
 # Personal details the board never shows: left in the database.
 SECRET = ("id_number_encrypted", "id_number_hash", "mobile_encrypted", "mobile_hash")
-
-
-def _first(query: QuerySet, order: tuple[Any, ...], limit: int) -> QuerySet:
-    """The first `limit` rows of `query` in `order`, chosen in a subquery of their keys
-    before the rows are joined to their relations: the database joins `limit` rows, not
-    every row it orders."""
-    first = query.order_by(*order).values("pk")[:limit]
-    return query.model.objects.filter(pk__in=first).order_by(*order)
 
 
 def request_get(*, actor: User, uuid: object) -> HelpRequest:
@@ -88,60 +82,136 @@ def community_for_board(*, actor: User, uuid: object) -> Community:
     return get_object_for_actor(coordinated_communities(actor=actor), uuid=uuid)
 
 
+BOARD_PAGE = 25  # rows of each section of the board a page shows
+
+
 @dataclass
 class Board:
+    """The coordinator's board: each section a page of its rows, dicts of what the board
+    shows (`Page.paginator.count` is the section's total), the last batch and the helpers
+    available."""
+
     community: Community
-    proposed: list[Proposal]
-    sent: list[Proposal]
-    unmatched: list[HelpRequest]
-    under_way: list[HelpRequest]
-    to_confirm: list[ServiceRecord]
+    proposed: Page
+    sent: Page
+    unmatched: Page
+    under_way: Page
+    to_confirm: Page
     last_run: MatchingRun | None
     helpers: int
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def board(*, actor: User, community: Community, now: dt.datetime | None = None) -> Board:
-    """The coordinator's matching board, in a fixed number of queries whatever the rows."""
-    now = now or timezone.now()
+def live_proposals(*, actor: User, community: Community) -> QuerySet[Proposal]:
+    """The community's proposed pairs and those sent to their helper, most urgent first."""
     if not perms.coordinates_community(actor, community):
         raise Http404
-    # The live proposals are few (the partial unique index on them finds them): joined
-    # in one query. The requests a community has waiting can be thousands: `_first`.
-    proposals = list(
+    return (
         Proposal.objects.filter(request__community=community, state__in=[P.PROPOSED, P.CONFIRMED])
-        .select_related(
-            "request__requester", "request__household__unit__building", "helper__resident"
+        .select_related("request", "helper__resident")
+        .only(
+            *("uuid", "reasons", "state", "cost", "request_id", "helper_id", "request__uuid"),
+            *("helper__uuid", "helper__resident_id", "helper__resident__name"),
         )
-        .defer(
-            *(f"{who}__{f}" for who in ("request__requester", "helper__resident") for f in SECRET)
+        .order_by(HelpRequest.urgency_rank("request__"), "request__window_start", "pk")
+    )
+
+
+def _page(query: QuerySet, number: str | None, count: int, *, keys_first: bool = False) -> Page:
+    """One page of `query`, whose rows number `count` (core.paging)."""
+    return KeysFirstPaginator(query, BOARD_PAGE, count=count, keys_first=keys_first).get_page(
+        number
+    )
+
+
+def board(
+    *,
+    actor: User,
+    community: Community,
+    now: dt.datetime | None = None,
+    pages: Mapping[str, str | None] | None = None,
+) -> Board:
+    """The coordinator's matching board. Each section is paged on its own (`pages` maps a
+    section's name to its page number); the sections are counted in three aggregate
+    queries and each page is one query (the open requests, which can be thousands, two:
+    their keys sorted first), whatever the community holds."""
+    now = now or timezone.now()
+    pages = pages or {}
+    if not perms.coordinates_community(actor, community):
+        raise Http404
+    # Rows as dicts of what the board shows: no model instances, no address, no personal
+    # details (a page of a hundred rows builds in a few milliseconds).
+    proposals = (
+        Proposal.objects.filter(request__community=community)
+        .values(
+            "pk",
+            "uuid",
+            "reasons",
+            request_uuid=F("request__uuid"),
+            kind=F("request__kind"),
+            urgency=F("request__urgency"),
+            window_start=F("request__window_start"),
+            requester_name=F("request__requester__name"),
+            helper_name=F("helper__resident__name"),
         )
-        .order_by(HelpRequest.urgency_rank("request__"), "request__window_start")[:BOARD_LIMIT]
+        .order_by(HelpRequest.urgency_rank("request__"), "request__window_start", "pk")
     )
-    waiting = HelpRequest.objects.filter(
-        community=community, state__in=[S.OPEN, S.ACCEPTED, S.IN_PROGRESS]
-    ).filter(Q(state__in=[S.ACCEPTED, S.IN_PROGRESS]) | Q(window_end__gt=now))
-    requests = list(
-        _first(waiting, (HelpRequest.urgency_rank(), "window_start", "pk"), BOARD_LIMIT)
-        .select_related("requester", "household__unit__building", "helper__resident")
-        .defer(*(f"{who}__{f}" for who in ("requester", "helper__resident") for f in SECRET))
+    requests = (
+        HelpRequest.objects.filter(community=community)
+        .values(
+            "pk",
+            "uuid",
+            "kind",
+            "state",
+            "urgency",
+            "window_start",
+            requester_name=F("requester__name"),
+            helper_name=F("helper__resident__name"),
+        )
+        .order_by(HelpRequest.urgency_rank(), "window_start", "pk")
     )
-    to_confirm = list(
+    to_confirm = (
         ServiceRecord.objects.filter(community=community, state=ServiceRecord.State.PENDING)
-        .select_related("recipient", "helper__resident")
-        .defer(*(f"{who}__{f}" for who in ("recipient", "helper__resident") for f in SECRET))
-        .order_by("checked_out_at")[:BOARD_LIMIT]
+        .values(
+            "pk",
+            "checked_out_at",
+            recipient_name=F("recipient__name"),
+            helper_name=F("helper__resident__name"),
+        )
+        .order_by("checked_out_at", "pk")
     )
+    unmatched = Q(state=S.OPEN, window_end__gt=now)
+    under_way = Q(state__in=[S.ACCEPTED, S.IN_PROGRESS])
+    need_counts = HelpRequest.objects.filter(
+        community=community, state__in=[S.OPEN, S.ACCEPTED, S.IN_PROGRESS]
+    ).aggregate(unmatched=Count("pk", filter=unmatched), under_way=Count("pk", filter=under_way))
+    pair_counts = Proposal.objects.filter(
+        request__community=community, state__in=[P.PROPOSED, P.CONFIRMED]
+    ).aggregate(
+        proposed=Count("pk", filter=Q(state=P.PROPOSED)),
+        sent=Count("pk", filter=Q(state=P.CONFIRMED)),
+    )
+    counts = need_counts | pair_counts | {"to_confirm": to_confirm.count()}
     return Board(
         community=community,
-        proposed=[p for p in proposals if p.state == P.PROPOSED],
-        sent=[p for p in proposals if p.state == P.CONFIRMED],
-        unmatched=[r for r in requests if r.state == S.OPEN],
-        under_way=[r for r in requests if r.state != S.OPEN],
-        to_confirm=to_confirm,
+        proposed=_page(
+            proposals.filter(state=P.PROPOSED), pages.get("proposed"), counts["proposed"]
+        ),
+        sent=_page(proposals.filter(state=P.CONFIRMED), pages.get("sent"), counts["sent"]),
+        unmatched=_page(
+            requests.filter(unmatched),
+            pages.get("unmatched"),
+            counts["unmatched"],
+            keys_first=True,
+        ),
+        under_way=_page(requests.filter(under_way), pages.get("under_way"), counts["under_way"]),
+        to_confirm=_page(to_confirm, pages.get("to_confirm"), counts["to_confirm"]),
         last_run=MatchingRun.objects.filter(community=community).first(),
         helpers=HelperProfile.objects.available().filter(community=community).count(),
     )
+
+
+BOARD_SECTIONS = ("proposed", "sent", "unmatched", "under_way", "to_confirm")
 
 
 @dataclass

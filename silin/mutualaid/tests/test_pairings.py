@@ -434,7 +434,7 @@ def test_the_limit_cuts_the_rows_but_not_the_counts(world, cast, street_of_elder
     assert len(overdue.unpaired) == 1 and overdue.unpaired_total == 2
 
 
-def test_the_overdue_list_costs_two_queries_whatever_the_rows(
+def test_the_overdue_list_costs_four_queries_whatever_the_rows(
     world, cast, alone, tang, django_assert_num_queries
 ):
     def elders(n, start):
@@ -444,7 +444,7 @@ def test_the_overdue_list_costs_two_queries_whatever_the_rows(
             make_elder(world.tuoyuan_unit, alone, name=f"无人{start + i}")
 
     elders(2, 0)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):  # each list: a page of keys with its count, its rows
         small = sel.overdue_list(actor=cast.worker)
         _ = [
             (r.pairing.resident.household.address_short, r.pairing.helper.resident.name)
@@ -452,7 +452,7 @@ def test_the_overdue_list_costs_two_queries_whatever_the_rows(
         ]
         _ = [r.household.address_short for r in small.unpaired]
     elders(15, 2)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         big = sel.overdue_list(actor=cast.worker)
         _ = [
             (r.pairing.resident.household.address_short, r.pairing.helper.resident.name)
@@ -768,10 +768,40 @@ def test_the_overdue_page_lists_the_late_the_unvisited_and_the_not_well(
     world, cast, paired, login, uncle_wu
 ):
     pairings.visit_log(actor=cast.worker, pairing=paired["wu"], all_well=False, note="没吃饭")
-    body = login(cast.worker).get(url("overdue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client = login(cast.worker)
+    body = client.get(url("overdue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "10 days overdue" in body and "刘大爷" in body
-    assert "钱爷爷" in body and "1 neighbour living alone has no one visiting" in body
     assert "没吃饭" in body
+    # Those no one visits have a page of their own, linked from the overdue list.
+    assert "钱爷爷" not in body and f'href="{url("unpaired")}"' in body
+    body = client.get(url("unpaired"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "钱爷爷" in body and "1 neighbour living alone has no one visiting" in body
+    assert "刘大爷" not in body  # he has a pairing
+
+
+def test_the_overdue_list_and_the_unpaired_are_paged_with_their_totals(
+    world, cast, alone, tang, login
+):
+    for i in range(27):
+        elder = make_elder(world.tuoyuan_unit, alone, name=f"老人{i:02d}")
+        make_pairing(tang, elder, last_visit_at=at(today() - (100 - i) * DAY))
+        make_elder(world.tuoyuan_unit, alone, name=f"无人{i:02d}")
+    client = login(cast.worker)
+    first = client.get(url("overdue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "27 neighbours living alone wait for a visit" in first
+    assert "老人00" in first and "老人24" in first and "老人25" not in first  # 25 a page
+    assert "Page 1 of 2" in first and "?page=2" in first
+    second = client.get(url("overdue"), {"page": "2"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "老人25" in second and "老人26" in second and "老人00" not in second
+    assert "27 neighbours living alone wait for a visit" in second
+    for junk in ("0", "-3", "x"):  # nonsense: the first page
+        assert client.get(url("overdue"), {"page": junk}).status_code == 200
+    beyond = client.get(url("overdue"), {"page": "9"})  # past the end: the last page
+    assert beyond.status_code == 302 and beyond["Location"] == f"{url('overdue')}?page=2"
+    unpaired = client.get(url("unpaired"), {"page": "2"}, HTTP_ACCEPT_LANGUAGE="en")
+    body = unpaired.content.decode()
+    # 钱爷爷-like elders of the fixtures aside, the 27 made here are paged 25 at a time.
+    assert "Page 2 of 2" in body and "无人" in body
 
 
 def test_the_overdue_page_costs_the_same_queries_whatever_the_rows(
@@ -789,10 +819,12 @@ def test_the_overdue_page_costs_the_same_queries_whatever_the_rows(
         return len(seen)
 
     elder = make_elder(world.tuoyuan_unit, alone, name="老人")
-    make_pairing(tang, elder, last_visit_at=at(today() - 20 * DAY))
+    pairing = make_pairing(tang, elder, last_visit_at=at(today() - 20 * DAY))
+    Visit.objects.create(pairing=pairing, visited_at=at(today() - DAY), all_well=False)
     few = count()
-    # The session and its user, the communities, the overdue list (2), the visits not well.
-    assert few == 6
+    # The session and its user, the communities, the overdue list (its page's keys with
+    # the count, then the rows) and the visits not well (the same two).
+    assert few == 7
     for i in range(15):
         elder = make_elder(world.tuoyuan_unit, alone, name=f"老人{i}")
         pairing = make_pairing(tang, elder, last_visit_at=at(today() - (20 + i) * DAY))

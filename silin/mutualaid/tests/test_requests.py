@@ -281,7 +281,7 @@ def test_urgent_requests_are_matched_and_listed_first(cast, world, now):
     pool = match_services.read_pool(Q(community=world.sanjiang), Q(community=world.sanjiang), now)
     assert [n.key for n in pool.needs] == [urgent.pk, normal.pk]
     assert [
-        r.pk for r in board(actor=cast.worker, community=world.sanjiang, now=now).unmatched
+        r["pk"] for r in board(actor=cast.worker, community=world.sanjiang, now=now).unmatched
     ] == [
         urgent.pk,
         normal.pk,

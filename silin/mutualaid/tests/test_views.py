@@ -267,3 +267,23 @@ def test_liu_pays_for_his_help_with_hours_he_earned_once(cast, world, now, login
     assert Account.objects.get(resident=world.liu).balance == 60
     page = client.get(reverse("mutualaid:request-detail", args=[r.uuid])).content.decode()
     assert 'id="redeem"' not in page
+
+
+def test_the_board_pages_each_section_and_counts_all_of_it(cast, world, now, login, client):
+    made = [
+        make_request(world.liu, start=now + dt.timedelta(hours=1, minutes=i)) for i in range(27)
+    ]
+    login(cast.worker)
+    board = reverse("mutualaid:board", args=[world.sanjiang.uuid])
+    first = client.get(board, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # The button matches every open request, not only those the page shows.
+    assert "Match 27 open requests" in first
+    assert "Page 1 of 2" in first and "?unmatched=2" in first
+    assert str(made[24].uuid) in first and str(made[25].uuid) not in first  # 25 a page
+    second = client.get(board, {"unmatched": "2"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert str(made[25].uuid) in second and str(made[26].uuid) in second
+    assert str(made[0].uuid) not in second and "Match 27 open requests" in second
+    for junk in ("0", "x", "99"):
+        assert client.get(board, {"unmatched": junk}).status_code == 200
+    login(cast.other_worker)
+    assert client.get(board, {"unmatched": "2"}).status_code == 404
